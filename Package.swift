@@ -1,0 +1,27 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "MediaGenKit",
+    platforms: [.macOS(.v13), .iOS(.v16)],
+    products: [
+        .library(name: "MediaGenCore", targets: ["MediaGenCore"]),
+        .library(name: "MediaGenTesting", targets: ["MediaGenTesting"]),
+    ],
+    targets: [
+        .target(name: "MediaGenCore"),
+        .target(name: "MediaGenTesting", dependencies: ["MediaGenCore"]),
+        .executableTarget(name: "Download", dependencies: ["MediaGenCore"], path: "Examples/Download"),
+        .testTarget(
+            name: "MediaGenCoreTests",
+            dependencies: ["MediaGenCore", "MediaGenTesting"],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "MediaGenTestingTests",
+            dependencies: ["MediaGenCore", "MediaGenTesting"],
+            resources: [.copy("Fixtures")]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,67 @@
+/// A spending limit shared by one or more clients: a create that would exceed it is refused
+/// before anything is sent.
+///
+/// ```swift
+/// let budget = Budget(limit: .usd(5))
+/// let client = SkytellsClient(apiKey: key, configuration: .init(budget: budget))
+/// _ = try await client.createPrediction(…)  // throws .budgetExceeded, with no request, past $5
+/// print(await budget.spent)
+/// ```
+///
+/// The budget counts each paid create at its catalog estimate when the create is sent, and gives
+/// the amount back when the provider definitively refused it. A create whose price is unknown (or
+/// in credits with no dollar rate) is refused by default, since the budget cannot vouch for it;
+/// pass `unknownPrices: .allow` to let such requests through uncounted.
+public actor Budget {
+    /// What to do with a request whose cost cannot be counted against the limit.
+    public enum UnknownPricePolicy: Sendable {
+        case refuse
+        case allow
+    }
+
+    public let limit: Money
+    public private(set) var spent: Money
+    public let unknownPrices: UnknownPricePolicy
+
+    public init(limit: Money, unknownPrices: UnknownPricePolicy = .refuse) {
+        self.limit = limit
+        self.spent = .zero(limit.currency)
+        self.unknownPrices = unknownPrices
+    }
+
+    public var remaining: Money {
+        Money(limit.amount - spent.amount, limit.currency)
+    }
+
+    /// Counts `estimate` against the limit, or throws `.budgetExceeded` without counting it.
+    /// Returns the amount counted (in the budget's currency), to hand back to ``refund(_:)``.
+    @discardableResult
+    public func charge(_ estimate: Money?, for model: String, provider: Provider) throws(MediaGenError) -> Money {
+        guard let estimate, let counted = estimate.converted(to: limit.currency) else {
+            if unknownPrices == .allow { return .zero(limit.currency) }
+            let reason =
+                estimate.map { "\($0.currency.code) have no known rate to \(limit.currency.code)" }
+                ?? "the price of \(model) is unknown"
+            throw MediaGenError(
+                .budgetExceeded(estimate: estimate, remaining: remaining),
+                provider: provider,
+                message: "cannot count \(model) against the budget: \(reason) (allow with `unknownPrices: .allow`)"
+            )
+        }
+        guard spent.amount + counted.amount <= limit.amount else {
+            throw MediaGenError(
+                .budgetExceeded(estimate: estimate, remaining: remaining),
+                provider: provider,
+                message: "\(model) would cost \(estimate), over the \(limit) budget"
+            )
+        }
+        spent.amount += counted.amount
+        return counted
+    }
+
+    /// Gives back an amount counted by ``charge(_:for:provider:)`` for a create the provider refused.
+    public func refund(_ counted: Money) {
+        guard let amount = counted.converted(to: limit.currency)?.amount else { return }
+        spent.amount = max(0, spent.amount - amount)
+    }
+}

@@ -1,0 +1,446 @@
+import Foundation
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
+/// Sends a provider's requests: base URL, credentials, default headers, JSON, timeouts, the retry
+/// rule, the budget, error mapping and redaction. One per client; provider modules describe
+/// requests as ``APIRequest`` values and never touch a transport directly.
+///
+/// The retry rule (the SDK's core promise, see "Retries and idempotency"):
+/// - reads, cancels and deletes retry on transport errors and on 408, 429, 500, 502, 503, 504,
+///   with exponential backoff and jitter, honouring `Retry-After` up to a cap;
+/// - a create retries only when a duplicate is impossible: it carries an idempotency key (the same
+///   on every attempt, since the same request value is resent), or the failed attempt provably
+///   never reached the application (no connection; an answer the dialect says proves it);
+/// - otherwise a create that may have reached the provider fails with `.outcomeUnknown`.
+package struct RequestExecutor: Sendable {
+    package let dialect: ProviderDialect
+    package let configuration: ClientConfiguration
+    package let baseURL: URL
+    private let credential: Secret?
+    package let time: TimeSource
+    /// Jitter source, in 0..<1. Replaced in tests for exact backoff figures.
+    package var random: @Sendable () -> Double = { Double.random(in: 0..<1) }
+    /// Wall-clock time, for `Retry-After` dates. Replaced in tests.
+    package var now: @Sendable () -> Date = { Date() }
+
+    /// Statuses worth another attempt (RFC 9110's transient ones, plus 429).
+    package static let transientStatuses: Set<Int> = [408, 429, 500, 502, 503, 504]
+
+    package init(dialect: ProviderDialect, configuration: ClientConfiguration, apiKey: String?) {
+        self.dialect = dialect
+        self.configuration = configuration
+        self.baseURL = configuration.baseURL ?? dialect.defaultBaseURL
+        self.credential = apiKey.flatMap { $0.isEmpty ? nil : Secret($0) }
+        self.time = TimeSource(configuration.clock)
+    }
+
+    package var provider: Provider { dialect.provider }
+
+    /// Whether a credential was configured.
+    package var hasCredential: Bool { credential != nil }
+
+    // MARK: - Sending
+
+    /// Sends `request` under the retry rule and returns the successful response.
+    package func send(_ request: APIRequest) async throws -> HTTPResponse {
+        let prepared = try prepare(request, authorized: true)
+        defer { prepared.removeTemporaryFile() }
+        return try await perform(prepared.http, intent: request.intent, taskID: request.taskID) { httpRequest in
+            try await configuration.transport.send(httpRequest)
+        }
+    }
+
+    /// Sends `request` and decodes the JSON answer.
+    package func send<T: Decodable>(_ request: APIRequest, decoding type: T.Type) async throws -> T {
+        try decode(type, from: try await send(request), taskID: request.taskID)
+    }
+
+    /// Streams `url` into `file` under the read retry rule, with no credential: output URLs are
+    /// public CDN links and must never receive an API key.
+    package func download(
+        _ url: URL,
+        to file: URL,
+        progress: (@Sendable (DownloadProgress) -> Void)?
+    ) async throws -> HTTPResponse {
+        let prepared = try prepare(APIRequest(.get, .url(url)), authorized: false)
+        return try await perform(prepared.http, intent: .read, taskID: nil) { httpRequest in
+            try await configuration.transport.download(httpRequest, to: file, progress: progress)
+        }
+    }
+
+    // MARK: - Decoding
+
+    /// Decodes a JSON body, or throws `.decoding` with the start of the body (credentials removed).
+    package func decode<T: Decodable>(_ type: T.Type, from response: HTTPResponse, taskID: String? = nil)
+        throws(MediaGenError) -> T
+    {
+        do {
+            return try dialect.makeDecoder().decode(T.self, from: response.body)
+        } catch {
+            throw MediaGenError(
+                .decoding(snippet: snippet(of: response.body)),
+                provider: provider,
+                message: "cannot read \(T.self): \(Self.explain(error))",
+                httpStatus: response.status,
+                requestID: requestID(in: response, details: nil),
+                taskID: taskID
+            )
+        }
+    }
+
+    /// Encodes `value` with the provider's JSON conventions.
+    package func jsonBody(_ value: some Encodable) throws(MediaGenError) -> APIRequest.Body {
+        do {
+            return try APIRequest.json(value, encoder: dialect.makeEncoder())
+        } catch {
+            throw MediaGenError(error.kind, provider: provider, message: error.message)
+        }
+    }
+
+    // MARK: - Building the HTTP request
+
+    private struct Prepared {
+        var http: HTTPRequest
+        var temporaryFile: URL?
+
+        func removeTemporaryFile() {
+            if let temporaryFile { try? FileManager.default.removeItem(at: temporaryFile) }
+        }
+    }
+
+    private func prepare(_ request: APIRequest, authorized: Bool) throws -> Prepared {
+        var headers = request.headers
+        if authorized {
+            guard let credential else {
+                let variable = provider.apiKeyEnvironmentVariable.map { "set \($0) or " } ?? ""
+                throw MediaGenError(
+                    .authentication, provider: provider, message: "no API key: \(variable)pass one to the client")
+            }
+            headers[dialect.authorizationHeader] = dialect.authorizationValue(credential.value)
+        }
+        if case .create(let key?, _) = request.intent {
+            headers[dialect.idempotencyHeader] = key
+        }
+        var defaults: HTTPHeaders = [
+            "User-Agent": MediaGenKitVersion.userAgent(for: provider),
+            "Accept": "application/json",
+        ]
+        defaults.merge(defaults: configuration.additionalHeaders)
+        headers.merge(defaults: defaults)
+
+        var temporaryFile: URL?
+        let body: HTTPBody?
+        switch request.body {
+        case .none:
+            body = nil
+        case .json(let data):
+            headers.merge(defaults: ["Content-Type": "application/json"])
+            body = .data(data)
+        case .data(let data, let contentType):
+            headers.merge(defaults: ["Content-Type": contentType])
+            body = .data(data)
+        case .multipart(let form):
+            // Written to a file first so that a large file part streams from disk to the socket.
+            let file = FileManager.default.temporaryDirectory.appendingPathComponent(
+                "mediagen-\(UUID().uuidString).multipart")
+            do {
+                try form.writeBody(to: file)
+            } catch {
+                try? FileManager.default.removeItem(at: file)
+                throw error
+            }
+            temporaryFile = file
+            headers["Content-Type"] = form.contentType
+            body = .file(file)
+        }
+        let http = HTTPRequest(
+            method: request.method,
+            url: try url(for: request),
+            headers: headers,
+            body: body,
+            timeout: request.timeout ?? configuration.timeout
+        )
+        return Prepared(http: http, temporaryFile: temporaryFile)
+    }
+
+    private func url(for request: APIRequest) throws(MediaGenError) -> URL {
+        var text: String
+        switch request.target {
+        case .url(let url):
+            text = url.absoluteString
+        case .path(let segments):
+            text = baseURL.absoluteString
+            while text.hasSuffix("/") { text.removeLast() }
+            for segment in segments { text += "/" + PercentEncoding.encode(segment) }
+        }
+        if !request.query.isEmpty {
+            text += (text.contains("?") ? "&" : "?") + PercentEncoding.query(request.query)
+        }
+        guard let url = URL(string: text) else {
+            throw MediaGenError(
+                .invalidRequest(field: nil, reason: "bad URL"), provider: provider,
+                message: "cannot form a URL from \(text)")
+        }
+        return url
+    }
+
+    // MARK: - The retry loop
+
+    private enum Failure {
+        case response(HTTPResponse, ProviderErrorDetails)
+        case transport(TransportError)
+    }
+
+    private func perform(
+        _ request: HTTPRequest,
+        intent: RequestIntent,
+        taskID: String?,
+        terminal: @escaping @Sendable (HTTPRequest) async throws -> HTTPResponse
+    ) async throws -> HTTPResponse {
+        let policy = configuration.retry
+        let attempt = chain(terminal)
+        let started = time.elapsed
+        var charged: Money?
+        if case .create(_, let charge?) = intent, let budget = configuration.budget {
+            charged = try await budget.charge(charge.estimate, for: charge.model, provider: provider)
+        }
+        // Whether some attempt of a create may have been processed by the provider.
+        var ambiguous = false
+        var attemptNumber = 0
+        do {
+            while true {
+                attemptNumber += 1
+                let failure: Failure
+                do {
+                    let response = try await Self.withDeadline(request.timeout) { try await attempt(request) }
+                    if let details = errorDetails(in: response) {
+                        failure = .response(response, details)
+                    } else {
+                        return response
+                    }
+                } catch let error as CancellationError {
+                    throw error
+                } catch let error as MediaGenError {
+                    throw error
+                } catch {
+                    failure = .transport(error as? TransportError ?? TransportError(.other, Redaction.describe(error)))
+                }
+                let wait = try judge(failure, intent: intent, taskID: taskID, ambiguous: &ambiguous)
+                let delay = wait ?? policy.backoff(afterAttempt: attemptNumber, random: random())
+                let error = finalError(for: failure, intent: intent, taskID: taskID, ambiguous: ambiguous)
+                guard attemptNumber < policy.maxAttempts, time.elapsed - started + delay <= policy.maxElapsed else {
+                    throw error
+                }
+                try await time.sleep(for: delay)
+            }
+        } catch {
+            // Give the budget back only when nothing can have been created.
+            if let charged, let budget = configuration.budget {
+                let definitive = (error as? MediaGenError).map { $0.kind != .outcomeUnknown } ?? !ambiguous
+                if definitive { await budget.refund(charged) }
+            }
+            throw error
+        }
+    }
+
+    /// Decides whether `failure` may be retried. Returns the wait the provider asked for (or `nil`
+    /// for the computed backoff), or throws the error that ends the call.
+    private func judge(
+        _ failure: Failure,
+        intent: RequestIntent,
+        taskID: String?,
+        ambiguous: inout Bool
+    ) throws(MediaGenError) -> Duration? {
+        let isCreate: Bool
+        let key: String?
+        if case .create(let idempotencyKey, _) = intent {
+            (isCreate, key) = (true, idempotencyKey)
+        } else {
+            (isCreate, key) = (false, nil)
+        }
+        switch failure {
+        case .response(let response, let details):
+            let transient = details.retryable ?? Self.transientStatuses.contains(response.status)
+            let error = self.error(for: response, details: details, taskID: taskID, idempotencyKey: key)
+            guard transient else { throw error }
+            if isCreate && !dialect.provesNotProcessed(response) {
+                ambiguous = true
+                if key == nil {
+                    throw outcomeUnknown(error, because: "HTTP \(response.status) after the request was sent")
+                }
+            }
+            let wait = retryAfter(in: response, details: details)
+            if let wait, wait > configuration.retry.maxRetryAfter {
+                throw finalError(for: failure, intent: intent, taskID: taskID, ambiguous: ambiguous)
+            }
+            return wait
+        case .transport(let transportError):
+            let error = self.error(for: transportError, taskID: taskID, idempotencyKey: key)
+            if transportError.reason == .invalidRequest { throw error }
+            if isCreate && transportError.mayHaveReachedServer {
+                ambiguous = true
+                if key == nil { throw outcomeUnknown(error, because: transportError.detail) }
+            }
+            return nil
+        }
+    }
+
+    /// The error to throw when `failure` is the last attempt.
+    private func finalError(for failure: Failure, intent: RequestIntent, taskID: String?, ambiguous: Bool)
+        -> MediaGenError
+    {
+        var key: String?
+        if case .create(let idempotencyKey, _) = intent { key = idempotencyKey }
+        let error: MediaGenError
+        switch failure {
+        case .response(let response, let details):
+            error = self.error(for: response, details: details, taskID: taskID, idempotencyKey: key)
+        case .transport(let transportError):
+            error = self.error(for: transportError, taskID: taskID, idempotencyKey: key)
+        }
+        return ambiguous
+            ? outcomeUnknown(error, because: "retries ran out after an attempt that may have been processed") : error
+    }
+
+    private func outcomeUnknown(_ error: MediaGenError, because reason: String) -> MediaGenError {
+        var unknown = error
+        unknown.kind = .outcomeUnknown
+        unknown.message =
+            "the create may have reached \(provider.displayName) (\(reason)); last error: \(error.message)"
+        return unknown
+    }
+
+    /// Runs the configured middleware around `terminal`, first middleware outermost.
+    private func chain(
+        _ terminal: @escaping @Sendable (HTTPRequest) async throws -> HTTPResponse
+    ) -> @Sendable (HTTPRequest) async throws -> HTTPResponse {
+        configuration.middleware.reversed().reduce(terminal) { next, middleware in
+            { request in try await middleware.intercept(request, next: next) }
+        }
+    }
+
+    /// Races `operation` against a deadline on the real clock. The deadline is a watchdog, not a
+    /// pace: it stays on `ContinuousClock` so that tests with an instant clock do not time out
+    /// every request.
+    private static func withDeadline(
+        _ timeout: Duration?,
+        _ operation: @escaping @Sendable () async throws -> HTTPResponse
+    ) async throws -> HTTPResponse {
+        guard let timeout else { return try await operation() }
+        return try await withThrowingTaskGroup(of: HTTPResponse?.self) { group in
+            group.addTask { try await operation() }
+            group.addTask {
+                try await Task.sleep(for: timeout)
+                return nil
+            }
+            defer { group.cancelAll() }
+            guard let first = try await group.next(), let response = first else {
+                throw TransportError(.timedOut, "no complete answer within \(MediaGenError.format(timeout))")
+            }
+            return response
+        }
+    }
+
+    // MARK: - Errors
+
+    private func errorDetails(in response: HTTPResponse) -> ProviderErrorDetails? {
+        if let details = dialect.parseError(response) { return details }
+        return response.isSuccess ? nil : ProviderErrorDetails()
+    }
+
+    private func retryAfter(in response: HTTPResponse, details: ProviderErrorDetails) -> Duration? {
+        details.retryAfter ?? response.headers["Retry-After"].flatMap { RetryAfter.parse($0, now: now()) }
+    }
+
+    private func requestID(in response: HTTPResponse, details: ProviderErrorDetails?) -> String? {
+        details?.requestID ?? dialect.requestIDHeaders.lazy.compactMap { response.headers[$0] }.first
+    }
+
+    /// Maps an error answer to the shared error: status first, the provider's own reading over it.
+    package func error(
+        for response: HTTPResponse,
+        details: ProviderErrorDetails,
+        taskID: String?,
+        idempotencyKey: String? = nil
+    ) -> MediaGenError {
+        let message = scrub(details.message ?? fallbackMessage(for: response))
+        let kind: MediaGenError.Kind
+        if let override = details.kind {
+            kind = override
+        } else {
+            switch response.status {
+            case 400, 422: kind = .invalidRequest(field: details.field, reason: message)
+            case 401, 403: kind = .authentication
+            case 402: kind = .insufficientCredits
+            case 404, 410: kind = .notFound
+            case 408: kind = .timeout
+            case 409: kind = .conflict
+            case 429: kind = .rateLimited(retryAfter: retryAfter(in: response, details: details))
+            case 500...: kind = .server
+            case 200..<300: kind = .invalidRequest(field: details.field, reason: message)
+            default: kind = .invalidRequest(field: details.field, reason: message)
+            }
+        }
+        return MediaGenError(
+            kind,
+            provider: provider,
+            message: message,
+            providerCode: details.code,
+            httpStatus: response.status,
+            requestID: requestID(in: response, details: details),
+            taskID: taskID,
+            idempotencyKey: idempotencyKey
+        )
+    }
+
+    private func error(for failure: TransportError, taskID: String?, idempotencyKey: String?) -> MediaGenError {
+        MediaGenError(
+            failure.reason == .timedOut ? .timeout : .network,
+            provider: provider,
+            message: scrub(failure.detail),
+            taskID: taskID,
+            idempotencyKey: idempotencyKey
+        )
+    }
+
+    private func fallbackMessage(for response: HTTPResponse) -> String {
+        let text = snippet(of: response.body)
+        return text.isEmpty ? HTTPURLResponse.localizedString(forStatusCode: response.status) : text
+    }
+
+    /// The first 200 characters of a body, on one line, credentials removed.
+    package func snippet(of body: Data) -> String {
+        let text = String(decoding: body.prefix(400), as: UTF8.self)
+            .split(whereSeparator: \.isNewline).joined(separator: " ")
+        return scrub(String(text.prefix(200)))
+    }
+
+    /// Removes the credential (and each `:`-separated part of it, as fal keys are `id:secret`).
+    package func scrub(_ text: String) -> String {
+        guard let value = credential?.value else { return text }
+        return Redaction.scrub(text, secrets: [value] + value.split(separator: ":").map(String.init))
+    }
+
+    private static func explain(_ error: any Error) -> String {
+        guard let decodingError = error as? DecodingError else { return "\(error)" }
+        func path(_ context: DecodingError.Context) -> String {
+            let path = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
+            return path.isEmpty ? "the top level" : String(path.drop { $0 == "." })
+        }
+        switch decodingError {
+        case .keyNotFound(let key, let context):
+            return "missing `\(key.stringValue)` at \(path(context))"
+        case .typeMismatch(let type, let context):
+            return "expected \(type) at \(path(context))"
+        case .valueNotFound(let type, let context):
+            return "null where \(type) was expected at \(path(context))"
+        case .dataCorrupted(let context):
+            return "\(context.debugDescription) at \(path(context))"
+        @unknown default:
+            return "\(decodingError)"
+        }
+    }
+}

@@ -1,0 +1,115 @@
+import Foundation
+
+/// A `multipart/form-data` body (RFC 7578) whose file parts stream from disk when written.
+///
+/// ```swift
+/// var form = MultipartFormData()
+/// form.append(field: "purpose", value: "reference_audio")
+/// form.append(file: "file", source: .file(URL(fileURLWithPath: "reference.mp3")))
+/// try form.writeBody(to: bodyFile)       // 64 KiB at a time, whatever the file's size
+/// request.headers["Content-Type"] = form.contentType
+/// ```
+public struct MultipartFormData: Hashable, Sendable {
+    public enum Part: Hashable, Sendable {
+        case field(name: String, value: String)
+        /// A local file or bytes; a `.url` source cannot be sent as a part.
+        case file(name: String, source: FileSource)
+    }
+
+    public let boundary: String
+    public private(set) var parts: [Part] = []
+
+    public init(boundary: String = "MediaGenKit-\(UUID().uuidString)") {
+        self.boundary = boundary
+    }
+
+    public mutating func append(field name: String, value: String) {
+        parts.append(.field(name: name, value: value))
+    }
+
+    public mutating func append(file name: String, source: FileSource) {
+        parts.append(.file(name: name, source: source))
+    }
+
+    /// The `Content-Type` header value, boundary included.
+    public var contentType: String { "multipart/form-data; boundary=\(boundary)" }
+
+    private static let chunkSize = 64 * 1024
+
+    /// Writes the whole body to `file`, copying file parts in fixed-size chunks.
+    public func writeBody(to file: URL) throws(MediaGenError) {
+        guard FileManager.default.createFile(atPath: file.path, contents: nil),
+            let output = try? FileHandle(forWritingTo: file)
+        else {
+            throw .invalidInput("file", "cannot create the request body at \(file.path)")
+        }
+        defer { try? output.close() }
+        try write { data throws(MediaGenError) in
+            do {
+                try output.write(contentsOf: data)
+            } catch {
+                throw .invalidInput("file", "cannot write the request body: \(error.localizedDescription)")
+            }
+        }
+    }
+
+    /// The whole body in memory (for small forms and tests).
+    public func encodedData() throws(MediaGenError) -> Data {
+        var body = Data()
+        try write { body.append($0) }
+        return body
+    }
+
+    private func write(_ emit: (Data) throws(MediaGenError) -> Void) throws(MediaGenError) {
+        for part in parts {
+            try emit(Data("--\(boundary)\r\n".utf8))
+            switch part {
+            case .field(let name, let value):
+                try emit(Data("Content-Disposition: form-data; name=\"\(Self.quoted(name))\"\r\n\r\n".utf8))
+                try emit(Data(value.utf8))
+            case .file(let name, let source):
+                try emit(
+                    Data(
+                        ("Content-Disposition: form-data; name=\"\(Self.quoted(name))\"; filename=\"\(Self.quoted(source.fileName))\"\r\n"
+                            + "Content-Type: \(source.contentType)\r\n\r\n").utf8
+                    )
+                )
+                try copy(source, to: emit)
+            }
+            try emit(Data("\r\n".utf8))
+        }
+        try emit(Data("--\(boundary)--\r\n".utf8))
+    }
+
+    private func copy(_ source: FileSource, to emit: (Data) throws(MediaGenError) -> Void) throws(MediaGenError) {
+        switch source {
+        case .url(let url):
+            throw .invalidInput("file", "\(url.absoluteString) is remote; download it or pass the URL itself instead of uploading")
+        case .data(let data, _, _):
+            try emit(data)
+        case .file(let url, _):
+            guard let input = try? FileHandle(forReadingFrom: url) else {
+                throw .invalidInput("file", "cannot read \(url.path)")
+            }
+            defer { try? input.close() }
+            while true {
+                let chunk: Data
+                do {
+                    guard let read = try input.read(upToCount: Self.chunkSize), !read.isEmpty else { return }
+                    chunk = read
+                } catch {
+                    throw .invalidInput("file", "cannot read \(url.path): \(error.localizedDescription)")
+                }
+                try emit(chunk)
+            }
+        }
+    }
+
+    /// Escapes a name for a quoted header parameter, as browsers do (WHATWG HTML multipart rules):
+    /// a quote or a line break must not end the parameter or the header.
+    private static func quoted(_ text: String) -> String {
+        text.replacingOccurrences(of: "\"", with: "%22")
+            .replacingOccurrences(of: "\r", with: "%0D")
+            .replacingOccurrences(of: "\n", with: "%0A")
+    }
+}

@@ -1,0 +1,110 @@
+/// What every provider client can do: look a task up, cancel it, describe its models — and, from
+/// those, follow a task to its end.
+///
+/// ```swift
+/// func finish<Client: MediaClient>(_ handle: TaskHandle, on client: Client) async throws -> [RemoteFile] {
+///     for try await task in client.updates(of: handle) {
+///         print(task.rawStatus)
+///     }
+///     return try await client.wait(for: handle).outputs
+/// }
+/// ```
+///
+/// The provider's task type is ``RemoteTask`` (not `Task`, which would hide Swift's own `Task`
+/// inside every conforming type).
+public protocol MediaClient: Sendable {
+    /// The provider's task value (Skytells' prediction, fal's request, BeatAPI's or Beatra's task).
+    associatedtype RemoteTask: MediaTask
+
+    var provider: Provider { get }
+    /// Timeouts, retries, budget, transport, clock.
+    var configuration: ClientConfiguration { get }
+    /// The models this client knows, with prices and typical latencies.
+    var catalog: [ModelDescriptor] { get }
+
+    /// Polls the task once.
+    func task(_ handle: TaskHandle) async throws -> RemoteTask
+    /// Asks the provider to cancel the task.
+    func cancel(_ handle: TaskHandle) async throws
+}
+
+extension MediaClient {
+    /// The catalog entry for `id`, if this client lists it.
+    public func model(_ id: String) -> ModelDescriptor? {
+        catalog.first { $0.id == id }
+    }
+
+    /// The policy for following `handle`: from its model's typical latency when the catalog knows it.
+    public func pollingPolicy(for handle: TaskHandle) -> PollingPolicy {
+        handle.model.flatMap(model)?.pollingPolicy ?? .default
+    }
+
+    /// The task's states as they change, until it ends. See ``TaskUpdates``.
+    public func updates(of handle: TaskHandle, policy: PollingPolicy? = nil) -> TaskUpdates<RemoteTask> {
+        TaskUpdates(handle: handle, policy: policy ?? pollingPolicy(for: handle), clock: configuration.clock) {
+            try await self.task(handle)
+        }
+    }
+
+    /// The task's states as they change, starting with `task` itself (no poll needed for it).
+    public func updates(of task: RemoteTask, policy: PollingPolicy? = nil) -> TaskUpdates<RemoteTask> {
+        let handle = task.handle
+        return TaskUpdates(
+            handle: handle, initial: task, policy: policy ?? pollingPolicy(for: handle), clock: configuration.clock
+        ) {
+            try await self.task(handle)
+        }
+    }
+
+    /// Follows the task to its end and returns it when it succeeded (or stopped awaiting your
+    /// action); throws `.taskFailed` or `.canceled`, with the task id, otherwise.
+    ///
+    /// ```swift
+    /// let done = try await client.wait(for: handle) { print($0.status) }
+    /// ```
+    public func wait(
+        for handle: TaskHandle,
+        policy: PollingPolicy? = nil,
+        onUpdate: (@Sendable (RemoteTask) -> Void)? = nil
+    ) async throws -> RemoteTask {
+        try await finish(updates(of: handle, policy: policy), handle: handle, onUpdate: onUpdate)
+    }
+
+    /// Follows `task` (as a create returned it) to its end. See ``wait(for:policy:onUpdate:)-(TaskHandle,_,_)``.
+    public func wait(
+        for task: RemoteTask,
+        policy: PollingPolicy? = nil,
+        onUpdate: (@Sendable (RemoteTask) -> Void)? = nil
+    ) async throws -> RemoteTask {
+        try await finish(updates(of: task, policy: policy), handle: task.handle, onUpdate: onUpdate)
+    }
+
+    private func finish(
+        _ updates: TaskUpdates<RemoteTask>,
+        handle: TaskHandle,
+        onUpdate: (@Sendable (RemoteTask) -> Void)?
+    ) async throws -> RemoteTask {
+        for try await task in updates {
+            onUpdate?(task)
+            switch task.status {
+            case .queued, .running:
+                continue
+            case .succeeded, .awaitingAction:
+                return task
+            case .failed(let failure):
+                throw MediaGenError(
+                    .taskFailed(failure),
+                    provider: provider,
+                    message: failure.message,
+                    providerCode: failure.code,
+                    taskID: handle.id
+                )
+            case .canceled:
+                throw MediaGenError(.canceled, provider: provider, message: "\(handle) was canceled", taskID: handle.id)
+            }
+        }
+        // `TaskUpdates` only ends after a terminal status, which returns or throws above.
+        throw MediaGenError(
+            .server, provider: provider, message: "\(handle): updates ended without a final status", taskID: handle.id)
+    }
+}

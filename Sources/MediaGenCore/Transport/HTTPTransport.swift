@@ -1,0 +1,92 @@
+import Foundation
+
+/// Sends HTTP requests. ``URLSessionTransport`` is the default; tests pass a stub or a cassette
+/// (see `MediaGenTesting`), and apps can pass their own (a proxy, an instrumented client).
+///
+/// ```swift
+/// struct EchoTransport: HTTPTransport {
+///     func send(_ request: HTTPRequest) async throws -> HTTPResponse {
+///         HTTPResponse(status: 200, body: Data(request.url.absoluteString.utf8))
+///     }
+///     func download(_ request: HTTPRequest, to file: URL,
+///                   progress: (@Sendable (DownloadProgress) -> Void)?) async throws -> HTTPResponse {
+///         try Data().write(to: file)
+///         return HTTPResponse(status: 200)
+///     }
+/// }
+/// ```
+///
+/// A transport reports failures to connect or to read as ``TransportError`` so that the retry
+/// rule can tell "never sent" from "may have been processed". Other errors are treated as the
+/// latter.
+public protocol HTTPTransport: Sendable {
+    /// Sends `request` and returns the whole response.
+    func send(_ request: HTTPRequest) async throws -> HTTPResponse
+
+    /// Sends `request` and streams the response body into `file` (created or truncated), never
+    /// holding the whole body in memory. The returned response has an empty body when the status is
+    /// 2xx; otherwise it carries the (small) error body and `file` content is unspecified.
+    func download(
+        _ request: HTTPRequest,
+        to file: URL,
+        progress: (@Sendable (DownloadProgress) -> Void)?
+    ) async throws -> HTTPResponse
+}
+
+/// How far a download has got.
+public struct DownloadProgress: Hashable, Sendable {
+    /// Bytes written to disk so far.
+    public var bytesReceived: Int64
+    /// The expected total from `Content-Length`, when the server sent one.
+    public var expectedBytes: Int64?
+
+    public init(bytesReceived: Int64, expectedBytes: Int64?) {
+        self.bytesReceived = bytesReceived
+        self.expectedBytes = expectedBytes
+    }
+
+    /// Completed fraction in 0...1, when the total is known.
+    public var fraction: Double? {
+        guard let expectedBytes, expectedBytes > 0 else { return nil }
+        return min(1, Double(bytesReceived) / Double(expectedBytes))
+    }
+}
+
+/// A failure below HTTP: no connection, a lost connection, a timeout, an unreadable response.
+///
+/// ```swift
+/// throw TransportError(.cannotConnect, "connection refused")
+/// ```
+///
+/// ``Reason/cannotConnect`` is the one case that proves the request never reached the server,
+/// which is what lets a paid create be retried safely.
+public struct TransportError: Error, Hashable, Sendable, CustomStringConvertible {
+    public enum Reason: String, Hashable, Sendable {
+        /// No connection was made (refused, unknown host, no network): nothing was sent.
+        case cannotConnect
+        /// The connection broke after it was made; the server may have processed the request.
+        case connectionLost
+        /// No complete answer in time; the server may have processed the request.
+        case timedOut
+        /// The answer was not valid HTTP, or the body was cut short.
+        case invalidResponse
+        /// The request could not be sent as given (a malformed or unsupported URL): nothing was sent.
+        case invalidRequest
+        /// Anything else the transport reports.
+        case other
+    }
+
+    public var reason: Reason
+    /// A short explanation from the underlying system, without credentials.
+    public var detail: String
+
+    public init(_ reason: Reason, _ detail: String) {
+        self.reason = reason
+        self.detail = detail
+    }
+
+    /// `false` only when the request provably never left this machine.
+    public var mayHaveReachedServer: Bool { reason != .cannotConnect && reason != .invalidRequest }
+
+    public var description: String { "\(reason.rawValue): \(detail)" }
+}

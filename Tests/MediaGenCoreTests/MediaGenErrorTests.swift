@@ -1,0 +1,134 @@
+import Foundation
+import Testing
+
+@testable import MediaGenCore
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
+@Suite("MediaGenError")
+struct MediaGenErrorTests {
+    @Test func theDescriptionIsOneActionableLineWithEveryKnownId() {
+        let error = MediaGenError(
+            .rateLimited(retryAfter: .seconds(2)),
+            provider: .acme,
+            message: "Too many requests",
+            providerCode: "RATE_LIMIT_EXCEEDED",
+            httpStatus: 429,
+            requestID: "req_1",
+            taskID: "task_1"
+        )
+        #expect(
+            error.description
+                == "Acme: rate limited — Too many requests (HTTP 429, code RATE_LIMIT_EXCEEDED, request req_1, task task_1). Retry after 2 s."
+        )
+        #expect(error.localizedDescription == error.description)
+    }
+
+    @Test(arguments: [
+        (
+            MediaGenError.Kind.invalidRequest(field: "duration_seconds", reason: "too long"),
+            "invalid value for `duration_seconds`", "Correct the input"
+        ),
+        (.authentication, "authentication failed", "Check the API key (set ACME_API_KEY or pass the key explicitly)."),
+        (.insufficientCredits, "insufficient credits", "Top up"),
+        (.rateLimited(retryAfter: nil), "rate limited", "Slow down"),
+        (.notFound, "not found", "Check the id"),
+        (.conflict, "conflict", "new idempotency key"),
+        (.server, "server error", "retry later"),
+        (.network, "network error", "Check the connection"),
+        (.timeout, "timed out", "allow more time"),
+        (.decoding(snippet: "<html>"), "unexpected response", "body starts: <html>"),
+        (.taskFailed(TaskFailure(message: "x")), "task failed", "Change the input"),
+        (.canceled, "task canceled", "Create a new task"),
+        (.budgetExceeded(estimate: .usd(2), remaining: .usd(1)), "budget exceeded", "Estimated $2.00 with $1.00 left"),
+        (.outcomeUnknown, "outcome unknown", "look it up before creating it again"),
+        (.invalidSignature, "webhook rejected", "Reject the delivery"),
+        (.unsupported, "not supported", "alternatives"),
+    ])
+    func everyKindSaysWhatHappenedAndWhatToDo(kind: MediaGenError.Kind, headline: String, hint: String) {
+        let description = MediaGenError(kind, provider: .acme, message: "details").description
+        #expect(description.hasPrefix("Acme: \(headline) — details"))
+        #expect(description.contains(hint))
+        #expect(!description.contains("\n"))
+    }
+
+    @Test func invalidInputNamesTheField() {
+        let error = MediaGenError.invalidInput("bpm", "must be between 40 and 240")
+        #expect(error.kind == .invalidRequest(field: "bpm", reason: "must be between 40 and 240"))
+        #expect(error.description.hasPrefix("invalid value for `bpm` — bpm: must be between 40 and 240"))
+    }
+
+    @Test func transientKindsAreTheOnesWorthRetryingLater() {
+        let transient: [MediaGenError.Kind] = [.rateLimited(retryAfter: nil), .server, .network, .timeout]
+        let permanent: [MediaGenError.Kind] = [.authentication, .notFound, .outcomeUnknown, .canceled]
+        #expect(transient.allSatisfy { MediaGenError($0, message: "").isTransient })
+        #expect(!permanent.contains { MediaGenError($0, message: "").isTransient })
+    }
+}
+
+@Suite("Retry-After")
+struct RetryAfterTests {
+    // 2027-01-15T08:00:00Z
+    let now = Date(timeIntervalSince1970: 1_800_000_000)
+
+    @Test(arguments: [
+        ("120", Duration.seconds(120)),
+        (" 3 ", .seconds(3)),
+        ("1.5", .milliseconds(1500)),
+        ("0", .zero),
+        ("Fri, 15 Jan 2027 08:00:30 GMT", .seconds(30)),  // IMF-fixdate
+        ("Friday, 15-Jan-27 08:01:00 GMT", .seconds(60)),  // RFC 850
+        ("Fri Jan 15 08:00:05 2027", .seconds(5)),  // asctime
+        ("Fri Jan  15 08:00:05 2027", .seconds(5)),  // asctime pads the day with a space
+        ("Thu, 14 Jan 2027 08:00:00 GMT", .zero),  // in the past: retry now
+    ])
+    func understandsSecondsAndEveryHTTPDateForm(value: String, expected: Duration) {
+        #expect(RetryAfter.parse(value, now: now) == expected)
+    }
+
+    @Test(arguments: ["", "soon", "-5", "inf", "nan", "Fri, 99 Foo 2027"])
+    func rejectsWhatItDoesNotUnderstand(value: String) {
+        #expect(RetryAfter.parse(value, now: now) == nil)
+    }
+}
+
+@Suite("URLSession error mapping")
+struct TransportErrorMappingTests {
+    @Test(arguments: [
+        (URLError.Code.cannotConnectToHost, TransportError.Reason.cannotConnect),
+        (.cannotFindHost, .cannotConnect),
+        (.dnsLookupFailed, .cannotConnect),
+        (.notConnectedToInternet, .cannotConnect),
+        (.secureConnectionFailed, .cannotConnect),
+        (.badURL, .invalidRequest),
+        (.unsupportedURL, .invalidRequest),
+        (.timedOut, .timedOut),
+        (.networkConnectionLost, .connectionLost),
+        (.badServerResponse, .invalidResponse),
+        (.cannotParseResponse, .invalidResponse),
+        (.zeroByteResource, .invalidResponse),
+        (.unknown, .other),
+        (.cancelled, .other),  // cancelled by the system, not by the caller's task
+    ])
+    func urlErrorsAreSortedByWhetherTheRequestMayHaveArrived(code: URLError.Code, reason: TransportError.Reason) {
+        let mapped = URLSessionTransport.transportError(from: URLError(code)) as? TransportError
+        #expect(mapped?.reason == reason)
+        #expect(mapped?.mayHaveReachedServer == (reason != .cannotConnect && reason != .invalidRequest))
+    }
+
+    @Test func aCancelledCallersURLErrorBecomesCancellationError() async {
+        let task = Task {
+            withUnsafeCurrentTask { $0?.cancel() }
+            return URLSessionTransport.transportError(from: URLError(.cancelled))
+        }
+        #expect(await task.value is CancellationError)
+    }
+
+    @Test func otherErrorsBecomeOtherTransportErrors() {
+        struct Weird: Error {}
+        #expect((URLSessionTransport.transportError(from: Weird()) as? TransportError)?.reason == .other)
+        #expect(URLSessionTransport.transportError(from: CancellationError()) is CancellationError)
+    }
+}
