@@ -6,15 +6,22 @@ let package = Package(
     platforms: [.macOS(.v13), .iOS(.v16)],
     products: [
         .library(name: "MediaGenCore", targets: ["MediaGenCore"]),
+        .library(name: "MediaGenSkytells", targets: ["MediaGenSkytells"]),
         .library(name: "MediaGenTesting", targets: ["MediaGenTesting"]),
     ],
     targets: [
         .target(name: "MediaGenCore"),
+        .target(name: "MediaGenSkytells", dependencies: ["MediaGenCore"]),
         .target(name: "MediaGenTesting", dependencies: ["MediaGenCore"]),
         .executableTarget(name: "Download", dependencies: ["MediaGenCore"], path: "Examples/Download"),
         .testTarget(
             name: "MediaGenCoreTests",
             dependencies: ["MediaGenCore", "MediaGenTesting"],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "MediaGenSkytellsTests",
+            dependencies: ["MediaGenSkytells", "MediaGenCore", "MediaGenTesting"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(

@@ -58,13 +58,23 @@ public struct Cassette: Codable, Hashable, Sendable {
         public var headers: [String: String]?
         public var json: JSONValue?
         public var text: String?
+        /// A binary body (an upload), base64-encoded.
+        public var base64: String?
 
-        public init(method: String, url: String, headers: [String: String]? = nil, json: JSONValue? = nil, text: String? = nil) {
+        public init(
+            method: String,
+            url: String,
+            headers: [String: String]? = nil,
+            json: JSONValue? = nil,
+            text: String? = nil,
+            base64: String? = nil
+        ) {
             self.method = method
             self.url = url
             self.headers = headers
             self.json = json
             self.text = text
+            self.base64 = base64
         }
     }
 

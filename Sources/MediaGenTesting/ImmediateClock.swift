@@ -36,7 +36,8 @@ public final class ImmediateClock: Clock, Sendable {
     public var now: Instant { state.withLock { $0.now } }
     public var minimumResolution: Duration { .zero }
 
-    /// Every sleep requested so far, in order.
+    /// Every sleep so far, in order, as the time it moved the clock on. Concurrent sleeps share one
+    /// time, so each records only what the others left of it; a sleep to a past deadline records zero.
     public var sleeps: [Duration] { state.withLock { $0.sleeps } }
 
     /// Virtual time passed since the clock was made.

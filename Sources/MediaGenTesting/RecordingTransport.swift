@@ -12,8 +12,9 @@ import MediaGenCore
 /// ```
 ///
 /// Credential headers (`Authorization`, `x-api-key`, cookies…) are dropped, and every occurrence
-/// of the `secrets` you pass is replaced by `<redacted>` in URLs, headers and bodies. Downloaded
-/// bodies up to `maxInlineBodyBytes` are kept as base64; larger ones are left out of the cassette.
+/// of the `secrets` you pass is replaced by `<redacted>` in URLs, headers and bodies. Bodies are kept
+/// as `json`, `text` or (binary) `base64`; a body (an upload or a download) larger than `maxInlineBodyBytes` is left
+/// out of the cassette.
 public final class RecordingTransport: HTTPTransport {
     private let base: any HTTPTransport
     private let secrets: [String]
@@ -42,6 +43,8 @@ public final class RecordingTransport: HTTPTransport {
     ) async throws -> HTTPResponse {
         let response = try await base.download(request, to: file, progress: progress)
         let size = (try? FileManager.default.attributesOfItem(atPath: file.path)[.size] as? NSNumber)?.intValue ?? 0
+        // Large media stays out of the cassette; `recordable` drops what is over the limit anyway,
+        // so the file is read only when it fits.
         let body = response.isSuccess ? (size <= maxInlineBodyBytes ? (try? Data(contentsOf: file)) : nil) : response.body
         record(request, response, body: body)
         return response
@@ -53,20 +56,22 @@ public final class RecordingTransport: HTTPTransport {
             url: scrub(request.url.absoluteString),
             headers: headers(request.headers)
         )
-        if let data = request.bodyData, !data.isEmpty {
-            (recordedRequest.json, recordedRequest.text) = (json(data), json(data) == nil ? scrub(String(decoding: data, as: UTF8.self)) : nil)
-        }
+        let sent = request.bodyData.map { recordable($0, limited: true) }
+        (recordedRequest.json, recordedRequest.text, recordedRequest.base64) = (sent?.json, sent?.text, sent?.base64)
         var recordedResponse = Cassette.Response(status: response.status, headers: headers(response.headers))
-        if let body, !body.isEmpty {
-            if let value = json(body) {
-                recordedResponse.json = value
-            } else if let text = String(data: body, encoding: .utf8), !text.contains("\0") {
-                recordedResponse.text = scrub(text)
-            } else {
-                recordedResponse.base64 = body.base64EncodedString()
-            }
-        }
+        // Error answers are small and worth keeping whole; only successful bodies obey the limit.
+        let received = body.map { recordable($0, limited: response.isSuccess) }
+        (recordedResponse.json, recordedResponse.text, recordedResponse.base64) = (received?.json, received?.text, received?.base64)
         recorded.withLock { $0.append(Cassette.Interaction(request: recordedRequest, response: recordedResponse)) }
+    }
+
+    /// A body in its most readable recorded form: JSON, else text, else base64; left out when empty
+    /// or larger than `maxInlineBodyBytes`. Secrets are scrubbed from JSON and text.
+    private func recordable(_ data: Data, limited: Bool) -> (json: JSONValue?, text: String?, base64: String?) {
+        guard !data.isEmpty, !limited || data.count <= maxInlineBodyBytes else { return (nil, nil, nil) }
+        if let value = json(data) { return (value, nil, nil) }
+        if let text = String(data: data, encoding: .utf8), !text.contains("\0") { return (nil, scrub(text), nil) }
+        return (nil, nil, data.base64EncodedString())
     }
 
     private func headers(_ headers: HTTPHeaders) -> [String: String]? {
@@ -87,7 +92,14 @@ public final class RecordingTransport: HTTPTransport {
         switch value {
         case .string(let text): .string(scrub(text))
         case .array(let items): .array(items.map(scrub))
-        case .object(let members): .object(Dictionary(uniqueKeysWithValues: members.map { (scrub($0.key), scrub($0.value)) }))
+        // Two keys can scrub to the same `<redacted>`: keep the first in key order, so a recording is stable.
+        case .object(let members):
+            .object(
+                Dictionary(
+                    members.sorted { $0.key < $1.key }.map { (scrub($0.key), scrub($0.value)) },
+                    uniquingKeysWith: { first, _ in first }
+                )
+            )
         default: value
         }
     }

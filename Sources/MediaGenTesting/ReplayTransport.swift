@@ -98,7 +98,7 @@ public final class ReplayTransport: HTTPTransport {
     private func matches(_ recorded: Cassette.Request, _ request: HTTPRequest) -> Bool {
         guard recorded.method.uppercased() == request.method.rawValue,
             let recordedURL = URLComponents(string: recorded.url),
-            let actualURL = URLComponents(url: request.url, resolvingAgainstBaseURL: false)
+            let actualURL = URLComponents(url: request.url.absoluteURL, resolvingAgainstBaseURL: false)
         else { return false }
         guard Self.normalizedPath(recordedURL.percentEncodedPath) == Self.normalizedPath(actualURL.percentEncodedPath),
             Self.query(recordedURL) == Self.query(actualURL)
@@ -112,8 +112,9 @@ public final class ReplayTransport: HTTPTransport {
         return true
     }
 
+    /// The path without its trailing slash (the root becomes empty, as in `https://host`).
     private static func normalizedPath(_ path: String) -> String {
-        path.hasSuffix("/") && path.count > 1 ? String(path.dropLast()) : path
+        path.hasSuffix("/") ? String(path.dropLast()) : path
     }
 
     private static func query(_ components: URLComponents) -> [String] {

@@ -91,9 +91,10 @@ extension HTTPResponse {
 }
 
 extension HTTPRequest {
-    /// The body as JSON, for assertions (`nil` when there is none or it is not JSON).
+    /// The body as JSON, for assertions (`nil` when there is none or it is not JSON); a file body
+    /// is read from disk, as ``bodyData`` does.
     public var jsonBody: JSONValue? {
-        guard case .data(let data) = body else { return nil }
+        guard let data = bodyData else { return nil }
         return try? JSONDecoder().decode(JSONValue.self, from: data)
     }
 

@@ -566,3 +566,29 @@ struct MiddlewareTests {
         #expect(lines.current.last?.contains("cannotConnect: refused") == true)
     }
 }
+
+@Suite("Downloads through the executor")
+struct ExecutorDownloadTests {
+    @Test func downloadsNeverCarryACredentialEvenOneAmongTheAdditionalHeaders() async throws {
+        let stub = StubTransport { _ in HTTPResponse(status: 200, body: Data("media".utf8)) }
+        let executor = RequestExecutor(
+            dialect: .acme(),
+            configuration: ClientConfiguration(
+                transport: stub,
+                clock: ImmediateClock(),
+                additionalHeaders: ["Authorization": "Bearer leaked", "x-api-key": "leaked", "X-Trace": "t1"]
+            ),
+            apiKey: acmeKey
+        )
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("dl-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: file) }
+        let url = try #require(URL(string: "https://cdn.acme.test/out.mp3"))
+        _ = try await executor.download(url, to: file, progress: nil)
+
+        let sent = try #require(stub.requests.first)
+        #expect(sent.headers["Authorization"] == nil)
+        #expect(sent.headers["x-api-key"] == nil)
+        #expect(sent.headers["X-Trace"] == "t1")
+        #expect(try Data(contentsOf: file) == Data("media".utf8))
+    }
+}

@@ -19,9 +19,9 @@ public actor Budget {
         case allow
     }
 
-    public let limit: Money
+    public nonisolated let limit: Money
     public private(set) var spent: Money
-    public let unknownPrices: UnknownPricePolicy
+    public nonisolated let unknownPrices: UnknownPricePolicy
 
     public init(limit: Money, unknownPrices: UnknownPricePolicy = .refuse) {
         self.limit = limit

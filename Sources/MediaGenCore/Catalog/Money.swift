@@ -50,6 +50,12 @@ public struct Money: Hashable, Sendable, Codable, CustomStringConvertible {
         Money(amount, .usd)
     }
 
+    /// An exact amount in US dollars from whole cents (`usd(cents: 75)` is $0.75). Prefer it to a
+    /// float literal, which older Apple Foundation converts to `Decimal` through `Double`.
+    public static func usd(cents: Int) -> Money {
+        Money(Decimal(cents) / 100, .usd)
+    }
+
     public static func zero(_ currency: Currency) -> Money {
         Money(0, currency)
     }

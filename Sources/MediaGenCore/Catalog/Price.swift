@@ -39,7 +39,7 @@ public struct Price: Hashable, Sendable, Codable, CustomStringConvertible {
             guard let duration else { return nil }
             let seconds = Decimal(duration.components.seconds)
                 + Decimal(duration.components.attoseconds) / Decimal(1_000_000_000_000_000_000)
-            return amount * seconds * Decimal(max(outputs, 1))
+            return amount * seconds * Decimal(max(outputs, 0))
         }
     }
 

@@ -128,7 +128,13 @@ package struct RequestExecutor: Sendable {
             "User-Agent": MediaGenKitVersion.userAgent(for: provider),
             "Accept": "application/json",
         ]
-        defaults.merge(defaults: configuration.additionalHeaders)
+        var additional = configuration.additionalHeaders
+        if !authorized {
+            // Output URLs are public links on other hosts: no credential of any kind goes there,
+            // even one a user put among the additional headers.
+            additional = HTTPHeaders(additional.fields.filter { !HTTPHeaders.isSensitive($0.name) })
+        }
+        defaults.merge(defaults: additional)
         headers.merge(defaults: defaults)
 
         var temporaryFile: URL?

@@ -60,9 +60,8 @@ public struct HTTPHeaders: Hashable, Sendable, Sequence, ExpressibleByDictionary
 
     /// Adds the fields of `other` that this list does not already have.
     public mutating func merge(defaults other: HTTPHeaders) {
-        for field in other where self[field.name] == nil {
-            fields.append(field)
-        }
+        let present = Set(fields.map { $0.name.lowercased() })
+        fields.append(contentsOf: other.fields.filter { !present.contains($0.name.lowercased()) })
     }
 
     public func makeIterator() -> IndexingIterator<[Field]> {

@@ -24,7 +24,9 @@ public enum WebhookVerification {
         now: Date = Date(),
         provider: Provider
     ) throws(MediaGenError) {
-        guard let timestamp, let seconds = Double(timestamp.trimmingCharacters(in: .whitespaces)), seconds.isFinite
+        // Unix seconds: digits, optionally with a fraction; not exponents or hex, which `Double` also reads.
+        let text = timestamp?.trimmingCharacters(in: .whitespaces) ?? ""
+        guard text.range(of: #"^[0-9]{1,12}(\.[0-9]+)?$"#, options: .regularExpression) != nil, let seconds = Double(text)
         else {
             throw rejected("missing or unreadable timestamp", provider: provider)
         }

@@ -1,0 +1,80 @@
+import Foundation
+import MediaGenCore
+import MediaGenSkytells
+import Testing
+
+@Suite("Skytells prediction decoding")
+struct SkytellsDecodingTests {
+    static let statuses: [(String, TaskStatus)] = [
+        ("prediction-queued", .queued(position: nil)),
+        ("prediction-pending", .queued(position: nil)),
+        ("prediction-starting", .running(progress: nil)),
+        ("prediction-processing-progress", .running(progress: 0.42)),
+        ("prediction-processing-percent", .running(progress: 0.65)),
+        ("prediction-succeeded-list", .succeeded),
+        ("prediction-succeeded-string", .succeeded),
+        ("prediction-official-client", .succeeded),
+        ("prediction-canceled", .canceled),
+        ("prediction-cancelled", .canceled),
+        ("prediction-failed-string", .failed(TaskFailure(message: "Video generation failed: prompt rejected by the safety filter"))),
+        ("prediction-failed-object", .failed(TaskFailure(code: "INFERENCE_TIMEOUT", message: "Model took too long to respond"))),
+        ("prediction-unknown-status", .running(progress: nil)),
+    ]
+
+    @Test(arguments: statuses)
+    func everyDocumentedShapeDecodes(fixtureName: String, status: TaskStatus) throws {
+        let prediction = try JSONDecoder().decode(Prediction.self, from: try fixture(fixtureName))
+        #expect(prediction.status == status)
+        #expect(prediction.handle.provider == .skytells)
+    }
+
+    @Test func unknownStatusesKeepTheirRawText() throws {
+        let prediction = try JSONDecoder().decode(Prediction.self, from: try fixture("prediction-unknown-status"))
+        #expect(prediction.rawStatus == "warming_up")
+    }
+
+    @Test(arguments: [
+        ("prediction-queued", [String]()),
+        ("prediction-succeeded-list", ["https://cdn.skytells.ai/outputs/pred_aud_7f3k/audio.mp3"]),
+        ("prediction-succeeded-string", ["https://cdn.skytells.ai/outputs/pred_vid_9q2/video.mp4"]),
+    ])
+    func outputMayBeNullOneURLOrAList(fixtureName: String, urls: [String]) throws {
+        let prediction = try JSONDecoder().decode(Prediction.self, from: try fixture(fixtureName))
+        #expect(prediction.outputURLs.map(\.absoluteString) == urls)
+        #expect(prediction.outputs.map(\.url.absoluteString) == urls)
+    }
+
+    @Test func outputsExpireADayAfterCompletion() throws {
+        let prediction = try JSONDecoder().decode(Prediction.self, from: try fixture("prediction-succeeded-list"))
+        let completed = try #require(prediction.completedAt)
+        #expect(prediction.outputs.first?.expiresAt == completed.addingTimeInterval(24 * 3600))
+        #expect(prediction.createdAt == Date(timeIntervalSince1970: 1_795_168_800))
+    }
+
+    @Test func theOfficialClientsShapeGivesModelLinksFilesAndCredits() throws {
+        let prediction = try JSONDecoder().decode(Prediction.self, from: try fixture("prediction-official-client"))
+        #expect(prediction.model == "lipfusion")
+        #expect(prediction.modelType == "video")
+        #expect(prediction.creditsUsed == Decimal(string: "0.6"))
+        #expect(prediction.urls["cancel"]?.absoluteString == "https://api.skytells.ai/v1/predictions/pred_lip_42/cancel")
+        #expect(prediction.handle.statusURL?.absoluteString == "https://api.skytells.ai/v1/predictions/pred_lip_42")
+        let file = try #require(prediction.outputs.first)
+        #expect(file.fileName == "out.mp4")
+        #expect(file.contentType == "video/mp4")
+        #expect(file.byteCount == 1_048_576)
+        #expect(prediction.metrics?["predict_time"] == 44.8)
+    }
+
+    @Test func aHandleRoundTripsThroughJSON() throws {
+        let prediction = try JSONDecoder().decode(Prediction.self, from: try fixture("prediction-queued"))
+        let restored = try JSONDecoder().decode(TaskHandle.self, from: JSONEncoder().encode(prediction.handle))
+        #expect(restored == prediction.handle)
+        #expect(restored.model == "truefusion-video-pro")
+    }
+
+    @Test func aPredictionWithoutAnIdIsADecodingError() {
+        #expect(throws: DecodingError.self) {
+            try JSONDecoder().decode(Prediction.self, from: Data(#"{"status": "queued"}"#.utf8))
+        }
+    }
+}

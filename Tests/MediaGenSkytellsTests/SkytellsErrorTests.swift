@@ -1,0 +1,100 @@
+import Foundation
+import MediaGenCore
+import MediaGenSkytells
+import MediaGenTesting
+import Testing
+
+@Suite("Skytells errors")
+struct SkytellsErrorTests {
+    @Test(arguments: [
+        ("error-structured-model-not-found", 404, MediaGenError.Kind.notFound, "MODEL_NOT_FOUND"),
+        ("error-structured-insufficient-credits", 402, .insufficientCredits, "INSUFFICIENT_CREDITS"),
+        (
+            "error-structured-invalid-input", 422,
+            .invalidRequest(field: "duration_seconds", reason: "Input validation failed"), "INVALID_INPUT"
+        ),
+    ])
+    func structuredErrorsMapToTheirKind(fixtureName: String, status: Int, kind: MediaGenError.Kind, code: String) async {
+        let harness = SkytellsHarness(fixtures: [(fixtureName, status)])
+        let error = await mediaError { try await harness.client.prediction(id: "p1") }
+        #expect(error?.kind == kind)
+        #expect(error?.providerCode == code)
+        #expect(error?.httpStatus == status)
+        #expect(error?.provider == .skytells)
+        #expect(error?.taskID == "p1")
+        #expect(harness.requests.count == 1)
+    }
+
+    @Test func rateLimitsAreWaitedOutUsingRetryAfter() async throws {
+        let answers = Locked([
+            try fixtureResponse("error-structured-rate-limit", status: 429, headers: ["Retry-After": "3"]),
+            try fixtureResponse("prediction-queued"),
+        ])
+        let harness = SkytellsHarness { _ in answers.withLock { $0.removeFirst() } }
+        _ = try await harness.client.prediction(id: "p1")
+        #expect(harness.clock.sleeps == [.seconds(3)])
+    }
+
+    @Test func aRateLimitedCreateIsRetriedBecauseNothingRan() async throws {
+        let answers = Locked([
+            try fixtureResponse("error-structured-rate-limit", status: 429, headers: ["Retry-After": "1"]),
+            try fixtureResponse("prediction-queued", status: 201),
+        ])
+        let harness = SkytellsHarness { _ in answers.withLock { $0.removeFirst() } }
+        _ = try await harness.client.generateMusic(MusicRequest(prompt: "jazz"))
+        #expect(harness.requests.count == 2)
+    }
+
+    @Test func theResponseEnvelopeIsAnError() async {
+        let harness = SkytellsHarness(fixtures: [("error-response-string", 401)])
+        let error = await mediaError { try await harness.client.prediction(id: "p1") }
+        #expect(error?.kind == .authentication)
+        #expect(error?.message == "Invalid API key provided")
+    }
+
+    @Test func a200WithStatusFalseIsAnError() async {
+        let harness = SkytellsHarness(fixtures: [("error-status-false", 200)])
+        let error = await mediaError { try await harness.client.prediction(id: "p1") }
+        #expect(error?.message == "This model is temporarily unavailable")
+        #expect(error?.httpStatus == 200)
+    }
+
+    @Test(arguments: [500, 502, 503, 504])
+    func aCreateThatFailsAfterSendingIsNeverSentTwice(status: Int) async {
+        let harness = SkytellsHarness { _ in HTTPResponse(status: status, body: Data("<html>upstream error</html>".utf8)) }
+        let error = await mediaError {
+            try await harness.client.createPrediction(.beatFusion2, input: BeatFusionInput(prompt: "jazz"))
+        }
+        #expect(error?.kind == .outcomeUnknown)
+        #expect(harness.requests.count == 1)
+    }
+
+    @Test func aDroppedConnectionOnCreateIsOutcomeUnknown() async {
+        let harness = SkytellsHarness { _ in throw TransportError(.connectionLost, "reset by peer") }
+        let error = await mediaError {
+            try await harness.client.generateVideo(VideoRequest(prompt: "a forest", duration: .seconds(5)))
+        }
+        #expect(error?.kind == .outcomeUnknown)
+        #expect(error?.description.contains("look it up before creating it again") == true)
+        #expect(harness.requests.count == 1)
+    }
+
+    @Test func readsRetryServerErrors() async throws {
+        let calls = Locked(0)
+        let harness = SkytellsHarness { _ in
+            let call = calls.withLock { count in
+                count += 1
+                return count
+            }
+            return call < 3 ? HTTPResponse(status: 503) : try fixtureResponse("prediction-queued")
+        }
+        _ = try await harness.client.prediction(id: "p1")
+        #expect(harness.requests.count == 3)
+    }
+
+    @Test func theKeyNeverAppearsInErrors() async {
+        let harness = SkytellsHarness { _ in .json(#"{"response": "key \#(testKey) is revoked"}"#, status: 401) }
+        let error = await mediaError { try await harness.client.prediction(id: "p1") }
+        #expect(error.map(String.init(describing:))?.contains(testKey) == false)
+    }
+}
