@@ -14,14 +14,17 @@ let package = Package(
         .target(name: "MediaGenSkytells", dependencies: ["MediaGenCore"]),
         .target(name: "MediaGenTesting", dependencies: ["MediaGenCore"]),
         .executableTarget(name: "Download", dependencies: ["MediaGenCore"], path: "Examples/Download"),
+        // Starts the provider emulator for integration tests and benchmarks; never shipped.
+        .target(name: "EmulatorSupport", dependencies: ["MediaGenCore"], path: "Tests/EmulatorSupport"),
         .testTarget(
             name: "MediaGenCoreTests",
-            dependencies: ["MediaGenCore", "MediaGenTesting"],
+            // `Download` is run as a separate process to measure a download's peak memory alone.
+            dependencies: ["MediaGenCore", "MediaGenTesting", "EmulatorSupport", "Download"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(
             name: "MediaGenSkytellsTests",
-            dependencies: ["MediaGenSkytells", "MediaGenCore", "MediaGenTesting"],
+            dependencies: ["MediaGenSkytells", "MediaGenCore", "MediaGenTesting", "EmulatorSupport"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(

@@ -45,7 +45,8 @@ public final class RecordingTransport: HTTPTransport {
         let size = (try? FileManager.default.attributesOfItem(atPath: file.path)[.size] as? NSNumber)?.intValue ?? 0
         // Large media stays out of the cassette; `recordable` drops what is over the limit anyway,
         // so the file is read only when it fits.
-        let body = response.isSuccess ? (size <= maxInlineBodyBytes ? (try? Data(contentsOf: file)) : nil) : response.body
+        let body =
+            response.isSuccess ? (size <= maxInlineBodyBytes ? (try? Data(contentsOf: file)) : nil) : response.body
         record(request, response, body: body)
         return response
     }
@@ -61,7 +62,9 @@ public final class RecordingTransport: HTTPTransport {
         var recordedResponse = Cassette.Response(status: response.status, headers: headers(response.headers))
         // Error answers are small and worth keeping whole; only successful bodies obey the limit.
         let received = body.map { recordable($0, limited: response.isSuccess) }
-        (recordedResponse.json, recordedResponse.text, recordedResponse.base64) = (received?.json, received?.text, received?.base64)
+        (recordedResponse.json, recordedResponse.text, recordedResponse.base64) = (
+            received?.json, received?.text, received?.base64
+        )
         recorded.withLock { $0.append(Cassette.Interaction(request: recordedRequest, response: recordedResponse)) }
     }
 

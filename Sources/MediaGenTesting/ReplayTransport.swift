@@ -81,7 +81,9 @@ public final class ReplayTransport: HTTPTransport {
     private func answer(_ request: HTTPRequest) throws -> Cassette.Response {
         let found: Int? = state.withLock { state in
             state.requests.append(request)
-            let candidates = cassette.interactions.indices.filter { matches(cassette.interactions[$0].request, request) }
+            let candidates = cassette.interactions.indices.filter {
+                matches(cassette.interactions[$0].request, request)
+            }
             if let index = candidates.first(where: { !state.used[$0] }) {
                 state.used[index] = true
                 return index

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import MediaGenCore
+import Testing
 
 /// An exact decimal from its text (a float literal would go through `Double`).
 private func decimal(_ text: String) -> Decimal {

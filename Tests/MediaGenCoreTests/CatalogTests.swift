@@ -1,15 +1,15 @@
 import Foundation
-import Testing
 import MediaGenCore
+import Testing
 
 /// An exact decimal from its text (a float literal would go through `Double`).
 private func decimal(_ text: String) -> Decimal {
     Decimal(string: text, locale: Locale(identifier: "en_US_POSIX"))!
 }
 
-private extension MediaGenError {
+extension MediaGenError {
     /// The field and reason of an `.invalidRequest`; `nil` for every other kind.
-    var invalidRequest: (field: String?, reason: String)? {
+    fileprivate var invalidRequest: (field: String?, reason: String)? {
         if case .invalidRequest(let field, let reason) = kind { return (field, reason) }
         return nil
     }

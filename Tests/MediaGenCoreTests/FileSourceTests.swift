@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import MediaGenCore
+import Testing
 
 struct ContentTypeCase: Sendable, CustomTestStringConvertible {
     let fileName: String
@@ -8,9 +8,9 @@ struct ContentTypeCase: Sendable, CustomTestStringConvertible {
     var testDescription: String { "\(fileName) → \(contentType)" }
 }
 
-private extension MediaGenError {
+extension MediaGenError {
     /// The field an `.invalidRequest` names; `nil` for every other kind.
-    var invalidField: String? {
+    fileprivate var invalidField: String? {
         if case .invalidRequest(let field, _) = kind { return field }
         return nil
     }

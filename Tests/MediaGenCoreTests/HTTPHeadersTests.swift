@@ -1,5 +1,5 @@
-import Testing
 import MediaGenCore
+import Testing
 
 struct HTTPHeadersTests {
     /// A value no description may ever contain.

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import MediaGenCore
+import Testing
 
 /// An exact decimal from its text (a float literal would go through `Double`).
 private func decimal(_ text: String) -> Decimal {
@@ -211,10 +211,11 @@ struct JSONValueTests {
             cover: URL(string: "https://cdn.example.com/c.png")
         )
         let value = try JSONValue(encoding: track)
-        #expect(value == [
-            "title": "Rain", "durationSeconds": 30, "price": .number(decimal("0.75")), "tags": ["lofi", "piano"],
-            "cover": "https://cdn.example.com/c.png",
-        ])
+        #expect(
+            value == [
+                "title": "Rain", "durationSeconds": 30, "price": .number(decimal("0.75")), "tags": ["lofi", "piano"],
+                "cover": "https://cdn.example.com/c.png",
+            ])
         #expect(try value.decode(as: Track.self) == track)
     }
 

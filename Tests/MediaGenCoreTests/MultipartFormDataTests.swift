@@ -1,10 +1,11 @@
 import Foundation
 import Testing
+
 @testable import MediaGenCore
 
-private extension MediaGenError {
+extension MediaGenError {
     /// The field an `.invalidRequest` names; `nil` for every other kind.
-    var invalidField: String? {
+    fileprivate var invalidField: String? {
         if case .invalidRequest(let field, _) = kind { return field }
         return nil
     }
@@ -40,11 +41,12 @@ struct MultipartFormDataTests {
         form.append(field: "purpose", value: "reference_audio")
         form.append(file: "file", source: .data(Data(), fileName: "a.mp3"))
         form.append(field: "note", value: "last")
-        #expect(form.parts == [
-            .field(name: "purpose", value: "reference_audio"),
-            .file(name: "file", source: .data(Data(), fileName: "a.mp3")),
-            .field(name: "note", value: "last"),
-        ])
+        #expect(
+            form.parts == [
+                .field(name: "purpose", value: "reference_audio"),
+                .file(name: "file", source: .data(Data(), fileName: "a.mp3")),
+                .field(name: "note", value: "last"),
+            ])
     }
 
     @Test func smallFormHasTheExactRFC7578Layout() throws {
@@ -52,7 +54,8 @@ struct MultipartFormDataTests {
         form.append(field: "purpose", value: "reference_audio")
         form.append(file: "file", source: .data(Data("ID3abc".utf8), fileName: "ref.mp3"))
 
-        let expected = "--XyZ\r\n"
+        let expected =
+            "--XyZ\r\n"
             + "Content-Disposition: form-data; name=\"purpose\"\r\n"
             + "\r\n"
             + "reference_audio\r\n"
@@ -74,7 +77,8 @@ struct MultipartFormDataTests {
     @Test func fieldValuesAreSentVerbatim() throws {
         var form = MultipartFormData(boundary: "b")
         form.append(field: "prompt", value: "line one\r\nline \"two\" — ünïcode")
-        let expected = "--b\r\nContent-Disposition: form-data; name=\"prompt\"\r\n\r\n"
+        let expected =
+            "--b\r\nContent-Disposition: form-data; name=\"prompt\"\r\n\r\n"
             + "line one\r\nline \"two\" — ünïcode\r\n--b--\r\n"
         #expect(try Self.text(form) == expected)
     }

@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import MediaGenTesting
+import Testing
+
 @testable import MediaGenCore
 
 struct SanitizedNameCase: Sendable, CustomTestStringConvertible {
@@ -9,9 +10,9 @@ struct SanitizedNameCase: Sendable, CustomTestStringConvertible {
     var testDescription: String { input.debugDescription }
 }
 
-private extension MediaGenError {
+extension MediaGenError {
     /// The field an `.invalidRequest` names; `nil` for every other kind.
-    var invalidField: String? {
+    fileprivate var invalidField: String? {
         if case .invalidRequest(let field, _) = kind { return field }
         return nil
     }

@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import Testing
+
 @testable import MediaGenCore
 
 struct DigestVector: Sendable, CustomTestStringConvertible {
@@ -41,8 +42,9 @@ struct SecureHashTests {
             digest: "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"),
         DigestVector(
             name: "896 bits (NIST SHA2 examples)",
-            message: Data(("abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmnhijklmno"
-                + "ijklmnopjklmnopqklmnopqrlmnopqrsmnopqrstnopqrstu").utf8),
+            message: Data(
+                ("abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmnhijklmno"
+                    + "ijklmnopjklmnopqklmnopqrlmnopqrsmnopqrstnopqrstu").utf8),
             digest: "cf5b16a778af8380036ce59e7b0492370b249b11e8f07a51afac45037afee9d1"),
         DigestVector(
             name: "one million a (FIPS 180-2 B.3)", message: repeated(UInt8(ascii: "a"), 1_000_000),
@@ -133,8 +135,9 @@ struct SecureHashTests {
             mac: "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54"),
         HMACVector(
             name: "RFC 4231 test case 7", key: repeated(0xaa, 131),
-            message: Data(("This is a test using a larger than block-size key and a larger than block-size data."
-                + " The key needs to be hashed before being used by the HMAC algorithm.").utf8),
+            message: Data(
+                ("This is a test using a larger than block-size key and a larger than block-size data."
+                    + " The key needs to be hashed before being used by the HMAC algorithm.").utf8),
             mac: "9b09ffa71b942fcb27635fbcd5b0e944bfdc63644f0713938a7f51535c3a35e2"),
     ]
 
@@ -250,24 +253,28 @@ struct SecureHashTests {
     // MARK: Signature verifiers
 
     #if os(Linux)
-    @Test func platformDefaultVerifierIsNilOnLinux() {
-        #expect(SignatureVerifiers.platformDefault == nil)
-    }
+        @Test func platformDefaultVerifierIsNilOnLinux() {
+            #expect(SignatureVerifiers.platformDefault == nil)
+        }
     #endif
 
     #if canImport(CryptoKit)
-    // RFC 8032 §7.1 TEST 1: the empty message.
-    @Test func cryptoKitVerifierChecksRFC8032Signature() throws {
-        let verifier = try #require(SignatureVerifiers.platformDefault)
-        let publicKey = try #require(Data(hexEncoded: "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a"))
-        let signature = try #require(Data(hexEncoded:
-            "e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b"))
-        #expect(try verifier.isValidEd25519Signature(signature, for: Data(), publicKey: publicKey))
-        #expect(try !verifier.isValidEd25519Signature(signature, for: Data("x".utf8), publicKey: publicKey))
-        #expect(try !verifier.isValidEd25519Signature(signature.prefix(63), for: Data(), publicKey: publicKey))
-        #expect(throws: (any Error).self) {
-            try verifier.isValidEd25519Signature(signature, for: Data(), publicKey: publicKey.prefix(31))
+        // RFC 8032 §7.1 TEST 1: the empty message.
+        @Test func cryptoKitVerifierChecksRFC8032Signature() throws {
+            let verifier = try #require(SignatureVerifiers.platformDefault)
+            let publicKey = try #require(
+                Data(hexEncoded: "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a"))
+            let signature = try #require(
+                Data(
+                    hexEncoded:
+                        "e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b"
+                ))
+            #expect(try verifier.isValidEd25519Signature(signature, for: Data(), publicKey: publicKey))
+            #expect(try !verifier.isValidEd25519Signature(signature, for: Data("x".utf8), publicKey: publicKey))
+            #expect(try !verifier.isValidEd25519Signature(signature.prefix(63), for: Data(), publicKey: publicKey))
+            #expect(throws: (any Error).self) {
+                try verifier.isValidEd25519Signature(signature, for: Data(), publicKey: publicKey.prefix(31))
+            }
         }
-    }
     #endif
 }

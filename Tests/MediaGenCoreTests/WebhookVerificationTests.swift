@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import MediaGenCore
+import Testing
 
 /// A verifier that answers a fixed verdict, to tell it apart from the platform's.
 private struct FixedVerifier: SignatureVerifier {
@@ -51,7 +51,11 @@ struct WebhookVerificationTests {
         #expect(error?.message.contains("11 s from now") == true)
     }
 
-    @Test(arguments: [nil, "", "   ", "abc", "1700000000abc", "nan", "inf", "-inf", "1,700,000,000", "-1700000000", "1.7e9", "0x6553f100"] as [String?])
+    @Test(
+        arguments: [
+            nil, "", "   ", "abc", "1700000000abc", "nan", "inf", "-inf", "1,700,000,000", "-1700000000", "1.7e9",
+            "0x6553f100",
+        ] as [String?])
     func missingOrUnreadableTimestampIsRejected(_ timestamp: String?) {
         let error = #expect(throws: MediaGenError.self) {
             try WebhookVerification.checkTimestamp(timestamp, now: Self.now, provider: Self.provider)
@@ -132,23 +136,23 @@ struct WebhookVerificationTests {
     }
 
     #if os(Linux)
-    @Test func requireVerifierWithoutOneExplainsHowToPlugOneIn() {
-        #expect(SignatureVerifiers.platformDefault == nil)
-        let error = #expect(throws: MediaGenError.self) {
-            try WebhookVerification.requireVerifier(nil, provider: Self.provider)
+        @Test func requireVerifierWithoutOneExplainsHowToPlugOneIn() {
+            #expect(SignatureVerifiers.platformDefault == nil)
+            let error = #expect(throws: MediaGenError.self) {
+                try WebhookVerification.requireVerifier(nil, provider: Self.provider)
+            }
+            #expect(error?.kind == .unsupported)
+            #expect(error?.provider == Self.provider)
+            let description = error?.description ?? ""
+            #expect(description.contains("Ed25519"))
+            #expect(description.contains("pass a `SignatureVerifier`"))
+            #expect(description.contains("swift-crypto"))
+            #expect(description.contains("never accepted unverified"))
         }
-        #expect(error?.kind == .unsupported)
-        #expect(error?.provider == Self.provider)
-        let description = error?.description ?? ""
-        #expect(description.contains("Ed25519"))
-        #expect(description.contains("pass a `SignatureVerifier`"))
-        #expect(description.contains("swift-crypto"))
-        #expect(description.contains("never accepted unverified"))
-    }
     #else
-    @Test func requireVerifierFallsBackToThePlatformVerifier() throws {
-        #expect(SignatureVerifiers.platformDefault != nil)
-        _ = try WebhookVerification.requireVerifier(nil, provider: Self.provider)
-    }
+        @Test func requireVerifierFallsBackToThePlatformVerifier() throws {
+            #expect(SignatureVerifiers.platformDefault != nil)
+            _ = try WebhookVerification.requireVerifier(nil, provider: Self.provider)
+        }
     #endif
 }

@@ -66,9 +66,12 @@ struct SkytellsCatalogTests {
 
     @Test func theBudgetRefusesAPredictionPastItWithoutSending() async {
         let budget = Budget(limit: .usd(cents: 200))
-        let harness = SkytellsHarness(fixtures: [("prediction-queued", 201), ("prediction-queued", 201)], budget: budget)
+        let harness = SkytellsHarness(
+            fixtures: [("prediction-queued", 201), ("prediction-queued", 201)], budget: budget)
         _ = try? await harness.client.generateVideo(VideoRequest(prompt: "x", model: "truefusion-video-pro"))
-        let error = await mediaError { try await harness.client.generateVideo(VideoRequest(prompt: "y", model: "truefusion-video-pro")) }
+        let error = await mediaError {
+            try await harness.client.generateVideo(VideoRequest(prompt: "y", model: "truefusion-video-pro"))
+        }
         #expect(error?.kind == .budgetExceeded(estimate: .usd(cents: 150), remaining: .usd(cents: 50)))
         #expect(harness.requests.count == 1)
         #expect(await budget.spent == .usd(cents: 150))
@@ -91,6 +94,16 @@ struct SkytellsCatalogTests {
     func modelsAPIPricingBecomesAPrice(name: String, price: Price) throws {
         let models = try JSONDecoder().decode([SkytellsModel].self, from: try fixture("models-list"))
         #expect(models.first { $0.name == name }?.price == price)
+    }
+
+    @Test func aModelsIdIsWhicheverOfNameAndNamespaceLooksLikeOne() throws {
+        let models = try JSONDecoder().decode([SkytellsModel].self, from: try fixture("models-list"))
+        #expect(models.first?.id == .beatFusion2)  // the id as `name`
+        let display = try JSONDecoder().decode(
+            SkytellsModel.self,
+            from: Data(#"{"name": "BeatFusion 2.0", "namespace": "beatfusion-2.0", "type": "music"}"#.utf8)
+        )
+        #expect(display.id == .beatFusion2)  // a display name, the id as `namespace`
     }
 
     @Test func gpuPricingCannotBeEstimatedAndSaysSo() throws {

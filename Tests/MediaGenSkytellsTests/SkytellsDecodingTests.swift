@@ -16,8 +16,14 @@ struct SkytellsDecodingTests {
         ("prediction-official-client", .succeeded),
         ("prediction-canceled", .canceled),
         ("prediction-cancelled", .canceled),
-        ("prediction-failed-string", .failed(TaskFailure(message: "Video generation failed: prompt rejected by the safety filter"))),
-        ("prediction-failed-object", .failed(TaskFailure(code: "INFERENCE_TIMEOUT", message: "Model took too long to respond"))),
+        (
+            "prediction-failed-string",
+            .failed(TaskFailure(message: "Video generation failed: prompt rejected by the safety filter"))
+        ),
+        (
+            "prediction-failed-object",
+            .failed(TaskFailure(code: "INFERENCE_TIMEOUT", message: "Model took too long to respond"))
+        ),
         ("prediction-unknown-status", .running(progress: nil)),
     ]
 
@@ -56,7 +62,8 @@ struct SkytellsDecodingTests {
         #expect(prediction.model == "lipfusion")
         #expect(prediction.modelType == "video")
         #expect(prediction.creditsUsed == Decimal(string: "0.6"))
-        #expect(prediction.urls["cancel"]?.absoluteString == "https://api.skytells.ai/v1/predictions/pred_lip_42/cancel")
+        #expect(
+            prediction.urls["cancel"]?.absoluteString == "https://api.skytells.ai/v1/predictions/pred_lip_42/cancel")
         #expect(prediction.handle.statusURL?.absoluteString == "https://api.skytells.ai/v1/predictions/pred_lip_42")
         let file = try #require(prediction.outputs.first)
         #expect(file.fileName == "out.mp4")

@@ -14,7 +14,8 @@ struct SkytellsErrorTests {
             .invalidRequest(field: "duration_seconds", reason: "Input validation failed"), "INVALID_INPUT"
         ),
     ])
-    func structuredErrorsMapToTheirKind(fixtureName: String, status: Int, kind: MediaGenError.Kind, code: String) async {
+    func structuredErrorsMapToTheirKind(fixtureName: String, status: Int, kind: MediaGenError.Kind, code: String) async
+    {
         let harness = SkytellsHarness(fixtures: [(fixtureName, status)])
         let error = await mediaError { try await harness.client.prediction(id: "p1") }
         #expect(error?.kind == kind)
@@ -61,7 +62,9 @@ struct SkytellsErrorTests {
 
     @Test(arguments: [500, 502, 503, 504])
     func aCreateThatFailsAfterSendingIsNeverSentTwice(status: Int) async {
-        let harness = SkytellsHarness { _ in HTTPResponse(status: status, body: Data("<html>upstream error</html>".utf8)) }
+        let harness = SkytellsHarness { _ in
+            HTTPResponse(status: status, body: Data("<html>upstream error</html>".utf8))
+        }
         let error = await mediaError {
             try await harness.client.createPrediction(.beatFusion2, input: BeatFusionInput(prompt: "jazz"))
         }

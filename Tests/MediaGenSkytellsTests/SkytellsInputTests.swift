@@ -42,7 +42,10 @@ struct SkytellsInputTests {
 
     static let badVideo: [(String, SkytellsModelID, SkytellsVideoInput, String)] = [
         ("no prompt", .trueFusionVideoPro, SkytellsVideoInput(prompt: ""), "prompt"),
-        ("too short", .trueFusionVideoPro, SkytellsVideoInput(prompt: "forest", duration: .seconds(2)), "duration_seconds"),
+        (
+            "too short", .trueFusionVideoPro, SkytellsVideoInput(prompt: "forest", duration: .seconds(2)),
+            "duration_seconds"
+        ),
         ("too long", .sora2, SkytellsVideoInput(prompt: "forest", duration: .seconds(31)), "duration_seconds"),
         ("fps", .mera, SkytellsVideoInput(prompt: "forest", fps: 60), "fps"),
         ("lipfusion without face", .lipFusion, SkytellsVideoInput(prompt: "talk", audio: voice), "face"),
@@ -76,10 +79,12 @@ struct SkytellsInputTests {
         let harness = SkytellsHarness(fixtures: [("prediction-queued", 201)])
         let face = try #require(Self.face)
         let voice = try #require(Self.voice)
-        _ = try await harness.client.createPrediction(.lipFusion, input: SkytellsVideoInput.lipSync(face: face, audio: voice, prompt: "natural"))
+        _ = try await harness.client.createPrediction(
+            .lipFusion, input: SkytellsVideoInput.lipSync(face: face, audio: voice, prompt: "natural"))
         #expect(
             harness.requests.first?.jsonBody?["input"] == [
-                "prompt": "natural", "face": "https://cdn.example.com/face.png", "audio": "https://cdn.example.com/voice.mp3",
+                "prompt": "natural", "face": "https://cdn.example.com/face.png",
+                "audio": "https://cdn.example.com/voice.mp3",
             ]
         )
     }
@@ -92,12 +97,15 @@ struct SkytellsInputTests {
 
     @Test func aMusicRequestMapsToBeatFusion() async throws {
         let harness = SkytellsHarness(fixtures: [("prediction-queued", 201)])
-        let request = MusicRequest(prompt: "lo-fi", duration: .seconds(60), seed: 3, bpm: 85, key: "C major", lyrics: "hey")
+        let request = MusicRequest(
+            prompt: "lo-fi", duration: .seconds(60), seed: 3, bpm: 85, key: "C major", lyrics: "hey")
         _ = try await harness.client.generateMusic(request)
         #expect(
             harness.requests.first?.jsonBody == [
                 "model": "beatfusion-2.0",
-                "input": ["prompt": "lo-fi", "duration_seconds": 60, "seed": 3, "bpm": 85, "key": "C major", "lyrics": "hey"],
+                "input": [
+                    "prompt": "lo-fi", "duration_seconds": 60, "seed": 3, "bpm": 85, "key": "C major", "lyrics": "hey",
+                ],
             ]
         )
     }
@@ -120,12 +128,16 @@ struct SkytellsInputTests {
 
     @Test func aVideoRequestMapsToTheDefaultVideoModel() async throws {
         let harness = SkytellsHarness(fixtures: [("prediction-queued", 201)])
-        let request = VideoRequest(prompt: "drone flyover", duration: .seconds(10), aspectRatio: "9:16", fps: 30, negativePrompt: "blur")
+        let request = VideoRequest(
+            prompt: "drone flyover", duration: .seconds(10), aspectRatio: "9:16", fps: 30, negativePrompt: "blur")
         _ = try await harness.client.generateVideo(request)
         #expect(
             harness.requests.first?.jsonBody == [
                 "model": "truefusion-video-pro",
-                "input": ["prompt": "drone flyover", "duration_seconds": 10, "aspect_ratio": "9:16", "fps": 30, "negative_prompt": "blur"],
+                "input": [
+                    "prompt": "drone flyover", "duration_seconds": 10, "aspect_ratio": "9:16", "fps": 30,
+                    "negative_prompt": "blur",
+                ],
             ]
         )
     }

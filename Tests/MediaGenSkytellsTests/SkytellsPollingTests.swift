@@ -25,7 +25,8 @@ struct SkytellsPollingTests {
         let harness = SkytellsHarness(fixtures: [
             ("prediction-queued", 201), ("prediction-processing-progress", 200), ("prediction-succeeded-string", 200),
         ])
-        let created = try await harness.client.createPrediction(.trueFusionVideoPro, input: SkytellsVideoInput(prompt: "forest"))
+        let created = try await harness.client.createPrediction(
+            .trueFusionVideoPro, input: SkytellsVideoInput(prompt: "forest"))
         _ = try await harness.client.wait(for: created)
         // TrueFusion Video Pro takes about 60 s: first look after 36 s, then every ~4.8 s.
         #expect(harness.clock.sleeps == [.seconds(36), .milliseconds(4800)])
@@ -36,12 +37,16 @@ struct SkytellsPollingTests {
         let error = await mediaError {
             try await harness.client.run(.trueFusionVideoPro, input: SkytellsVideoInput(prompt: "forest"))
         }
-        #expect(error?.kind == .taskFailed(TaskFailure(code: "INFERENCE_TIMEOUT", message: "Model took too long to respond")))
+        #expect(
+            error?.kind
+                == .taskFailed(TaskFailure(code: "INFERENCE_TIMEOUT", message: "Model took too long to respond")))
         #expect(error?.taskID == "pred_vid_abc123")
     }
 
     @Test func updatesFollowAPersistedHandle() async throws {
-        let harness = SkytellsHarness(fixtures: [("prediction-processing-progress", 200), ("prediction-cancelled", 200)])
+        let harness = SkytellsHarness(fixtures: [
+            ("prediction-processing-progress", 200), ("prediction-cancelled", 200),
+        ])
         let handle = TaskHandle(provider: .skytells, id: "pred_vid_abc123", model: "truefusion-video-pro")
         var statuses: [TaskStatus] = []
         for try await prediction in harness.client.updates(of: handle) { statuses.append(prediction.status) }

@@ -14,7 +14,8 @@ struct SkytellsRequestTests {
             aspectRatio: .landscape,
             fps: 24
         )
-        let webhook = PredictionWebhook(url: try #require(URL(string: "https://yourapp.com/api/webhooks/skytells")), events: [.completed])
+        let webhook = PredictionWebhook(
+            url: try #require(URL(string: "https://yourapp.com/api/webhooks/skytells")), events: [.completed])
         let prediction = try await harness.client.createPrediction(.trueFusionVideoPro, input: input, webhook: webhook)
 
         #expect(prediction.id == "pred_vid_abc123")
@@ -62,8 +63,10 @@ struct SkytellsRequestTests {
 
     @Test func predictEndpointSendsTheOfficialClientsWebhookObjectAndAwait() async throws {
         let harness = SkytellsHarness(fixtures: [("prediction-succeeded-list", 200)])
-        let webhook = PredictionWebhook(url: try #require(URL(string: "https://yourapp.com/hooks")), events: [.completed, .failed])
-        let input = BeatFusionInput(prompt: "ambient pads", duration: .seconds(10), seed: 7, bpm: 70, key: "A minor", lyrics: "la la")
+        let webhook = PredictionWebhook(
+            url: try #require(URL(string: "https://yourapp.com/hooks")), events: [.completed, .failed])
+        let input = BeatFusionInput(
+            prompt: "ambient pads", duration: .seconds(10), seed: 7, bpm: 70, key: "A minor", lyrics: "la la")
         let prediction = try await harness.client.createPrediction(
             .beatFusion1,
             input: input,
@@ -76,7 +79,10 @@ struct SkytellsRequestTests {
         #expect(
             request.jsonBody == [
                 "model": "beatfusion-1.0",
-                "input": ["prompt": "ambient pads", "duration_seconds": 10, "seed": 7, "bpm": 70, "key": "A minor", "lyrics": "la la"],
+                "input": [
+                    "prompt": "ambient pads", "duration_seconds": 10, "seed": 7, "bpm": 70, "key": "A minor",
+                    "lyrics": "la la",
+                ],
                 "webhook": ["url": "https://yourapp.com/hooks", "events": ["completed", "failed"]],
                 "await": true,
             ]
@@ -89,7 +95,8 @@ struct SkytellsRequestTests {
         let harness = SkytellsHarness(fixtures: [("prediction-queued", 201), ("prediction-queued", 201)])
         let url = try #require(URL(string: "https://app.test/h?a=1+2"))
         let input: JSONValue = ["prompt": "x"]
-        _ = try await harness.client.createPrediction("custom-model", input: input, webhook: PredictionWebhook(url: url, events: [], form: .object))
+        _ = try await harness.client.createPrediction(
+            "custom-model", input: input, webhook: PredictionWebhook(url: url, events: [], form: .object))
         _ = try await harness.client.createPrediction(
             "custom-model",
             input: input,
@@ -105,7 +112,8 @@ struct SkytellsRequestTests {
 
     @Test func getCancelDeleteAndStreamUseTheirDocumentedRoutes() async throws {
         let harness = SkytellsHarness(fixtures: [
-            ("prediction-processing-progress", 200), ("prediction-cancelled", 200), ("prediction-canceled", 200), ("stream", 200),
+            ("prediction-processing-progress", 200), ("prediction-cancelled", 200), ("prediction-canceled", 200),
+            ("stream", 200),
         ])
         _ = try await harness.client.prediction(id: "pred_vid_abc123")
         let canceled = try await harness.client.cancelPrediction(id: "pred_vid_abc123")
@@ -150,9 +158,12 @@ struct SkytellsRequestTests {
 
     @Test func aReversedDateRangeIsRefusedBeforeSending() async {
         let harness = SkytellsHarness(fixtures: [])
-        let filter = PredictionFilter(from: Date(timeIntervalSince1970: 1_795_600_000), to: Date(timeIntervalSince1970: 1_795_000_000))
+        let filter = PredictionFilter(
+            from: Date(timeIntervalSince1970: 1_795_600_000), to: Date(timeIntervalSince1970: 1_795_000_000))
         let error = await mediaError { try await harness.client.listPredictions(filter) }
-        #expect(error?.kind == .invalidRequest(field: "from", reason: "the range starts (2026-11-25) after it ends (2026-11-18)"))
+        #expect(
+            error?.kind
+                == .invalidRequest(field: "from", reason: "the range starts (2026-11-25) after it ends (2026-11-18)"))
         #expect(harness.requests.isEmpty)
     }
 
@@ -165,7 +176,9 @@ struct SkytellsRequestTests {
         #expect(models.map(\.name).first == "beatfusion-2.0")
         #expect(detail.inputSchema?["required"] == ["prompt"])
         #expect(harness.requests[0].url.absoluteString == "https://api.skytells.ai/v1/models")
-        #expect(harness.requests[1].url.absoluteString == "https://api.skytells.ai/v1/models?fields=input_schema%2Coutput_schema")
+        #expect(
+            harness.requests[1].url.absoluteString
+                == "https://api.skytells.ai/v1/models?fields=input_schema%2Coutput_schema")
         #expect(harness.requests[2].url.absoluteString == "https://api.skytells.ai/v1/model/beatfusion-2.0")
     }
 
@@ -173,7 +186,8 @@ struct SkytellsRequestTests {
         let stub = StubTransport { _ in try fixtureResponse("prediction-queued") }
         let client = SkytellsClient(
             apiKey: testKey,
-            configuration: ClientConfiguration(baseURL: URL(string: "http://127.0.0.1:9999/skytells/v1"), transport: stub)
+            configuration: ClientConfiguration(
+                baseURL: URL(string: "http://127.0.0.1:9999/skytells/v1"), transport: stub)
         )
         _ = try await client.prediction(id: "p1")
         #expect(stub.requests.first?.url.absoluteString == "http://127.0.0.1:9999/skytells/v1/predictions/p1")

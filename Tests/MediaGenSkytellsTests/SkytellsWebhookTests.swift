@@ -13,7 +13,8 @@ struct SkytellsWebhookTests {
     }
 
     @Test func aDeliverySignedWithTheKeyIsDecoded() throws {
-        let prediction = try SkytellsWebhook.prediction(body: body, signature: sign(body, key: testKey), secret: testKey)
+        let prediction = try SkytellsWebhook.prediction(
+            body: body, signature: sign(body, key: testKey), secret: testKey)
         #expect(prediction.id == "pred_aud_7f3k")
         #expect(prediction.status == .succeeded)
     }
@@ -25,7 +26,9 @@ struct SkytellsWebhookTests {
     @Test func theClientVerifiesWithItsOwnKeyByDefault() throws {
         let client = SkytellsClient(apiKey: testKey)
         #expect(try client.webhookPrediction(body: body, signature: sign(body, key: testKey)).id == "pred_aud_7f3k")
-        #expect(try client.webhookPrediction(body: body, signature: sign(body, key: "whsec_dash"), secret: "whsec_dash").id == "pred_aud_7f3k")
+        #expect(
+            try client.webhookPrediction(body: body, signature: sign(body, key: "whsec_dash"), secret: "whsec_dash").id
+                == "pred_aud_7f3k")
     }
 
     @Test(arguments: [
@@ -39,7 +42,9 @@ struct SkytellsWebhookTests {
         var payload = body
         switch variant {
         case "sk-other": signature = sign(body, key: "sk-other")
-        case "tampered": payload = Data(String(decoding: body, as: UTF8.self).replacingOccurrences(of: "succeeded", with: "failed").utf8)
+        case "tampered":
+            payload = Data(
+                String(decoding: body, as: UTF8.self).replacingOccurrences(of: "succeeded", with: "failed").utf8)
         case "missing": signature = nil
         default: signature = "not-hex!"
         }

@@ -19,7 +19,9 @@ struct ImmediateClockTests {
 
         try await clock.sleep(for: .seconds(3600))
 
-        #expect(ContinuousClock.now - start < .seconds(1))
+        // An hour of virtual sleep; the bound only has to be far below an hour, not tight, so that a
+        // loaded machine cannot make it flaky.
+        #expect(ContinuousClock.now - start < .seconds(60))
         #expect(clock.now.offset == .seconds(3600))
         #expect(clock.elapsed == .seconds(3600))
     }

@@ -37,7 +37,8 @@ public struct Price: Hashable, Sendable, Codable, CustomStringConvertible {
             return amount * Decimal(max(outputs, 0))
         case .outputSecond:
             guard let duration else { return nil }
-            let seconds = Decimal(duration.components.seconds)
+            let seconds =
+                Decimal(duration.components.seconds)
                 + Decimal(duration.components.attoseconds) / Decimal(1_000_000_000_000_000_000)
             return amount * seconds * Decimal(max(outputs, 0))
         }

@@ -84,7 +84,8 @@ public struct MultipartFormData: Hashable, Sendable {
     private func copy(_ source: FileSource, to emit: (Data) throws(MediaGenError) -> Void) throws(MediaGenError) {
         switch source {
         case .url(let url):
-            throw .invalidInput("file", "\(url.absoluteString) is remote; download it or pass the URL itself instead of uploading")
+            throw .invalidInput(
+                "file", "\(url.absoluteString) is remote; download it or pass the URL itself instead of uploading")
         case .data(let data, _, _):
             try emit(data)
         case .file(let url, _):

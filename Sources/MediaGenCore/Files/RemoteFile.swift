@@ -23,7 +23,9 @@ public struct RemoteFile: Hashable, Sendable, Codable {
     /// When the URL stops working, if the provider says.
     public var expiresAt: Date?
 
-    public init(url: URL, contentType: String? = nil, fileName: String? = nil, byteCount: Int64? = nil, expiresAt: Date? = nil) {
+    public init(
+        url: URL, contentType: String? = nil, fileName: String? = nil, byteCount: Int64? = nil, expiresAt: Date? = nil
+    ) {
         self.url = url
         self.contentType = contentType
         self.fileName = fileName
@@ -53,7 +55,8 @@ public struct RemoteFile: Hashable, Sendable, Codable {
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         } catch {
-            throw MediaGenError.invalidInput("destination", "cannot create \(directory.path): \(error.localizedDescription)")
+            throw MediaGenError.invalidInput(
+                "destination", "cannot create \(directory.path): \(error.localizedDescription)")
         }
         // Beside the destination, so the final move is a rename on the same volume.
         let partial = directory.appendingPathComponent(".\(target.lastPathComponent).\(UUID().uuidString).partial")
@@ -61,13 +64,15 @@ public struct RemoteFile: Hashable, Sendable, Codable {
 
         let host = url.host ?? "download"
         let executor = RequestExecutor(
-            dialect: ProviderDialect(provider: Provider(host, displayName: host, apiKeyEnvironmentVariable: nil), defaultBaseURL: url),
+            dialect: ProviderDialect(
+                provider: Provider(host, displayName: host, apiKeyEnvironmentVariable: nil), defaultBaseURL: url),
             configuration: configuration,
             apiKey: nil
         )
         _ = try await executor.download(url, to: partial, progress: progress)
 
-        let received = (try? FileManager.default.attributesOfItem(atPath: partial.path)[.size] as? NSNumber)?.int64Value ?? -1
+        let received =
+            (try? FileManager.default.attributesOfItem(atPath: partial.path)[.size] as? NSNumber)?.int64Value ?? -1
         if let byteCount, byteCount != received {
             throw MediaGenError(
                 .network,

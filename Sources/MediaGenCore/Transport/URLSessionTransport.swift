@@ -14,8 +14,10 @@ import Foundation
 /// }
 /// ```
 ///
-/// Downloads stream to disk through a data delegate as bytes arrive (`URLSession.bytes(for:)`
-/// does not exist on Linux), so memory stays flat whatever the file's size. Cookies and the URL
+/// Downloads are URLSession download tasks: Foundation writes the body to disk as it reads it, so
+/// memory stays flat whatever the file's size (`URLSession.bytes(for:)` does not exist on Linux,
+/// and a data delegate there queues every chunk in memory when it falls behind). Progress comes
+/// from the download delegate, and the file is moved where the caller asked when it completes. Cookies and the URL
 /// cache are off: API answers must never be served stale or carry state between clients.
 public final class URLSessionTransport: HTTPTransport {
     private let session: URLSession
@@ -79,27 +81,36 @@ public final class URLSessionTransport: HTTPTransport {
     ) async throws -> HTTPResponse {
         var urlRequest = Self.urlRequest(for: request)
         if case .data(let body) = request.body { urlRequest.httpBody = body }
-        guard FileManager.default.createFile(atPath: file.path, contents: nil) else {
-            throw TransportError(
-                .other, "cannot create \(file.lastPathComponent) in \(file.deletingLastPathComponent().path)")
+        // Foundation reports progress only to a download delegate, and on Linux it queues one
+        // delegate call per chunk received; when nobody asked for progress, a completion handler
+        // avoids that queue entirely and memory stays at its flattest.
+        let task: URLSessionDownloadTask
+        let job: (CheckedContinuation<HTTPResponse, any Error>) -> Void
+        if let progress {
+            task = downloadSession.downloadTask(with: urlRequest)
+            job = { [downloads] continuation in
+                downloads.register(
+                    DownloadJob(file: file, progress: progress, continuation: continuation), for: task.taskIdentifier)
+                task.resume()
+            }
+        } else {
+            let box = ContinuationBox()
+            task = session.downloadTask(with: urlRequest) { location, response, error in
+                // Foundation may delete `location` after this returns: place the file now.
+                let placed = location.map { DownloadOutcome.place($0, at: file) }
+                box.resume(
+                    with: Result {
+                        try DownloadOutcome.response(file: file, placement: placed, response: response, error: error)
+                    })
+            }
+            job = { continuation in
+                box.set(continuation)
+                task.resume()
+            }
         }
-        let handle: FileHandle
-        do {
-            handle = try FileHandle(forWritingTo: file)
-        } catch {
-            throw TransportError(
-                .other, "cannot open \(file.lastPathComponent) for writing: \(error.localizedDescription)")
-        }
-        let task = downloadSession.dataTask(with: urlRequest)
         do {
             return try await withTaskCancellationHandler {
-                try await withCheckedThrowingContinuation { continuation in
-                    downloads.register(
-                        DownloadJob(file: handle, progress: progress, continuation: continuation),
-                        for: task.taskIdentifier
-                    )
-                    task.resume()
-                }
+                try await withCheckedThrowingContinuation(job)
             } onCancel: {
                 task.cancel()
             }
@@ -159,21 +170,74 @@ public final class URLSessionTransport: HTTPTransport {
     }
 }
 
-/// State of one streaming download, touched only by the download session's serial delegate queue
-/// and, once, by the registering task (before the data task starts).
+/// What a finished download task amounts to: the file in place, checked, and the response head.
+private enum DownloadOutcome {
+    /// Error bodies are read back for the error message, up to this size.
+    static let errorBodyLimit = 64 * 1024
+
+    /// Moves Foundation's temporary file to `file`.
+    static func place(_ location: URL, at file: URL) -> Result<Void, any Error> {
+        Result {
+            if FileManager.default.fileExists(atPath: file.path) { try FileManager.default.removeItem(at: file) }
+            try FileManager.default.moveItem(at: location, to: file)
+        }
+    }
+
+    static func response(file: URL, placement: Result<Void, any Error>?, response: URLResponse?, error: (any Error)?)
+        throws -> HTTPResponse
+    {
+        if let error { throw error }
+        if case .failure(let placementError) = placement {
+            throw TransportError(
+                .other, "cannot write the download to \(file.path): \(placementError.localizedDescription)")
+        }
+        guard let http = response as? HTTPURLResponse else {
+            throw TransportError(.invalidResponse, "the answer was not an HTTP response")
+        }
+        var head = HTTPResponse(status: http.statusCode, headers: URLSessionTransport.headers(of: http))
+        let placed = placement != nil
+        let received =
+            placed
+            ? ((try? FileManager.default.attributesOfItem(atPath: file.path)[.size]) as? NSNumber)?.int64Value ?? 0 : 0
+        if !head.isSuccess {
+            let handle = try? FileHandle(forReadingFrom: file)
+            head.body = (try? handle?.read(upToCount: errorBodyLimit)) ?? Data()
+            try? handle?.close()
+        } else if http.expectedContentLength >= 0, http.expectedContentLength != received {
+            throw TransportError(.invalidResponse, "body cut short: \(received) of \(http.expectedContentLength) bytes")
+        } else if !placed {
+            // An empty body: Foundation may give no file; the caller expects one.
+            guard FileManager.default.createFile(atPath: file.path, contents: nil) else {
+                throw TransportError(.other, "cannot create \(file.path)")
+            }
+        }
+        return head
+    }
+}
+
+/// Hands a completion handler's result to the continuation registered just before the task starts.
+private final class ContinuationBox: Sendable {
+    private let continuation = Locked<CheckedContinuation<HTTPResponse, any Error>?>(nil)
+
+    func set(_ continuation: CheckedContinuation<HTTPResponse, any Error>) {
+        self.continuation.withLock { $0 = continuation }
+    }
+
+    func resume(with result: Result<HTTPResponse, any Error>) {
+        continuation.withLock { $0.take() }?.resume(with: result)
+    }
+}
+
+/// One download with progress in flight. Registered by the calling task before the download task
+/// starts, then touched only by the download session's serial delegate queue.
 private struct DownloadJob: Sendable {
-    let file: FileHandle
-    let progress: (@Sendable (DownloadProgress) -> Void)?
+    let file: URL
+    let progress: @Sendable (DownloadProgress) -> Void
     let continuation: CheckedContinuation<HTTPResponse, any Error>
-    var response: HTTPResponse?
-    var expectedBytes: Int64?
-    var bytesReceived: Int64 = 0
-    var errorBody = Data()
-    var writeError: (any Error)?
+    var placement: Result<Void, any Error>?
 
     init(
-        file: FileHandle,
-        progress: (@Sendable (DownloadProgress) -> Void)?,
+        file: URL, progress: @escaping @Sendable (DownloadProgress) -> Void,
         continuation: CheckedContinuation<HTTPResponse, any Error>
     ) {
         self.file = file
@@ -182,11 +246,13 @@ private struct DownloadJob: Sendable {
     }
 }
 
-/// Routes the download session's callbacks to the job of each data task.
-private final class DownloadDelegate: NSObject, URLSessionDataDelegate, Sendable {
+/// Routes the download session's callbacks to the job of each download task.
+///
+/// Download tasks, not data tasks: Foundation writes the body to disk inside its network callback,
+/// so a slow disk slows the transfer instead of piling chunks up in memory (a data delegate on
+/// Linux gets every chunk queued for it, however far behind it is).
+private final class DownloadDelegate: NSObject, URLSessionDownloadDelegate, Sendable {
     private let jobs = Locked<[Int: DownloadJob]>([:])
-    /// Error bodies are kept for the error message; a misbehaving server cannot make us buffer more.
-    private static let errorBodyLimit = 64 * 1024
 
     func register(_ job: DownloadJob, for taskIdentifier: Int) {
         jobs.withLock { $0[taskIdentifier] = job }
@@ -194,63 +260,34 @@ private final class DownloadDelegate: NSObject, URLSessionDataDelegate, Sendable
 
     func urlSession(
         _ session: URLSession,
-        dataTask: URLSessionDataTask,
-        didReceive response: URLResponse,
-        completionHandler: @escaping @Sendable (URLSession.ResponseDisposition) -> Void
+        downloadTask: URLSessionDownloadTask,
+        didWriteData bytesWritten: Int64,
+        totalBytesWritten: Int64,
+        totalBytesExpectedToWrite: Int64
     ) {
-        jobs.withLock { jobs in
-            guard var job = jobs[dataTask.taskIdentifier] else { return }
-            if let http = response as? HTTPURLResponse {
-                job.response = HTTPResponse(status: http.statusCode, headers: URLSessionTransport.headers(of: http))
-                job.expectedBytes = http.expectedContentLength >= 0 ? http.expectedContentLength : nil
-            }
-            jobs[dataTask.taskIdentifier] = job
-        }
-        completionHandler(.allow)
+        guard let report = jobs.withLock({ $0[downloadTask.taskIdentifier]?.progress }) else { return }
+        report(
+            DownloadProgress(
+                bytesReceived: totalBytesWritten,
+                expectedBytes: totalBytesExpectedToWrite > 0 ? totalBytesExpectedToWrite : nil))
     }
 
-    func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive data: Data) {
-        let update: (DownloadProgress, (@Sendable (DownloadProgress) -> Void)?)? = jobs.withLock { jobs in
-            guard var job = jobs[dataTask.taskIdentifier], job.writeError == nil else { return nil }
-            defer { jobs[dataTask.taskIdentifier] = job }
-            guard job.response?.isSuccess ?? false else {
-                job.errorBody.append(data.prefix(max(0, Self.errorBodyLimit - job.errorBody.count)))
-                return nil
-            }
-            do {
-                try job.file.write(contentsOf: data)
-            } catch {
-                job.writeError = error
-                dataTask.cancel()
-                return nil
-            }
-            job.bytesReceived += Int64(data.count)
-            return (DownloadProgress(bytesReceived: job.bytesReceived, expectedBytes: job.expectedBytes), job.progress)
+    /// Foundation deletes `location` when this returns: move the body where the caller wants it now.
+    func urlSession(_ session: URLSession, downloadTask: URLSessionDownloadTask, didFinishDownloadingTo location: URL) {
+        jobs.withLock { jobs in
+            guard let file = jobs[downloadTask.taskIdentifier]?.file else { return }
+            jobs[downloadTask.taskIdentifier]?.placement = DownloadOutcome.place(location, at: file)
         }
-        if let (progress, report) = update { report?(progress) }
     }
 
     func urlSession(_ session: URLSession, task: URLSessionTask, didCompleteWithError error: (any Error)?) {
         guard let job = jobs.withLock({ $0.removeValue(forKey: task.taskIdentifier) }) else { return }
-        try? job.file.close()
-        if let writeError = job.writeError {
-            job.continuation.resume(
-                throwing: TransportError(.other, "cannot write the download: \(writeError.localizedDescription)"))
-        } else if let error {
-            job.continuation.resume(throwing: error)
-        } else if var response = job.response {
-            if !response.isSuccess { response.body = job.errorBody }
-            if response.isSuccess, let expected = job.expectedBytes, expected != job.bytesReceived {
-                job.continuation.resume(
-                    throwing: TransportError(
-                        .invalidResponse, "body cut short: \(job.bytesReceived) of \(expected) bytes")
-                )
-            } else {
-                job.continuation.resume(returning: response)
+        job.continuation.resume(
+            with: Result {
+                try DownloadOutcome.response(
+                    file: job.file, placement: job.placement, response: task.response, error: error)
             }
-        } else {
-            job.continuation.resume(throwing: TransportError(.invalidResponse, "the answer was not an HTTP response"))
-        }
+        )
     }
 }
 

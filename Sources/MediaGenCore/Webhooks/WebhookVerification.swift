@@ -26,7 +26,8 @@ public enum WebhookVerification {
     ) throws(MediaGenError) {
         // Unix seconds: digits, optionally with a fraction; not exponents or hex, which `Double` also reads.
         let text = timestamp?.trimmingCharacters(in: .whitespaces) ?? ""
-        guard text.range(of: #"^[0-9]{1,12}(\.[0-9]+)?$"#, options: .regularExpression) != nil, let seconds = Double(text)
+        guard text.range(of: #"^[0-9]{1,12}(\.[0-9]+)?$"#, options: .regularExpression) != nil,
+            let seconds = Double(text)
         else {
             throw rejected("missing or unreadable timestamp", provider: provider)
         }

@@ -26,7 +26,8 @@ public enum SkytellsCatalog {
     public static let models: [ModelDescriptor] = [
         music(.beatFusion2, "BeatFusion 2.0", cents: 75, summary: "High quality; production use, music"),
         music(.beatFusion1, "BeatFusion 1.0", cents: 45, summary: "Standard quality; prototyping, ambient audio"),
-        video(.trueFusionVideoPro, "TrueFusion Video Pro", cents: 150, seconds: 60...60, summary: "Best Skytells quality"),
+        video(
+            .trueFusionVideoPro, "TrueFusion Video Pro", cents: 150, seconds: 60...60, summary: "Best Skytells quality"),
         video(.trueFusionVideo, "TrueFusion Video", cents: 80, seconds: 45...45, summary: "Standard, faster"),
         video(.mera, "Mera", cents: 200, seconds: 120...300, summary: "Cinematic quality"),
         video(.lumo, "Lumo", cents: 120, seconds: 60...60, summary: "Artistic, stylized"),

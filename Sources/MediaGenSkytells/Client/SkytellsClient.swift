@@ -105,7 +105,9 @@ public struct SkytellsClient: MediaClient, MusicGenerating, VideoGenerating {
     }
 
     /// One page of your predictions.
-    public func listPredictions(_ filter: PredictionFilter = PredictionFilter(), page: Int = 1) async throws -> PredictionPage {
+    public func listPredictions(_ filter: PredictionFilter = PredictionFilter(), page: Int = 1) async throws
+        -> PredictionPage
+    {
         let query = try filter.queryItems(page: max(page, 1))
         return try await executor.send(.get("predictions", query: query), decoding: PredictionPage.self)
     }
@@ -167,9 +169,13 @@ public struct SkytellsClient: MediaClient, MusicGenerating, VideoGenerating {
 
     /// Verifies a delivery with this client's API key (Skytells' "general" signing) and decodes it.
     /// Pass `secret` to use a dashboard webhook secret instead.
-    public func webhookPrediction(body: Data, signature: String?, secret: String? = nil) throws(MediaGenError) -> Prediction {
+    public func webhookPrediction(body: Data, signature: String?, secret: String? = nil) throws(MediaGenError)
+        -> Prediction
+    {
         guard let key = secret ?? apiKey?.value else {
-            throw MediaGenError(.invalidSignature, provider: .skytells, message: "no key to verify the signature with: pass the webhook secret")
+            throw MediaGenError(
+                .invalidSignature, provider: .skytells,
+                message: "no key to verify the signature with: pass the webhook secret")
         }
         return try SkytellsWebhook.prediction(body: body, signature: signature, secret: key)
     }

@@ -3,7 +3,8 @@ import MediaGenCore
 
 extension Provider {
     /// Skytells (`https://api.skytells.ai/v1`); its key is read from `SKYTELLS_API_KEY`.
-    public static let skytells = Provider("skytells", displayName: "Skytells", apiKeyEnvironmentVariable: "SKYTELLS_API_KEY")
+    public static let skytells = Provider(
+        "skytells", displayName: "Skytells", apiKeyEnvironmentVariable: "SKYTELLS_API_KEY")
 }
 
 extension ProviderDialect {
@@ -47,7 +48,9 @@ enum SkytellsError {
     }
 
     /// The error ids Skytells documents, where they say more than the status does.
-    private static func kind(for code: String?, response: HTTPResponse, message: String?, field: String?) -> MediaGenError.Kind? {
+    private static func kind(for code: String?, response: HTTPResponse, message: String?, field: String?)
+        -> MediaGenError.Kind?
+    {
         switch code {
         case "UNAUTHORIZED", "FORBIDDEN", "ACCOUNT_SUSPENDED", "SECURITY_VIOLATION":
             return .authentication

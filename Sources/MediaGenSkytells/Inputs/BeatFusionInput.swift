@@ -53,16 +53,21 @@ public struct BeatFusionInput: SkytellsInput, Hashable {
         try InputRules.requirePrompt(prompt)
         _ = try InputRules.seconds(duration, in: SkytellsCatalog.musicDurations, model: model.rawValue)
         if let bpm, !Self.tempoRange.contains(bpm) {
-            throw .invalidInput("bpm", "must be \(Self.tempoRange.lowerBound)–\(Self.tempoRange.upperBound), got \(bpm)", provider: .skytells)
+            throw .invalidInput(
+                "bpm", "must be \(Self.tempoRange.lowerBound)–\(Self.tempoRange.upperBound), got \(bpm)",
+                provider: .skytells)
         }
         if let key, !Self.isMusicalKey(key) {
-            throw .invalidInput("key", "write a note and a mode, such as \"C major\" or \"F# minor\"; got \"\(key)\"", provider: .skytells)
+            throw .invalidInput(
+                "key", "write a note and a mode, such as \"C major\" or \"F# minor\"; got \"\(key)\"",
+                provider: .skytells)
         }
     }
 
     private static func isMusicalKey(_ text: String) -> Bool {
         let pattern = #"^[A-Ga-g](#|b|♯|♭)?(\s*(major|minor|maj|min|m))?$"#
-        return text.trimmingCharacters(in: .whitespaces).range(of: pattern, options: [.regularExpression, .caseInsensitive]) != nil
+        return text.trimmingCharacters(in: .whitespaces).range(
+            of: pattern, options: [.regularExpression, .caseInsensitive]) != nil
     }
 
     private enum CodingKeys: String, CodingKey {

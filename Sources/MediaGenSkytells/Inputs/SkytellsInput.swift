@@ -40,7 +40,9 @@ enum InputRules {
     }
 
     /// Whole seconds within `range`; the API takes an integer `duration_seconds`.
-    static func seconds(_ duration: Duration, in range: ClosedRange<Duration>, model: String) throws(MediaGenError) -> Int {
+    static func seconds(_ duration: Duration, in range: ClosedRange<Duration>, model: String) throws(MediaGenError)
+        -> Int
+    {
         guard duration.components.attoseconds == 0 else {
             throw .invalidInput("duration_seconds", "must be whole seconds, got \(duration)", provider: .skytells)
         }
@@ -57,6 +59,9 @@ enum InputRules {
     /// The kind of model an input is for must match the catalog's, when the catalog lists the model.
     static func require(_ kinds: Set<ModelKind>, for model: SkytellsModelID, input: String) throws(MediaGenError) {
         guard let kind = model.descriptor?.kind, !kinds.contains(kind) else { return }
-        throw .invalidInput("model", "\(model) is a \(kind) model; \(input) is for \(kinds.map(\.rawValue).sorted().joined(separator: "/")) models", provider: .skytells)
+        throw .invalidInput(
+            "model",
+            "\(model) is a \(kind) model; \(input) is for \(kinds.map(\.rawValue).sorted().joined(separator: "/")) models",
+            provider: .skytells)
     }
 }

@@ -78,7 +78,8 @@ public struct SkytellsVideoInput: SkytellsInput, Hashable {
             try Self.requirePublicURL(audio, field: "audio")
         } else if model.descriptor != nil, face != nil || audio != nil {
             let field = face != nil ? "face" : "audio"
-            throw .invalidInput(field, "only lipfusion takes a face and an audio track, not \(model)", provider: .skytells)
+            throw .invalidInput(
+                field, "only lipfusion takes a face and an audio track, not \(model)", provider: .skytells)
         }
     }
 
@@ -87,7 +88,9 @@ public struct SkytellsVideoInput: SkytellsInput, Hashable {
             throw .invalidInput(field, "lipfusion needs a \(field) URL", provider: .skytells)
         }
         guard let scheme = url.scheme?.lowercased(), scheme == "https" || scheme == "http", url.host != nil else {
-            throw .invalidInput(field, "must be a public http(s) URL the provider can fetch, got \(url.absoluteString)", provider: .skytells)
+            throw .invalidInput(
+                field, "must be a public http(s) URL the provider can fetch, got \(url.absoluteString)",
+                provider: .skytells)
         }
     }
 

@@ -33,7 +33,17 @@ public struct SkytellsModel: Hashable, Sendable, Decodable {
 
     private enum CodingKeys: String, CodingKey {
         case name, description, namespace, type, privacy, status, billable, pricing
-        case inputSchema = "input_schema", outputSchema = "output_schema"
+        case inputSchema = "input_schema"
+        case outputSchema = "output_schema"
+    }
+
+    /// The id to create predictions with. Answers differ: some give the id as `name`, others a
+    /// display name there (`"BeatFusion 2.0"`) and the id as `namespace`. The one that looks like an
+    /// id (no spaces, lowercase) wins.
+    public var id: SkytellsModelID {
+        let looksLikeID = { (text: String) in !text.contains(" ") && text == text.lowercased() }
+        if looksLikeID(name) { return SkytellsModelID(rawValue: name) }
+        return SkytellsModelID(rawValue: namespace.flatMap { looksLikeID($0) ? $0 : nil } ?? name)
     }
 
     /// The pricing as a ``Price`` when its unit and currency have a meaning here; `nil` otherwise

@@ -79,7 +79,9 @@ public struct Prediction: MediaTask, Hashable, Sendable, Decodable {
 
     private enum CodingKeys: String, CodingKey {
         case id, status, model, input, output, error, metrics, metadata, urls
-        case createdAt = "created_at", startedAt = "started_at", completedAt = "completed_at"
+        case createdAt = "created_at"
+        case startedAt = "started_at"
+        case completedAt = "completed_at"
     }
 
     public init(from decoder: any Decoder) throws {

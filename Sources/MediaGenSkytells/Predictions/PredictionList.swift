@@ -25,7 +25,8 @@ public struct PredictionFilter: Hashable, Sendable {
 
     func queryItems(page: Int) throws(MediaGenError) -> [(name: String, value: String)] {
         if let from, let to, from > to {
-            throw .invalidInput("from", "the range starts (\(Self.day(from))) after it ends (\(Self.day(to)))", provider: .skytells)
+            throw .invalidInput(
+                "from", "the range starts (\(Self.day(from))) after it ends (\(Self.day(to)))", provider: .skytells)
         }
         var items: [(name: String, value: String)] = [("page", String(page))]
         if let from { items.append(("from", Self.day(from))) }
@@ -51,7 +52,10 @@ public struct PredictionPage: Hashable, Sendable, Decodable {
         public let lastPage: Int
 
         private enum CodingKeys: String, CodingKey {
-            case currentPage = "current_page", perPage = "per_page", total, lastPage = "last_page"
+            case currentPage = "current_page"
+            case perPage = "per_page"
+            case total
+            case lastPage = "last_page"
         }
     }
 

@@ -20,7 +20,8 @@ public enum SkytellsWebhook {
 
     /// Throws `.invalidSignature` unless `signature` is the HMAC of `body` keyed with `secret`.
     public static func verify(body: Data, signature: String?, secret: String) throws(MediaGenError) {
-        try WebhookVerification.checkHMACSHA256(signatureHex: signature, secret: secret, message: body, provider: .skytells)
+        try WebhookVerification.checkHMACSHA256(
+            signatureHex: signature, secret: secret, message: body, provider: .skytells)
     }
 
     /// Verifies the delivery, then decodes the prediction it carries.
@@ -30,7 +31,9 @@ public enum SkytellsWebhook {
             return try JSONDecoder().decode(Prediction.self, from: body)
         } catch {
             let snippet = String(decoding: body.prefix(200), as: UTF8.self)
-            throw MediaGenError(.decoding(snippet: snippet), provider: .skytells, message: "the webhook body is not a prediction: \(error)")
+            throw MediaGenError(
+                .decoding(snippet: snippet), provider: .skytells,
+                message: "the webhook body is not a prediction: \(error)")
         }
     }
 }

@@ -1,0 +1,202 @@
+"""BeatAPI: workflows, tasks, billing, idempotency, concurrency, files, webhook endpoints."""
+
+import hashlib
+import hmac
+import json
+
+from .harness import BEATAPI, EmulatorCase, WebhookSink, multipart_body
+
+MUSIC_VIDEO = {"images": ["https://cdn.example.com/singer.png"],
+               "audio_url": "https://cdn.example.com/song.mp3",
+               "prompt": "Neon rooftop performance", "language": "en", "resolution": "720p"}
+ECOMMERCE = {"images": ["https://cdn.example.com/bottle.png"], "duration": 15,
+             "prompt": "Launch ad", "aspect_ratio": "9:16"}
+SEED_TASK_KEYS = {"id", "object", "workflow", "status", "created_at", "updated_at", "output",
+                  "usage", "request_id", "error_code", "error_message"}
+
+
+class BeatAPITaskTests(EmulatorCase):
+    options = {"beatapi_concurrency": 2}
+
+    def create(self, body=MUSIC_VIDEO, workflow="music-video", **headers):
+        return self.call("POST", f"/beatapi/v1/{workflow}/tasks", body, {**BEATAPI, **headers})
+
+    def poll(self, task_id):
+        return self.call("GET", f"/beatapi/v1/tasks/{task_id}", headers=BEATAPI).json["data"]
+
+    def usage(self):
+        return self.call("GET", "/beatapi/v1/usage", headers=BEATAPI).json["data"]
+
+    def test_workflows_are_public(self):
+        listing = self.call("GET", "/beatapi/v1/workflows").json["data"]
+        self.assertEqual(listing["object"], "list")
+        self.assertEqual([w["id"] for w in listing["data"]], ["music-video", "ecommerce-video"])
+
+    def test_auth_errors_use_the_beatapi_shape(self):
+        answer = self.call("GET", "/beatapi/v1/usage", headers={"Authorization": "Bearer x"})
+        self.assertEqual(answer.status, 401)
+        error = answer.json["error"]
+        self.assertEqual(error["code"], "unauthorized")
+        self.assertTrue(error["request_id"].startswith("req_"))
+
+    def test_music_video_task_matches_the_seed_and_settles(self):
+        created = self.create()
+        self.assertEqual(created.status, 201)
+        task = created.json["data"]
+        self.assertLessEqual(SEED_TASK_KEYS, set(task))
+        self.assertTrue(task["id"].startswith("task_"))
+        self.assertEqual((task["object"], task["workflow"], task["status"]),
+                         ("task", "music-video", "queued"))
+        self.assertEqual(task["usage"]["credits_reserved"], 450)
+        self.assertEqual((task["usage"]["credits_settled"], task["usage"]["credits_refunded"]),
+                         (0, 0))
+        self.assertIsNone(task["output"])
+        self.assertEqual(self.poll(task["id"])["status"], "processing")
+        done = self.poll(task["id"])
+        self.assertEqual(done["status"], "succeeded")
+        self.assertEqual(done["usage"]["credits_settled"], 450)
+        self.url_path(done["output"]["media"][0]["url"])
+        usage = self.usage()
+        self.assertEqual((usage["credit_balance"], usage["credits_settled"]), (100_000 - 450, 450))
+        self.assertEqual(self.stats("beatapi")["credits_charged"], 450)
+
+    def test_failure_refunds(self):
+        task = self.create(**{"X-Emulator-Script": "queued,failed"}).json["data"]
+        failed = self.poll(task["id"])
+        self.assertEqual((failed["error_code"], failed["usage"]["credits_refunded"]),
+                         ("processing_failed", 450))
+        self.assertEqual(self.usage()["credit_balance"], 100_000)
+        self.assertEqual(self.stats("beatapi")["credits_refunded"], 450)
+
+    def test_music_video_validation(self):
+        broken = [{**MUSIC_VIDEO, "images": []},
+                  {**MUSIC_VIDEO, "images": ["http://cdn.example.com/a.png"]},
+                  {**MUSIC_VIDEO, "audio_url": "http://cdn.example.com/a.mp3"},
+                  {k: v for k, v in MUSIC_VIDEO.items() if k != "prompt"},
+                  {k: v for k, v in MUSIC_VIDEO.items() if k != "language"},
+                  {**MUSIC_VIDEO, "resolution": "4k"},
+                  {**MUSIC_VIDEO, "resolution": "540p", "quality": "high"}]
+        for body in broken:
+            with self.subTest(body=body):
+                answer = self.create(body)
+                self.assertEqual(answer.status, 400)
+                self.assertEqual(answer.json["error"]["code"], "bad_request")
+        self.assertEqual(self.stats("beatapi")["tasks_created"], 0)
+
+    def test_ecommerce_video(self):
+        task = self.create(ECOMMERCE, "ecommerce-video").json["data"]
+        self.assertEqual((task["workflow"], task["usage"]["credits_reserved"]),
+                         ("ecommerce-video", 225))
+        for body in ({**ECOMMERCE, "duration": 61}, {"images": ECOMMERCE["images"]}):
+            self.assertEqual(self.create(body, "ecommerce-video").status, 400)
+
+    def test_idempotency_key(self):
+        first = self.create(**{"Idempotency-Key": "k1"}).json["data"]
+        again = self.create(**{"Idempotency-Key": "k1"})
+        self.assertEqual((again.status, again.json["data"]["id"]), (201, first["id"]))
+        conflict = self.create({**MUSIC_VIDEO, "prompt": "other"}, **{"Idempotency-Key": "k1"})
+        self.assertEqual((conflict.status, conflict.json["error"]["code"]),
+                         (409, "idempotency_conflict"))
+        stats = self.stats("beatapi")
+        self.assertEqual((stats["tasks_created"], stats["credits_charged"]), (1, 450))
+
+    def test_concurrency_limit(self):
+        first = self.create().json["data"]
+        self.create()
+        blocked = self.create()
+        self.assertEqual((blocked.status, blocked.json["error"]["code"]),
+                         (429, "user_concurrency_exceeded"))
+        self.assertEqual(self.usage()["concurrency"], {"limit": 2, "active": 2})
+        self.poll(first["id"])
+        self.poll(first["id"])
+        self.assertEqual(self.create().status, 201)
+
+    def test_storyboard_ready_is_a_stop_state(self):
+        task = self.create(**{"X-Emulator-Script": "queued,storyboard_ready"}).json["data"]
+        stopped = self.poll(task["id"])
+        self.assertEqual((stopped["status"], stopped["usage"]["credits_settled"]),
+                         ("storyboard_ready", 450))
+        self.assertEqual(self.usage()["concurrency"]["active"], 0)
+
+    def test_unknown_task_is_404(self):
+        answer = self.call("GET", "/beatapi/v1/tasks/task_nope", headers=BEATAPI)
+        self.assertEqual((answer.status, answer.json["error"]["code"]), (404, "not_found"))
+
+
+class BeatAPIBillingLimitTests(EmulatorCase):
+    options = {"beatapi_credits": 500}
+
+    def test_insufficient_credits_is_402(self):
+        self.assertEqual(self.call("POST", "/beatapi/v1/music-video/tasks", MUSIC_VIDEO,
+                                   BEATAPI).status, 201)
+        answer = self.call("POST", "/beatapi/v1/music-video/tasks", MUSIC_VIDEO, BEATAPI)
+        self.assertEqual((answer.status, answer.json["error"]["code"]),
+                         (402, "insufficient_credits"))
+
+
+class BeatAPIFileAndWebhookTests(EmulatorCase):
+    def test_file_upload_round_trip(self):
+        data = b"\x89PNG\r\n\x1a\n" + bytes(200_000)
+        body, content_type = multipart_body({"purpose": "input"},
+                                            {"file": ("cover.png", "image/png", data)})
+        answer = self.call("POST", "/beatapi/v1/files", headers={**BEATAPI,
+                           "Content-Type": content_type}, raw=body)
+        self.assertEqual(answer.status, 201, answer.body)
+        stored = answer.json["data"]
+        self.assertEqual((stored["object"], stored["mime_type"], stored["size_bytes"]),
+                         ("file", "image/png", len(data)))
+        self.assertEqual(self.call("GET", self.url_path(stored["url"])).body, data)
+        # An uploaded file's URL is accepted as a workflow input.
+        task = self.call("POST", "/beatapi/v1/music-video/tasks",
+                         {**MUSIC_VIDEO, "images": [stored["url"]]}, BEATAPI)
+        self.assertEqual(task.status, 201, task.body)
+
+    def test_file_upload_errors(self):
+        for fields, files in (({"purpose": "other"}, {"file": ("a.png", "image/png", b"x")}),
+                              ({"purpose": "input"}, {}),
+                              ({}, {"file": ("a.zip", "application/zip", b"x")})):
+            body, content_type = multipart_body(fields, files)
+            answer = self.call("POST", "/beatapi/v1/files", raw=body,
+                               headers={**BEATAPI, "Content-Type": content_type})
+            self.assertEqual(answer.status, 400, answer.body)
+        not_multipart = self.call("POST", "/beatapi/v1/files", {"file": "x"}, BEATAPI)
+        self.assertEqual(not_multipart.status, 400)
+
+    def test_webhook_endpoint_crud(self):
+        created = self.call("POST", "/beatapi/v1/webhooks",
+                            {"url": "https://example.com/hook", "description": "prod"}, BEATAPI)
+        self.assertEqual(created.status, 201)
+        endpoint = created.json["data"]
+        secret = endpoint["secret"]
+        self.assertTrue(secret.startswith("whsec_"))
+        self.assertEqual(endpoint["events"], ["task.succeeded", "task.failed"])
+        path = f"/beatapi/v1/webhooks/{endpoint['id']}"
+        fetched = self.call("GET", path, headers=BEATAPI).json["data"]
+        listed = self.call("GET", "/beatapi/v1/webhooks", headers=BEATAPI).json["data"]
+        self.assertEqual(listed["object"], "list")
+        for view in (fetched, listed["data"][0]):
+            self.assertNotEqual(view["secret"], secret)
+        patched = self.call("PATCH", path, {"status": "disabled", "events": ["task.failed"]},
+                            BEATAPI).json["data"]
+        self.assertEqual((patched["status"], patched["events"]), ("disabled", ["task.failed"]))
+        self.assertEqual(self.call("PATCH", path, {"events": ["task.done"]}, BEATAPI).status, 400)
+        deleted = self.call("DELETE", path, headers=BEATAPI)
+        self.assertEqual(deleted.json, {"data": {"id": endpoint["id"],
+                                                 "object": "webhook_endpoint", "deleted": True}})
+        self.assertEqual(self.call("GET", path, headers=BEATAPI).status, 404)
+
+    def test_signed_task_events_are_delivered(self):
+        sink = WebhookSink()
+        self.addCleanup(sink.close)
+        secret = self.call("POST", "/beatapi/v1/webhooks", {"url": sink.url},
+                           BEATAPI).json["data"]["secret"]
+        task = self.call("POST", "/beatapi/v1/music-video/tasks", MUSIC_VIDEO,
+                         BEATAPI).json["data"]
+        _, headers, raw = sink.next()  # unattended: finishes on its own in about 200 ms
+        event = json.loads(raw)
+        self.assertEqual((event["event"], event["data"]["id"]), ("task.succeeded", task["id"]))
+        self.assertTrue(event["id"].startswith("evt_"))
+        self.assertEqual(headers["x-beatapi-event"], "task.succeeded")
+        expected = hmac.new(secret.encode(), headers["x-beatapi-timestamp"].encode() + b"." + raw,
+                            hashlib.sha256).hexdigest()
+        self.assertEqual(headers["x-beatapi-signature"], expected)

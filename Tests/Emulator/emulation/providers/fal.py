@@ -1,0 +1,322 @@
+"""fal: the queue API under `/fal/queue`, storage and JWKS under `/fal/rest` (seed 001).
+
+Provider-relative paths (stats keys, fault rule paths) keep the `/queue`, `/rest` and
+`/storage` part, e.g. `GET /queue/{owner}/{alias}/requests/{id}/status`.
+"""
+
+import base64
+import hashlib
+import json
+import time
+import uuid
+
+from .. import ed25519
+from ..files import StoredFile
+from ..http import BodyTooLarge, Response
+from ..media import SAMPLE_RATE, wav_size
+from .base import ApiError, Provider, is_http_url, iso
+
+BEATOVEN = "beatoven/music-generation"
+DEFAULT_STEPS = ["IN_QUEUE", "IN_QUEUE", "IN_PROGRESS", "COMPLETED"]
+# Scripted failures: shown as COMPLETED with `error` / `error_type`.
+ERROR_STATUSES = {"COMPLETED_ERROR", "failed"}
+CANCELLED = "CANCELLED"  # internal: a cancelled request shows as COMPLETED with an error
+FINISHED = {"COMPLETED", CANCELLED} | ERROR_STATUSES
+OUTPUT_SECONDS_CAP = 10
+# error_type values from fal's "Request Error Types" reference (429 has none there).
+FAULT_ERRORS = {429: ("rate_limited", "Too many requests."),
+                500: ("internal_error", "An unexpected internal error occurred."),
+                502: ("runner_incomplete_response", "The runner sent an incomplete response."),
+                503: ("runner_scheduling_failure", "No runner could be allocated."),
+                504: ("request_timeout", "Request timed out.")}
+
+
+def _problem(field, message, kind, **context):
+    problem = {"loc": ["body", field], "msg": message, "type": kind}
+    if context:
+        problem["ctx"] = context
+    return problem
+
+
+def _is_number(value):
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def validate_beatoven(values):
+    """Pydantic-style 422 details for `beatoven/music-generation` input."""
+    problems = []
+    if "prompt" not in values:
+        problems.append(_problem("prompt", "Field required", "missing"))
+    for field in ("prompt", "negative_prompt"):
+        if field in values and not isinstance(values[field], str):
+            problems.append(_problem(field, "Input should be a valid string", "string_type"))
+    for field in ("duration", "creativity"):
+        if field in values and not _is_number(values[field]):
+            problems.append(_problem(field, "Input should be a valid number", "float_type"))
+    for field in ("refinement", "seed"):
+        if field in values and (not isinstance(values[field], int)
+                                or isinstance(values[field], bool)):
+            problems.append(_problem(field, "Input should be a valid integer", "int_type"))
+    duration = values.get("duration")
+    if _is_number(duration) and duration < 5:
+        problems.append(_problem("duration", "Input should be greater than or equal to 5",
+                                 "greater_than_equal", ge=5))
+    if _is_number(duration) and duration > 150:
+        problems.append(_problem("duration", "Input should be less than or equal to 150",
+                                 "less_than_equal", le=150))
+    return problems
+
+
+class Fal(Provider):
+    name = "fal"
+    NOT_FOUND = "not_found"
+
+    def __init__(self, app):
+        self.seed = bytes.fromhex(app.config.fal_webhook_seed)
+        self.public_key = ed25519.public_key(self.seed)
+        super().__init__(app)
+
+    def add_routes(self):
+        self.route("POST", "/queue/{owner}/{alias}", self.submit)
+        self.route("POST", "/queue/{owner}/{alias}/{subpath*}", self.submit)
+        self.route("GET", "/queue/{owner}/{alias}/requests/{id}/status", self.status)
+        self.route("GET", "/queue/{owner}/{alias}/requests/{id}", self.result)
+        self.route("PUT", "/queue/{owner}/{alias}/requests/{id}/cancel", self.cancel)
+        self.route("POST", "/rest/storage/upload/initiate", self.initiate_upload)
+        # The upload URL stands in for a signed storage URL: the token is the credential.
+        self.route("PUT", "/storage/uploads/{token}", self.receive_upload, auth=False)
+        self.route("GET", "/rest/.well-known/jwks.json", self.jwks, auth=False)
+
+    # -- provider hooks ------------------------------------------------------------------
+    def authorized(self, req):
+        return req.header("Authorization") == f"Key {self.app.config.fal_key}"
+
+    def error(self, ctx, status, code, message, headers=None, **extra):
+        detail = extra.get("detail", message)
+        body = {"detail": detail}
+        if isinstance(detail, str):
+            body["error_type"] = code  # flat request errors carry error_type; 422 lists do not
+        body.update(extra.get("fields", {}))
+        return Response.json(status, body, {**(headers or {}), "X-Fal-Error-Type": code})
+
+    def fault_error(self, ctx, fault, status, headers, retry_after):
+        code, message = FAULT_ERRORS.get(status, ("internal_error", f"Emulated HTTP {status}."))
+        response = self.error(ctx, status, code, message, headers)
+        if status == 504 and fault.text("timeout_type") == "user":
+            response.headers["X-Fal-Request-Timeout-Type"] = "user"
+        # Without x-fal-request-id the answer came from the ingress, not from fal itself.
+        response.ingress = not fault.flag("fal_request_id")
+        return response
+
+    def decorate(self, ctx, response):
+        if not response.ingress:
+            response.headers.setdefault("X-Fal-Request-Id", ctx.request_id)
+
+    def request_id_for(self, req):
+        return str(uuid.uuid4())
+
+    # -- queue ---------------------------------------------------------------------------
+    def submit(self, ctx):
+        req, app_id = ctx.req, f"{ctx.params['owner']}/{ctx.params['alias']}"
+        webhook = req.query.get("fal_webhook")
+        if webhook is not None and not is_http_url(webhook):
+            raise ApiError(400, "bad_request", "fal_webhook must be an http(s) URL.")
+        priority = req.header("X-Fal-Queue-Priority", "normal")
+        if priority not in ("normal", "low"):
+            raise ApiError(400, "bad_request", "X-Fal-Queue-Priority must be normal or low.")
+        timeout = req.header("X-Fal-Request-Timeout")
+        try:
+            if timeout is not None and float(timeout) <= 0:
+                raise ValueError
+        except ValueError:
+            raise ApiError(400, "bad_request", "Invalid X-Fal-Request-Timeout header.") from None
+        try:
+            values = req.json()
+        except BodyTooLarge as error:
+            raise ApiError(413, "bad_request", str(error)) from None
+        except ValueError:
+            values = None
+        if not isinstance(values, dict):
+            raise ApiError(422, "validation_error", "", detail=[{
+                "loc": ["body"], "msg": "Input should be a valid dictionary", "type": "dict_type"}])
+        problems = validate_beatoven(values) if app_id == BEATOVEN else []
+        if problems:
+            raise ApiError(422, "validation_error", "", detail=problems)
+        data = {"app": app_id, "subpath": ctx.params.get("subpath"), "input": values,
+                "webhook": webhook, "priority": priority, "timeout": timeout,
+                "runner_hint": req.header("X-Fal-Runner-Hint")}
+        with self.app.lock:
+            task = self.create_task(ctx, str(uuid.uuid4()), data, DEFAULT_STEPS,
+                                    unattended=webhook is not None)
+            answer = {"request_id": task.id, **self._urls(task)}
+            view = self._view(task, logs=False)
+            answer["status"] = view["status"]
+            if "queue_position" in view:
+                answer["queue_position"] = view["queue_position"]
+        return Response.json(200, answer, {"X-Fal-Request-Id": task.id})
+
+    def _find(self, ctx):
+        task = self.tasks.get(ctx.params["id"])
+        if task is None or task.data["app"] != f"{ctx.params['owner']}/{ctx.params['alias']}":
+            return None
+        return task
+
+    def status(self, ctx):
+        logs = ctx.req.query.get("logs", "false").lower()
+        if logs not in ("true", "false", "1", "0"):
+            raise ApiError(400, "bad_request", "logs must be true, false, 1 or 0.")
+        with self.app.lock:
+            task = self._find(ctx)
+            if task is None:
+                raise ApiError(404, "not_found", "Request not found.")
+            self.poll(task)
+            view = self._view(task, logs=logs in ("true", "1"))
+        # In-flight statuses answer 202 Accepted, a finished request 200.
+        code = 200 if view["status"] == "COMPLETED" else 202
+        return Response.json(code, view, {"X-Fal-Request-Id": task.id})
+
+    def result(self, ctx):
+        with self.app.lock:
+            task = self._find(ctx)
+            if task is None:
+                raise ApiError(404, "not_found", "Request not found.")
+            status, failure = task.status, self._failure(task)
+            output = self._output(task) if status == "COMPLETED" else None
+        headers = {"X-Fal-Request-Id": task.id}
+        if status not in FINISHED:
+            raise ApiError(400, "bad_request", "Request is still in progress.", headers)
+        if failure is not None:
+            message, error_type = failure
+            raise ApiError(499 if status == CANCELLED else 500, error_type, message, headers)
+        return Response.json(200, output, headers)
+
+    def cancel(self, ctx):
+        with self.app.lock:
+            task = self._find(ctx)
+            if task is None:
+                raise ApiError(404, "not_found", "Request not found.",
+                               fields={"status": "NOT_FOUND"})
+            if task.status in FINISHED:
+                raise ApiError(400, "bad_request", "Request is already completed.",
+                               {"X-Fal-Request-Id": task.id},
+                               fields={"status": "ALREADY_COMPLETED"})
+            task.forced = CANCELLED
+            self.sync(task)
+        return Response.json(202, {"status": "CANCELLATION_REQUESTED"},
+                             {"X-Fal-Request-Id": task.id})
+
+    # -- storage -------------------------------------------------------------------------
+    def initiate_upload(self, ctx):
+        body = ctx.json_object()
+        file_name = body.get("file_name")
+        content_type = body.get("content_type", "application/octet-stream")
+        if not isinstance(file_name, str) or not file_name or not isinstance(content_type, str):
+            raise ApiError(422, "validation_error", "", detail=[
+                _problem("file_name", "Field required", "missing")])
+        token = uuid.uuid4().hex
+        with self.app.lock:
+            stored = self.app.files.add(StoredFile(token, file_name, content_type))
+        return Response.json(200, {"upload_url": f"{ctx.base_url}/fal/storage/uploads/{token}",
+                                   "file_url": stored.url(ctx.base_url)})
+
+    def receive_upload(self, ctx):
+        with self.app.lock:
+            stored = self.app.files.get(ctx.params["token"])
+        if stored is None:
+            raise ApiError(404, "not_found", "Unknown or expired upload URL.")
+        path = self.app.files.scratch_path()
+        with open(path, "wb") as sink:
+            size = ctx.req.body.copy_to(sink)
+        with self.app.lock:
+            stored.path, stored.size = path, size
+            stored.content_type = ctx.req.header("Content-Type", stored.content_type)
+        return Response.empty(200)
+
+    def jwks(self, ctx):
+        x = base64.urlsafe_b64encode(self.public_key).rstrip(b"=").decode()
+        key = {"kty": "OKP", "crv": "Ed25519", "x": x, "use": "sig", "alg": "EdDSA",
+               "kid": hashlib.sha256(self.public_key).hexdigest()[:16]}
+        return Response.json(200, {"keys": [key]})
+
+    # -- views ---------------------------------------------------------------------------
+    def _urls(self, task):
+        # The submit's sub-path is not part of these URLs, as with fal.
+        base = f"{task.base_url}/fal/queue/{task.data['app']}/requests/{task.id}"
+        return {"response_url": base, "status_url": base + "/status",
+                "cancel_url": base + "/cancel"}
+
+    def _view(self, task, logs):
+        status = task.status
+        view = {"status": "COMPLETED" if status in FINISHED else status,
+                "request_id": task.id, **self._urls(task)}
+        if status == "IN_QUEUE":
+            # Position = IN_QUEUE steps left on the plan, this one included.
+            view["queue_position"] = task.plan.steps[task.index():].count("IN_QUEUE")
+        if logs and status != "IN_QUEUE":
+            view["logs"] = self._logs(task)
+        if status in FINISHED:
+            view["metrics"] = {"inference_time": round(task.updated - task.created, 3)}
+            failure = self._failure(task)
+            if failure is not None:
+                view["error"], view["error_type"] = failure
+        return view
+
+    @staticmethod
+    def _logs(task):
+        lines = []
+        for index, reached in enumerate(task.reached):
+            if task.plan.steps[index] == "IN_PROGRESS":
+                lines.append({"message": f"Generating (step {index})", "level": "INFO",
+                              "source": "user", "timestamp": iso(reached)})
+        return lines
+
+    @staticmethod
+    def _failure(task):
+        if task.status == CANCELLED:
+            return "Request was cancelled.", "client_cancelled"
+        if task.status in ERROR_STATUSES:
+            return "Runner encountered an internal server error (emulated).", "runner_server_error"
+        return None
+
+    def _output(self, task):
+        values, base = task.data["input"], task.base_url
+        if task.data["app"] != BEATOVEN:
+            return {"output": {"url": f"{base}/media/blob.bin?bytes=1024",
+                               "content_type": "application/octet-stream"}, "input": values}
+        duration = values.get("duration", 90)
+        seconds = min(duration, OUTPUT_SECONDS_CAP)
+        parameters = {"duration": duration, "negative_prompt": values.get("negative_prompt", ""),
+                      "refinement": values.get("refinement", 100),
+                      "creativity": values.get("creativity", 16), "seed": values.get("seed")}
+        return {"audio": {"url": f"{base}/media/tone.wav?seconds={seconds:g}",
+                          "content_type": "audio/wav", "file_name": f"music_{task.id[:8]}.wav",
+                          "file_size": wav_size(seconds)},
+                "prompt": values["prompt"],
+                "metadata": {"duration": seconds, "sample_rate": SAMPLE_RATE,
+                             "parameters": parameters}}
+
+    # -- webhooks ------------------------------------------------------------------------
+    def on_transition(self, task, old, new):
+        webhook = task.data["webhook"]
+        if webhook is None or new not in FINISHED or (old is not None and old in FINISHED):
+            return
+        failure = self._failure(task)
+        body = {"request_id": task.id, "gateway_request_id": task.id}
+        if failure is None:
+            body.update(status="OK", payload=self._output(task))
+        else:
+            code = 499 if new == CANCELLED else 500
+            body.update(status="ERROR", error=f"Invalid status code: {code}",
+                        payload={"detail": failure[0], "error_type": failure[1]})
+        raw = json.dumps(body).encode()
+        self.deliver(task, webhook, raw, lambda: self._signed_headers(task.id, raw),
+                     "ERROR" if failure else "OK")
+
+    def _signed_headers(self, request_id, body):
+        """Run on the delivery thread: pure-Python Ed25519 takes milliseconds."""
+        user_id = self.app.config.fal_key.split(":")[0]
+        timestamp = str(int(time.time()))
+        message = f"{request_id}\n{user_id}\n{timestamp}\n{hashlib.sha256(body).hexdigest()}"
+        return {"Content-Type": "application/json", "X-Fal-Webhook-Request-Id": request_id,
+                "X-Fal-Webhook-User-Id": user_id, "X-Fal-Webhook-Timestamp": timestamp,
+                "X-Fal-Webhook-Signature": ed25519.sign(self.seed, message.encode()).hex()}

@@ -1,0 +1,62 @@
+import Foundation
+
+/// A child process whose first output line can be awaited, and that is stopped and reaped once.
+final class ChildProcess: @unchecked Sendable {
+    // Safe: `process` and the pipe are created in `init` and never reassigned; after launch the
+    // process is touched only under `lock` (terminate), and the pipe's read end only by one
+    // reading task at a time (the line reader, then the drain).
+    private let process = Process()
+    private let output = Pipe()
+    private let lock = NSLock()
+
+    init(_ executable: URL, _ arguments: [String]) throws {
+        process.executableURL = executable
+        process.arguments = arguments
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = output
+        process.standardError = FileHandle.standardError
+        try process.run()
+    }
+
+    /// The first line the child writes to its standard output, or an error after `limit`.
+    ///
+    /// Pipe reads block, so they run on a thread of their own: blocking a thread of Swift's
+    /// cooperative pool (two on a two-core machine) would stall every task in the test run.
+    func firstLine(within limit: Duration) async throws -> String {
+        let reader = output.fileHandleForReading
+        let watchdog = Task {
+            try await Task.sleep(for: limit)
+            self.terminate()
+        }
+        defer { watchdog.cancel() }
+        let text = await withCheckedContinuation { (continuation: CheckedContinuation<String, Never>) in
+            let thread = Thread {
+                var bytes = Data()
+                while true {
+                    let chunk = reader.readData(ofLength: 1)
+                    if chunk.isEmpty || chunk == Data("\n".utf8) { break }
+                    bytes.append(chunk)
+                }
+                continuation.resume(returning: String(decoding: bytes, as: UTF8.self))
+                // Keep reading (and dropping) whatever else the child prints, so that a full pipe
+                // never blocks it; this ends when the child exits.
+                while !reader.availableData.isEmpty {}
+            }
+            thread.name = "emulator-stdout"
+            thread.start()
+        }
+        guard !text.isEmpty else {
+            throw EmulatorError.startFailed("the emulator exited before printing its port")
+        }
+        return text
+    }
+
+    /// Stops the child (SIGTERM) and reaps it. Safe to call more than once.
+    func terminate() {
+        lock.lock()
+        defer { lock.unlock() }
+        guard process.isRunning else { return }
+        process.terminate()
+        process.waitUntilExit()
+    }
+}

@@ -1,0 +1,244 @@
+import EmulatorSupport
+import Foundation
+import MediaGenCore
+import MediaGenSkytells
+import MediaGenTesting
+import Testing
+
+/// The Skytells client against the emulator over real HTTP: the whole lifecycle and each fault.
+@Suite(
+    "Skytells over real HTTP",
+    .enabled(if: Emulator.isAvailable, Comment(rawValue: Emulator.skipReason)),
+    .timeLimit(.minutes(2))
+)
+struct SkytellsIntegrationTests {
+    func client(_ emulator: Emulator, clock: ImmediateClock = ImmediateClock(), timeout: Duration = .seconds(30))
+        -> SkytellsClient
+    {
+        SkytellsClient(
+            apiKey: Emulator.skytellsKey,
+            configuration: ClientConfiguration(
+                baseURL: emulator.skytellsBaseURL,
+                timeout: timeout,
+                transport: URLSessionTransport(),
+                clock: clock
+            )
+        )
+    }
+
+    func temporaryDirectory() -> URL {
+        URL(fileURLWithPath: NSTemporaryDirectory(), isDirectory: true).appendingPathComponent(
+            "skytells-\(UUID().uuidString)/")
+    }
+
+    @Test func musicFromCreateToDownloadedWAV() async throws {
+        try await Emulator.run { emulator in
+            let skytells = client(emulator)
+            let seen = Locked<[String]>([])
+            let prediction = try await skytells.run(
+                .beatFusion2, input: BeatFusionInput(prompt: "lo-fi", duration: .seconds(5))
+            ) {
+                update in seen.withLock { $0.append(update.rawStatus) }
+            }
+            #expect(seen.current == ["queued", "processing", "succeeded"])
+            let directory = temporaryDirectory()
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let file = try #require(prediction.outputs.first)
+            let saved = try await file.download(to: directory, configuration: skytells.configuration)
+            let data = try Data(contentsOf: saved)
+            #expect(data.prefix(4) == Data("RIFF".utf8))
+            #expect(data.count == 44 + 5 * 44_100 * 4)
+            #expect(try await emulator.stats().tasksCreated("skytells") == 1)
+        }
+    }
+
+    @Test(.enabled(if: FFmpeg.isInstalled, "ffmpeg is not installed: the emulator serves no MP4"))
+    func videoFromCreateToDownloadedMP4() async throws {
+        try await Emulator.run { emulator in
+            let skytells = client(emulator)
+            let request = VideoRequest(prompt: "a forest at dawn", duration: .seconds(3), aspectRatio: "16:9", fps: 24)
+            let created = try await skytells.generateVideo(request)
+            let done = try await skytells.wait(for: created)
+            let directory = temporaryDirectory()
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let saved = try await #require(done.outputs.first).download(
+                to: directory, configuration: skytells.configuration)
+            let data = try Data(contentsOf: saved)
+            #expect(data.count > 1000)
+            #expect(data.dropFirst(4).prefix(4) == Data("ftyp".utf8))
+        }
+    }
+
+    @Test func predictWithAwaitReturnsTheFinishedPrediction() async throws {
+        try await Emulator.run { emulator in
+            let prediction = try await client(emulator).createPrediction(
+                .beatFusion1,
+                input: BeatFusionInput(prompt: "ambient", duration: .seconds(5)),
+                endpoint: .predict(waitForCompletion: true)
+            )
+            #expect(prediction.status == .succeeded)
+            #expect(prediction.outputURLs.count == 1)
+        }
+    }
+
+    @Test func everyDocumentedOutputShapeArrivesAsFiles() async throws {
+        try await Emulator.run { emulator in
+            let skytells = client(emulator)
+            for shape in ["string", "list", "null"] {
+                // The emulator's control header rides on the create request as an additional header.
+                let configured = SkytellsClient(
+                    apiKey: Emulator.skytellsKey,
+                    configuration: ClientConfiguration(
+                        baseURL: emulator.skytellsBaseURL,
+                        transport: URLSessionTransport(),
+                        clock: ImmediateClock(),
+                        additionalHeaders: ["X-Emulator-Output-Shape": shape]
+                    )
+                )
+                let created = try await configured.createPrediction(
+                    .beatFusion2, input: BeatFusionInput(prompt: "jazz", duration: .seconds(5)))
+                let done = try await skytells.wait(for: created)
+                #expect(done.outputs.count == (shape == "null" ? 0 : 1), "output shape \(shape)")
+            }
+        }
+    }
+
+    @Test func cancelDeleteStreamListAndModels() async throws {
+        try await Emulator.run { emulator in
+            let skytells = client(emulator)
+            let created = try await skytells.createPrediction(
+                .mera, input: SkytellsVideoInput(prompt: "a city at night"))
+            let stream = try await skytells.streamURL(id: created.id)
+            #expect(stream?.host == "127.0.0.1")
+            let canceled = try await skytells.cancelPrediction(id: created.id)
+            #expect(canceled.status == .canceled)
+            var listed: [String] = []
+            for try await prediction in skytells.predictions(PredictionFilter(model: .mera)) {
+                listed.append(prediction.id)
+            }
+            #expect(listed == [created.id])
+            try await skytells.deletePrediction(id: created.id)
+            let gone = await mediaError { try await skytells.prediction(id: created.id) }
+            #expect(gone?.kind == .notFound)
+
+            let models = try await skytells.models(includeSchemas: true)
+            #expect(models.count == 9)
+            #expect(models.first { $0.id == .beatFusion2 }?.price == Price(.usd(cents: 75), per: .task))
+            #expect(Set(models.map(\.id.rawValue)) == Set(SkytellsCatalog.models.map(\.id)))
+            let detail = try await skytells.model(named: .veo31)
+            #expect(detail.price == SkytellsModelID.veo31.descriptor?.price)
+            #expect(detail.inputSchema != nil)
+        }
+    }
+
+    @Test func theServersValidationMatchesOurs() async throws {
+        try await Emulator.run { emulator in
+            // Sent as raw JSON so that our own validation does not stop it first.
+            let input: JSONValue = ["prompt": "jazz", "duration_seconds": 500]
+            let error = await mediaError { try await client(emulator).createPrediction("beatfusion-2.0", input: input) }
+            #expect(error?.providerCode == "INVALID_INPUT")
+            #expect(error?.httpStatus == 422)
+            let unknown = await mediaError {
+                try await client(emulator).createPrediction("no-such-model", input: input)
+            }
+            #expect(unknown?.kind == .notFound)
+            let stats = try await emulator.stats()
+            #expect(stats.tasksCreated("skytells") == 0)
+        }
+    }
+
+    // MARK: - Faults on the paid create
+
+    @Test(arguments: [
+        "500", "502", "503", "504", "drop-before", "drop-after", "truncate", "non-json;status=502",
+        "response-body;status=500",
+    ])
+    func aCreateThatMayHaveRunIsNeverSentTwice(fault: String) async throws {
+        try await Emulator.run { emulator in
+            try await emulator.injectFaults([FaultRule(fault, count: 5, provider: "skytells", method: "POST")])
+            let error = await mediaError {
+                try await client(emulator).generateMusic(MusicRequest(prompt: "jazz", duration: .seconds(5)))
+            }
+            #expect(error?.kind == .outcomeUnknown, "\(fault): \(String(describing: error))")
+            let stats = try await emulator.stats()
+            #expect(stats.requests("skytells", "POST /v1/predictions") == 1)
+            #expect(stats.tasksCreated("skytells") <= 1)
+        }
+    }
+
+    @Test func aRateLimitedCreateWaitsAndCreatesExactlyOnce() async throws {
+        try await Emulator.run { emulator in
+            let clock = ImmediateClock()
+            try await emulator.injectFaults([FaultRule("429;retry_after=4", provider: "skytells", method: "POST")])
+            _ = try await client(emulator, clock: clock).generateMusic(
+                MusicRequest(prompt: "jazz", duration: .seconds(5)))
+            #expect(clock.sleeps == [.seconds(4)])
+            #expect(try await emulator.stats().tasksCreated("skytells") == 1)
+        }
+    }
+
+    @Test func aCreateThatTimesOutIsOutcomeUnknown() async throws {
+        try await Emulator.run { emulator in
+            try await emulator.injectFaults([FaultRule("slow-first-byte;ms=2000", provider: "skytells", method: "POST")]
+            )
+            let error = await mediaError {
+                try await client(emulator, timeout: .milliseconds(300)).generateMusic(
+                    MusicRequest(prompt: "jazz", duration: .seconds(5)))
+            }
+            #expect(error?.kind == .outcomeUnknown)
+            #expect(try await emulator.stats().requests("skytells", "POST /v1/predictions") == 1)
+        }
+    }
+
+    @Test(arguments: ["wrong-content-type", "large-body;bytes=3000000"])
+    func harmlessOddAnswersToACreateAreAccepted(fault: String) async throws {
+        try await Emulator.run { emulator in
+            try await emulator.injectFaults([FaultRule(fault, provider: "skytells", method: "POST")])
+            let prediction = try await client(emulator).generateMusic(
+                MusicRequest(prompt: "jazz", duration: .seconds(5)))
+            #expect(prediction.status == .queued(position: nil))
+        }
+    }
+
+    @Test func aStatusFalseAnswerIsAnErrorWithItsMessage() async throws {
+        try await Emulator.run { emulator in
+            try await emulator.injectFaults([FaultRule("status-false", provider: "skytells", method: "GET")])
+            let error = await mediaError { try await client(emulator).models() }
+            #expect(error?.httpStatus == 200)
+            #expect(error?.message.isEmpty == false)
+        }
+    }
+
+    @Test(arguments: ["500", "502", "503", "504", "drop-before", "drop-after", "truncate", "429;retry_after=1"])
+    func pollsRecoverFromEachFault(fault: String) async throws {
+        try await Emulator.run { emulator in
+            let skytells = client(emulator)
+            let created = try await skytells.generateMusic(MusicRequest(prompt: "jazz", duration: .seconds(5)))
+            try await emulator.injectFaults([FaultRule(fault, count: 2, provider: "skytells", method: "GET")])
+            let done = try await skytells.wait(for: created)
+            #expect(done.status == .succeeded)
+            #expect(try await emulator.stats().tasksCreated("skytells") == 1)
+        }
+    }
+
+    @Test func aWrongKeyIsRefusedWithoutLeakingIt() async throws {
+        try await Emulator.run { emulator in
+            let skytells = SkytellsClient(
+                apiKey: "sk-not-the-right-key-42",
+                configuration: ClientConfiguration(baseURL: emulator.skytellsBaseURL, transport: URLSessionTransport())
+            )
+            let error = await mediaError { try await skytells.models() }
+            #expect(error?.kind == .authentication)
+            #expect(error?.providerCode == "UNAUTHORIZED")
+            #expect(error.map(String.init(describing:))?.contains("sk-not-the-right-key-42") == false)
+        }
+    }
+}
+
+/// Whether `ffmpeg` is on the `PATH`.
+enum FFmpeg {
+    static let isInstalled: Bool = {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
+        return path.split(separator: ":").contains { FileManager.default.isExecutableFile(atPath: "\($0)/ffmpeg") }
+    }()
+}
