@@ -14,6 +14,11 @@ let package = Package(
         .target(name: "MediaGenSkytells", dependencies: ["MediaGenCore"]),
         .target(name: "MediaGenTesting", dependencies: ["MediaGenCore"]),
         .executableTarget(name: "Download", dependencies: ["MediaGenCore"], path: "Examples/Download"),
+        .executableTarget(
+            name: "SkytellsMusic",
+            dependencies: ["MediaGenCore", "MediaGenSkytells"],
+            path: "Examples/SkytellsMusic"
+        ),
         // Starts the provider emulator for integration tests and benchmarks; never shipped.
         .target(name: "EmulatorSupport", dependencies: ["MediaGenCore"], path: "Tests/EmulatorSupport"),
         .testTarget(

@@ -150,6 +150,26 @@ public final class Emulator: Sendable {
         return try JSONDecoder().decode(JSONValue.self, from: response.body)
     }
 
+    /// A URL to give as a webhook: deliveries to it are kept by the emulator, raw, under `name`.
+    public func inboxURL(_ name: String) -> URL {
+        origin.appendingPathComponent("_emulator/inbox/\(name)")
+    }
+
+    /// The deliveries received at ``inboxURL(_:)`` so far, waiting up to `timeout` for at least
+    /// `count` of them (webhooks are sent from the emulator's background workers).
+    public func inbox(_ name: String, count: Int = 1, timeout: Duration = .seconds(10)) async throws
+        -> [WebhookDelivery]
+    {
+        let deadline = ContinuousClock.now + timeout
+        while true {
+            let response = try await control(.get, "inbox/\(name)")
+            let list = try JSONDecoder().decode(JSONValue.self, from: response.body)["deliveries"]?.arrayValue ?? []
+            let deliveries = list.map(WebhookDelivery.init(json:))
+            if deliveries.count >= count || ContinuousClock.now >= deadline { return deliveries }
+            try await Task.sleep(for: .milliseconds(25))
+        }
+    }
+
     /// Forgets every task, counter, fault and idempotency key.
     public func reset() async throws {
         _ = try await control(.post, "reset")
@@ -201,6 +221,21 @@ public struct EmulatorStats: Sendable {
 
     public func counter(_ provider: String, _ name: String) -> Int {
         json[provider]?[name]?.intValue ?? 0
+    }
+}
+
+/// A webhook the emulator delivered to one of its inboxes, exactly as it was sent.
+public struct WebhookDelivery: Sendable {
+    public let headers: HTTPHeaders
+    public let body: Data
+
+    init(json: JSONValue) {
+        var headers = HTTPHeaders()
+        for (name, value) in (json["headers"]?.objectValue ?? [:]).sorted(by: { $0.key < $1.key }) {
+            headers.append(name: name, value: value.stringValue ?? "")
+        }
+        self.headers = headers
+        self.body = json["body_base64"]?.stringValue.flatMap { Data(base64Encoded: $0) } ?? Data()
     }
 }
 

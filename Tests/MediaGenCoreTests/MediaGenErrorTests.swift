@@ -57,7 +57,7 @@ struct MediaGenErrorTests {
     @Test func invalidInputNamesTheField() {
         let error = MediaGenError.invalidInput("bpm", "must be between 40 and 240")
         #expect(error.kind == .invalidRequest(field: "bpm", reason: "must be between 40 and 240"))
-        #expect(error.description.hasPrefix("invalid value for `bpm` — bpm: must be between 40 and 240"))
+        #expect(error.description.hasPrefix("invalid value for `bpm` — must be between 40 and 240"))
     }
 
     @Test func transientKindsAreTheOnesWorthRetryingLater() {

@@ -94,7 +94,7 @@ public struct MediaGenError: Error, Hashable, Sendable {
 
     /// A local validation failure: thrown before anything is sent.
     public static func invalidInput(_ field: String, _ reason: String, provider: Provider? = nil) -> MediaGenError {
-        MediaGenError(.invalidRequest(field: field, reason: reason), provider: provider, message: "\(field): \(reason)")
+        MediaGenError(.invalidRequest(field: field, reason: reason), provider: provider, message: reason)
     }
 
     /// `true` when the same call may succeed if made again later unchanged.

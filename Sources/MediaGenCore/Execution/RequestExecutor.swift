@@ -115,9 +115,7 @@ package struct RequestExecutor: Sendable {
         var headers = request.headers
         if authorized {
             guard let credential else {
-                let variable = provider.apiKeyEnvironmentVariable.map { "set \($0) or " } ?? ""
-                throw MediaGenError(
-                    .authentication, provider: provider, message: "no API key: \(variable)pass one to the client")
+                throw MediaGenError(.authentication, provider: provider, message: "no API key was given")
             }
             headers[dialect.authorizationHeader] = dialect.authorizationValue(credential.value)
         }

@@ -46,7 +46,7 @@ public struct SkytellsModel: Hashable, Sendable, Decodable {
         return SkytellsModelID(rawValue: namespace.flatMap { looksLikeID($0) ? $0 : nil } ?? name)
     }
 
-    /// The pricing as a ``Price`` when its unit and currency have a meaning here; `nil` otherwise
+    /// The pricing as a `Price` when its unit and currency have a meaning here; `nil` otherwise
     /// (GPU time, for example, cannot be estimated before running).
     public var price: Price? {
         guard let pricing, (pricing.currency ?? "USD").uppercased() == "USD" else { return nil }

@@ -1,5 +1,8 @@
 """Control routes, HTTP behaviour, the command line, and Ed25519 against RFC 8032."""
 
+import base64
+import hashlib
+import hmac
 import http.client
 import json
 import os
@@ -60,6 +63,36 @@ class ControlTests(EmulatorCase):
         self.assertEqual(self.stats("skytells")["requests"], {})
         gone = self.call("GET", f"/skytells/v1/predictions/{created['id']}", headers=SKYTELLS)
         self.assertEqual(gone.status, 404)
+
+
+    def test_inbox_keeps_raw_deliveries_for_signature_checks(self):
+        self.assertEqual(self.call("GET", "/_emulator/inbox/hooks").json, {"deliveries": []})
+        raw = b'{"id": "pred_1",  "status": "succeeded"}'  # odd spacing must survive byte for byte
+        posted = self.call("POST", "/_emulator/inbox/hooks", raw=raw,
+                           headers={"X-Skytells-Signature": "abc123"})
+        self.assertEqual(posted.status, 200)
+        [delivery] = self.call("GET", "/_emulator/inbox/hooks").json["deliveries"]
+        self.assertEqual(base64.b64decode(delivery["body_base64"]), raw)
+        self.assertEqual(delivery["headers"]["X-Skytells-Signature"], "abc123")
+        self.assertEqual(self.call("DELETE", "/_emulator/inbox/hooks").status, 405)
+        self.call("POST", "/_emulator/reset")
+        self.assertEqual(self.call("GET", "/_emulator/inbox/hooks").json, {"deliveries": []})
+
+    def test_a_skytells_webhook_lands_in_the_inbox_signed(self):
+        inbox = f"http://127.0.0.1:{self.port}/_emulator/inbox/sky"
+        self.call("POST", "/skytells/v1/predictions",
+                  {"model": "beatfusion-2.0", "input": {"prompt": "x"}, "webhook": inbox,
+                   "webhook_events_filter": ["completed"]}, SKYTELLS)
+        deadline = time.monotonic() + 5
+        deliveries = []
+        while not deliveries and time.monotonic() < deadline:
+            time.sleep(0.05)
+            deliveries = self.call("GET", "/_emulator/inbox/sky").json["deliveries"]
+        self.assertEqual(len(deliveries), 1)
+        body = base64.b64decode(deliveries[0]["body_base64"])
+        expected = hmac.new(b"test-skytells-key", body, hashlib.sha256).hexdigest()
+        self.assertEqual(deliveries[0]["headers"]["X-Skytells-Signature"], expected)
+        self.assertEqual(json.loads(body)["status"], "succeeded")
 
 
 class ConnectionTests(EmulatorCase):

@@ -77,6 +77,7 @@ class Emulator:
         self.workdir = tempfile.mkdtemp(prefix="mediagen-emulator-")
         self.faults = FaultBook()
         self.deliveries = collections.deque(maxlen=1000)
+        self.inboxes = {}  # name -> deliveries received at /_emulator/inbox/{name}
         self.files = FileStore(os.path.join(self.workdir, "files"))
         self.media = MediaLibrary(os.path.join(self.workdir, "media"), config.ffmpeg)
         self.scheduler = Scheduler()
@@ -181,6 +182,7 @@ class Emulator:
             self.stats.reset()
             self.faults.clear()
             self.deliveries.clear()
+            self.inboxes.clear()
             self.files.clear()
             for provider in self.providers.values():
                 provider.reset()

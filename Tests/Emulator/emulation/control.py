@@ -1,7 +1,10 @@
-"""`/_emulator/...`: health, stats, reset, fault rules, task and webhook inspection.
+"""`/_emulator/...`: health, stats, reset, fault rules, task and webhook inspection, and an
+inbox that receives webhooks, so that tests can check real deliveries without a server.
 
 Control routes need no auth and are never faulted or counted.
 """
+
+import base64
 
 from .faults import FaultError
 from .http import Response
@@ -30,6 +33,8 @@ class Control:
         if route == ("GET", "webhooks"):
             with self.app.lock:
                 return Response.json(200, {"deliveries": list(self.app.deliveries)})
+        if parts[:1] == ["inbox"] and len(parts) == 2:
+            return self._inbox(req, parts[1])
         return emulator_error(404, f"no control route {req.method} {req.path}")
 
     def _faults(self, req):
@@ -55,6 +60,21 @@ class Control:
             except FaultError as failure:
                 return emulator_error(400, str(failure))
             return Response.json(200, {"rules": self.app.faults.listing()})
+
+    def _inbox(self, req, name):
+        """POST stores a delivery as received (raw body, every header); GET lists them, oldest
+        first, the body in base64 so that a signature can be checked over the exact bytes."""
+        if req.method == "POST":
+            body = req.body.read_all()
+            entry = {"headers": {key: value for key, value in req.headers.items()},
+                     "body_base64": base64.b64encode(body).decode("ascii")}
+            with self.app.lock:
+                self.app.inboxes.setdefault(name, []).append(entry)
+            return Response.json(200, {"ok": True})
+        if req.method == "GET":
+            with self.app.lock:
+                return Response.json(200, {"deliveries": list(self.app.inboxes.get(name, []))})
+        return emulator_error(405, "use POST or GET on /_emulator/inbox/{name}")
 
     def _task(self, provider_name, task_id):
         provider = self.app.providers.get(provider_name)

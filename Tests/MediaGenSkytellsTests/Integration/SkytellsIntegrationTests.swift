@@ -147,6 +147,56 @@ struct SkytellsIntegrationTests {
         }
     }
 
+    // MARK: - Webhooks
+
+    @Test func aDeliveredWebhookVerifiesAndDecodes() async throws {
+        try await Emulator.run { emulator in
+            let skytells = client(emulator)
+            let webhook = PredictionWebhook(url: emulator.inboxURL("skytells"), events: [.started, .completed])
+            let created = try await skytells.createPrediction(
+                .beatFusion2,
+                input: BeatFusionInput(prompt: "jazz", duration: .seconds(5)),
+                webhook: webhook
+            )
+            let deliveries = try await emulator.inbox("skytells", count: 2)
+            #expect(deliveries.count == 2)
+            let final = try #require(deliveries.last)
+            let prediction = try skytells.webhookPrediction(
+                body: final.body,
+                signature: final.headers[SkytellsWebhook.signatureHeader]
+            )
+            #expect(prediction.id == created.id)
+            #expect(prediction.status == .succeeded)
+            #expect(prediction.outputs.count == 1)
+            // The same bytes with one character changed must not verify.
+            var forged = final.body
+            forged[forged.startIndex] = UInt8(ascii: " ")
+            #expect(throws: MediaGenError.self) {
+                try skytells.webhookPrediction(body: forged, signature: final.headers[SkytellsWebhook.signatureHeader])
+            }
+        }
+    }
+
+    @Test func theObjectFormWebhookOfPredictIsDeliveredToo() async throws {
+        try await Emulator.run { emulator in
+            let skytells = client(emulator)
+            let webhook = PredictionWebhook(url: emulator.inboxURL("predict"), events: [.completed])
+            _ = try await skytells.createPrediction(
+                .beatFusion1,
+                input: BeatFusionInput(prompt: "ambient", duration: .seconds(5)),
+                webhook: webhook,
+                endpoint: .predict(waitForCompletion: false)
+            )
+            let delivery = try #require(try await emulator.inbox("predict").first)
+            let prediction = try SkytellsWebhook.prediction(
+                body: delivery.body,
+                signature: delivery.headers["x-skytells-signature"],
+                secret: Emulator.skytellsKey
+            )
+            #expect(prediction.status == .succeeded)
+        }
+    }
+
     // MARK: - Faults on the paid create
 
     @Test(arguments: [
