@@ -7,11 +7,13 @@ let package = Package(
     products: [
         .library(name: "MediaGenCore", targets: ["MediaGenCore"]),
         .library(name: "MediaGenSkytells", targets: ["MediaGenSkytells"]),
+        .library(name: "MediaGenPipeline", targets: ["MediaGenPipeline"]),
         .library(name: "MediaGenTesting", targets: ["MediaGenTesting"]),
     ],
     targets: [
         .target(name: "MediaGenCore"),
         .target(name: "MediaGenSkytells", dependencies: ["MediaGenCore"]),
+        .target(name: "MediaGenPipeline", dependencies: ["MediaGenCore"]),
         .target(name: "MediaGenTesting", dependencies: ["MediaGenCore"]),
         .executableTarget(name: "Download", dependencies: ["MediaGenCore"], path: "Examples/Download"),
         .executableTarget(
@@ -31,6 +33,12 @@ let package = Package(
             name: "MediaGenSkytellsTests",
             dependencies: ["MediaGenSkytells", "MediaGenCore", "MediaGenTesting", "EmulatorSupport"],
             resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "MediaGenPipelineTests",
+            dependencies: [
+                "MediaGenPipeline", "MediaGenSkytells", "MediaGenCore", "MediaGenTesting", "EmulatorSupport",
+            ]
         ),
         .testTarget(
             name: "MediaGenTestingTests",

@@ -179,3 +179,32 @@ struct BudgetTests {
         #expect(await budget.spent == .zero(.usd))
     }
 }
+
+@Suite("Budget checks without counting")
+struct BudgetCheckTests {
+    @Test func aPlanThatFitsIsAcceptedAndNothingIsCounted() async throws {
+        let budget = Budget(limit: .usd(5))
+        try await budget.ensureAffordable(.usd(cents: 225), for: "the pipeline")
+        #expect(await budget.spent == .usd(0))
+    }
+
+    @Test func aPlanOverTheRemainderIsRefusedNamingIt() async throws {
+        let budget = Budget(limit: .usd(3))
+        try await budget.charge(.usd(cents: 150), for: "an earlier video", provider: .acme)
+        await #expect {
+            try await budget.ensureAffordable(.usd(cents: 225), for: "the pipeline")
+        } throws: { error in
+            guard let error = error as? MediaGenError, case .budgetExceeded(_, let remaining) = error.kind else {
+                return false
+            }
+            return remaining == .usd(cents: 150) && error.message.contains("the pipeline would cost $2.25")
+        }
+    }
+
+    @Test func anUnknownTotalFollowsTheUnknownPricePolicy() async throws {
+        await #expect(throws: MediaGenError.self) {
+            try await Budget(limit: .usd(5)).ensureAffordable(nil, for: "the pipeline")
+        }
+        try await Budget(limit: .usd(5), unknownPrices: .allow).ensureAffordable(nil, for: "the pipeline")
+    }
+}

@@ -37,25 +37,38 @@ public actor Budget {
     /// Returns the amount counted (in the budget's currency), to hand back to ``refund(_:)``.
     @discardableResult
     public func charge(_ estimate: Money?, for model: String, provider: Provider) throws(MediaGenError) -> Money {
+        let counted = try affordable(estimate, for: model, provider: provider)
+        spent.amount += counted.amount
+        return counted
+    }
+
+    /// Checks that `estimate` fits in what remains, without counting it — for a plan of several
+    /// requests (a pipeline) that must not start unless all of it can be paid for.
+    public func ensureAffordable(_ estimate: Money?, for what: String, provider: Provider? = nil) throws(MediaGenError)
+    {
+        _ = try affordable(estimate, for: what, provider: provider)
+    }
+
+    /// `estimate` in the budget's currency, or the error that refuses it.
+    private func affordable(_ estimate: Money?, for what: String, provider: Provider?) throws(MediaGenError) -> Money {
         guard let estimate, let counted = estimate.converted(to: limit.currency) else {
             if unknownPrices == .allow { return .zero(limit.currency) }
             let reason =
                 estimate.map { "\($0.currency.code) have no known rate to \(limit.currency.code)" }
-                ?? "the price of \(model) is unknown"
+                ?? "the price of \(what) is unknown"
             throw MediaGenError(
                 .budgetExceeded(estimate: estimate, remaining: remaining),
                 provider: provider,
-                message: "cannot count \(model) against the budget: \(reason) (allow with `unknownPrices: .allow`)"
+                message: "cannot count \(what) against the budget: \(reason) (allow with `unknownPrices: .allow`)"
             )
         }
         guard spent.amount + counted.amount <= limit.amount else {
             throw MediaGenError(
                 .budgetExceeded(estimate: estimate, remaining: remaining),
                 provider: provider,
-                message: "\(model) would cost \(estimate), over the \(limit) budget"
+                message: "\(what) would cost \(estimate), over the \(limit) budget"
             )
         }
-        spent.amount += counted.amount
         return counted
     }
 
