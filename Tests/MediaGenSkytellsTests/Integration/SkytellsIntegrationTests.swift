@@ -236,7 +236,9 @@ struct SkytellsIntegrationTests {
                     MusicRequest(prompt: "jazz", duration: .seconds(5)))
             }
             #expect(error?.kind == .outcomeUnknown)
-            #expect(try await emulator.stats().requests("skytells", "POST /v1/predictions") == 1)
+            // On a loaded machine the watchdog may even fire before the request leaves: at most once.
+            let stats = try await emulator.stats()
+            #expect(stats.requests("skytells", "POST /v1/predictions") <= 1)
         }
     }
 
