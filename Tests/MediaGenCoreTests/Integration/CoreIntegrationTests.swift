@@ -159,7 +159,8 @@ struct CoreIntegrationTests {
         try await Emulator.run { emulator in
             let created = try await create(executor(emulator, clock: ImmediateClock()))
             let impatient = executor(emulator, clock: ImmediateClock(), retry: .none, timeout: .milliseconds(300))
-            try await emulator.injectFaults([FaultRule("slow-first-byte;ms=30000", provider: "skytells", method: "GET")])
+            try await emulator.injectFaults([FaultRule("slow-first-byte;ms=30000", provider: "skytells", method: "GET")]
+            )
             let started = ContinuousClock.now
             let error = await mediaError { try await poll(impatient, created.id) }
             #expect(error?.kind == .timeout)
