@@ -15,6 +15,12 @@ let package = Package(
         .target(name: "MediaGenSkytells", dependencies: ["MediaGenCore"]),
         .target(name: "MediaGenPipeline", dependencies: ["MediaGenCore"]),
         .target(name: "MediaGenTesting", dependencies: ["MediaGenCore"]),
+        .executableTarget(
+            name: "Demo",
+            dependencies: ["MediaGenCore", "MediaGenSkytells", "MediaGenPipeline", "MediaGenTesting"],
+            path: "Examples/Demo",
+            resources: [.copy("Cassettes")]
+        ),
         .executableTarget(name: "Download", dependencies: ["MediaGenCore"], path: "Examples/Download"),
         .executableTarget(
             name: "SkytellsMusic",
