@@ -1,13 +1,15 @@
 import Foundation
+import MediaGenCore
 
 /// A child process whose first output line can be awaited, and that is stopped and reaped once.
 final class ChildProcess: @unchecked Sendable {
     // Safe: `process` and the pipe are created in `init` and never reassigned; after launch the
-    // process is touched only under `lock` (terminate), and the pipe's read end only by one
-    // reading task at a time (the line reader, then the drain).
+    // process and `terminating` are touched only under `lock` (terminate) — then only by the reaping
+    // thread, which just waits — and the pipe's read end only by one reading thread.
     private let process = Process()
     private let output = Pipe()
     private let lock = NSLock()
+    private var terminating = false
 
     init(_ executable: URL, _ arguments: [String]) throws {
         process.executableURL = executable
@@ -24,9 +26,11 @@ final class ChildProcess: @unchecked Sendable {
     /// cooperative pool (two on a two-core machine) would stall every task in the test run.
     func firstLine(within limit: Duration) async throws -> String {
         let reader = output.fileHandleForReading
+        let lineRead = Locked(false)
         let watchdog = Task {
             try await Task.sleep(for: limit)
-            self.terminate()
+            // On a starved machine this may wake after the line arrived: then the child is fine.
+            if !lineRead.current { self.terminate() }
         }
         defer { watchdog.cancel() }
         let text = await withCheckedContinuation { (continuation: CheckedContinuation<String, Never>) in
@@ -37,6 +41,7 @@ final class ChildProcess: @unchecked Sendable {
                     if chunk.isEmpty || chunk == Data("\n".utf8) { break }
                     bytes.append(chunk)
                 }
+                lineRead.withLock { $0 = true }
                 continuation.resume(returning: String(decoding: bytes, as: UTF8.self))
                 // Keep reading (and dropping) whatever else the child prints, so that a full pipe
                 // never blocks it; this ends when the child exits.
@@ -51,12 +56,15 @@ final class ChildProcess: @unchecked Sendable {
         return text
     }
 
-    /// Stops the child (SIGTERM) and reaps it. Safe to call more than once.
+    /// Stops the child (SIGTERM) and reaps it on a thread of its own, so that no cooperative
+    /// thread waits for it to exit. Safe to call more than once.
     func terminate() {
         lock.lock()
         defer { lock.unlock() }
-        guard process.isRunning else { return }
+        guard process.isRunning, !terminating else { return }
+        terminating = true
         process.terminate()
-        process.waitUntilExit()
+        let process = self.process
+        Thread { process.waitUntilExit() }.start()
     }
 }
