@@ -6,16 +6,21 @@ import Testing
 
 @Suite("Beatra model options and shared fields")
 struct BeatraModelOptionsTests {
-    // The namespaces are checked by the compiler. Neither of these compiles, because each model
-    // type names its options type (`Suno55.Options == SunoOptions`,
-    // `MinimaxMusic26.Options == MinimaxOptions`):
+    // The namespaces are checked by the compiler: each model type names its options type
+    // (`Suno55.Options == SunoOptions`, `MinimaxMusic26.Options == MinimaxOptions`), so none of
+    // these compiles (diagnostics from Swift 6.3.1, checked with `swiftc -typecheck`):
     //
-    //     BeatraMusicRequest(model: .minimaxMusic26, prompt: "x", modelOptions: SunoOptions(customMode: true))
-    //     // error: cannot convert value of type 'SunoOptions' to expected argument type 'MinimaxOptions'
+    //     BeatraMusicRequest<MinimaxMusic26>(model: .minimaxMusic26, prompt: "x", modelOptions: SunoOptions())
+    //     // error: cannot convert value of type 'SunoOptions' to expected argument type
+    //     //        'MinimaxMusic26.Options' (aka 'MinimaxOptions')
     //
     //     var request = BeatraMusicRequest(model: .suno55, prompt: "x")
     //     request.modelOptions = MinimaxOptions(["mood": "calm"])
-    //     // error: cannot assign value of type 'MinimaxOptions' to type 'SunoOptions'
+    //     // error: cannot assign value of type 'MinimaxOptions' to type 'Suno55.Options' (aka 'SunoOptions')
+    //
+    //     BeatraMusicRequest(model: .minimaxMusic26, prompt: "x", modelOptions: SunoOptions())
+    //     // refused too (the generic parameter cannot be inferred), though this compiler words it
+    //     // as "failed to produce diagnostic for expression"
     @Test func eachModelTypeNamesItsOwnOptionsType() {
         #expect(Suno55.Options.self == SunoOptions.self)
         #expect(MinimaxMusic26.Options.self == MinimaxOptions.self)
