@@ -7,12 +7,14 @@ let package = Package(
     products: [
         .library(name: "MediaGenCore", targets: ["MediaGenCore"]),
         .library(name: "MediaGenSkytells", targets: ["MediaGenSkytells"]),
+        .library(name: "MediaGenBeatra", targets: ["MediaGenBeatra"]),
         .library(name: "MediaGenPipeline", targets: ["MediaGenPipeline"]),
         .library(name: "MediaGenTesting", targets: ["MediaGenTesting"]),
     ],
     targets: [
         .target(name: "MediaGenCore"),
         .target(name: "MediaGenSkytells", dependencies: ["MediaGenCore"]),
+        .target(name: "MediaGenBeatra", dependencies: ["MediaGenCore"]),
         .target(name: "MediaGenPipeline", dependencies: ["MediaGenCore"]),
         .target(name: "MediaGenTesting", dependencies: ["MediaGenCore"]),
         .executableTarget(
@@ -26,6 +28,11 @@ let package = Package(
             name: "SkytellsMusic",
             dependencies: ["MediaGenCore", "MediaGenSkytells"],
             path: "Examples/SkytellsMusic"
+        ),
+        .executableTarget(
+            name: "BeatraMusic",
+            dependencies: ["MediaGenCore", "MediaGenBeatra"],
+            path: "Examples/BeatraMusic"
         ),
         // Starts the provider emulator for integration tests and benchmarks; never shipped.
         .target(name: "EmulatorSupport", dependencies: ["MediaGenCore"], path: "Tests/EmulatorSupport"),
@@ -41,9 +48,15 @@ let package = Package(
             resources: [.copy("Fixtures")]
         ),
         .testTarget(
+            name: "MediaGenBeatraTests",
+            dependencies: ["MediaGenBeatra", "MediaGenCore", "MediaGenTesting", "EmulatorSupport"],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
             name: "MediaGenPipelineTests",
+            // `Demo` is run as the README runs it.
             dependencies: [
-                "MediaGenPipeline", "MediaGenSkytells", "MediaGenCore", "MediaGenTesting", "EmulatorSupport",
+                "MediaGenPipeline", "MediaGenSkytells", "MediaGenCore", "MediaGenTesting", "EmulatorSupport", "Demo",
             ]
         ),
         .testTarget(
