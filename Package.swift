@@ -7,17 +7,24 @@ let package = Package(
     products: [
         .library(name: "MediaGenCore", targets: ["MediaGenCore"]),
         .library(name: "MediaGenSkytells", targets: ["MediaGenSkytells"]),
+        .library(name: "MediaGenFal", targets: ["MediaGenFal"]),
         .library(name: "MediaGenTesting", targets: ["MediaGenTesting"]),
     ],
     targets: [
         .target(name: "MediaGenCore"),
         .target(name: "MediaGenSkytells", dependencies: ["MediaGenCore"]),
+        .target(name: "MediaGenFal", dependencies: ["MediaGenCore"]),
         .target(name: "MediaGenTesting", dependencies: ["MediaGenCore"]),
         .executableTarget(name: "Download", dependencies: ["MediaGenCore"], path: "Examples/Download"),
         .executableTarget(
             name: "SkytellsMusic",
             dependencies: ["MediaGenCore", "MediaGenSkytells"],
             path: "Examples/SkytellsMusic"
+        ),
+        .executableTarget(
+            name: "FalMusic",
+            dependencies: ["MediaGenCore", "MediaGenFal"],
+            path: "Examples/FalMusic"
         ),
         // Starts the provider emulator for integration tests and benchmarks; never shipped.
         .target(name: "EmulatorSupport", dependencies: ["MediaGenCore"], path: "Tests/EmulatorSupport"),
@@ -30,6 +37,11 @@ let package = Package(
         .testTarget(
             name: "MediaGenSkytellsTests",
             dependencies: ["MediaGenSkytells", "MediaGenCore", "MediaGenTesting", "EmulatorSupport"],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "MediaGenFalTests",
+            dependencies: ["MediaGenFal", "MediaGenCore", "MediaGenTesting", "EmulatorSupport"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(
