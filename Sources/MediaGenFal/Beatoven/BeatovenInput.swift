@@ -28,9 +28,11 @@ public struct BeatovenInput: Hashable, Sendable, Encodable {
     /// For reproducible results; random when unset.
     public var seed: Int?
 
-    /// fal's defaults for the fields left unset.
+    /// fal's default length, when ``duration`` is unset.
     public static let defaultDuration: Duration = .seconds(90)
+    /// fal's default refinement, when ``refinement`` is unset.
     public static let defaultRefinement = 100
+    /// fal's default creativity, when ``creativity`` is unset.
     public static let defaultCreativity: Double = 16
 
     /// An input; only the prompt is required.

@@ -16,6 +16,7 @@ public struct BeatovenOutput: Hashable, Sendable, Decodable {
     public var audio: FalFile
     /// The prompt as the model processed it (may be empty).
     public var prompt: String
+    /// How the track was made, when fal says.
     public var metadata: Metadata?
 
     /// Generation metadata: the track's length, its sample rate, the parameters used.
@@ -26,6 +27,7 @@ public struct BeatovenOutput: Hashable, Sendable, Decodable {
     public struct Metadata: Hashable, Sendable, Decodable {
         /// The track's length in seconds.
         public var duration: Double?
+        /// Samples per second: 44 100.
         public var sampleRate: Int?
         /// The parameters the track was made with (`duration`, `refinement`, `creativity`, `seed`…).
         public var parameters: JSONValue?

@@ -25,8 +25,10 @@ import MediaGenCore
 /// `x-fal-request-id`, a 429), and any other failure after sending is `.outcomeUnknown`, never a
 /// silent second request; reads retry; polling follows the catalog's pace, not fal's 0.1 s.
 public struct FalClient: MediaClient, MusicGenerating {
+    /// fal's task value: a queue request.
     public typealias RemoteTask = FalRequest
 
+    /// `Provider.fal`.
     public let provider = Provider.fal
     /// fal's documented queue host.
     public static let defaultQueueURL = URL.constant("https://queue.fal.run")
@@ -100,7 +102,9 @@ public struct FalClient: MediaClient, MusicGenerating {
         return "\(id):\(secret)"
     }
 
+    /// The configuration given, with ``queueURL`` as its base URL.
     public var configuration: ClientConfiguration { queue.configuration }
+    /// The documented apps: ``FalCatalog/models``.
     public var catalog: [ModelDescriptor] { FalCatalog.models }
 
     // MARK: - MediaClient

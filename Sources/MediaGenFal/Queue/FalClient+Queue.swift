@@ -7,6 +7,7 @@ import MediaGenCore
 /// let request = try await fal.submit(.beatovenMusicGeneration, input: input, priority: .low)
 /// ```
 public enum FalQueuePriority: String, Hashable, Sendable, CaseIterable {
+    /// fal's default.
     case normal
     /// Runs after `normal` requests.
     case low

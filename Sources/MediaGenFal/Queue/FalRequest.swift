@@ -52,6 +52,7 @@ public struct FalRequest: MediaTask, Hashable, Sendable {
             cancelURL: cancelURL)
     }
 
+    /// The status in the shared vocabulary (see the type's notes on `COMPLETED`).
     public var status: TaskStatus {
         switch rawStatus.uppercased() {
         case "IN_QUEUE":

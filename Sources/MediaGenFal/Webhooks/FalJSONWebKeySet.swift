@@ -22,10 +22,18 @@ public struct FalJSONWebKeySet: Hashable, Sendable, Codable {
         public var crv: String?
         /// The public key, base64url without padding.
         public var x: String?
+        /// The key's id.
         public var kid: String?
+        /// `sig`.
         public var use: String?
+        /// `EdDSA`.
         public var alg: String?
 
+        /// A key, for a set you keep yourself.
+        ///
+        /// ```swift
+        /// let key = FalJSONWebKeySet.Key(kty: "OKP", crv: "Ed25519", x: base64URLPublicKey)
+        /// ```
         public init(
             kty: String, crv: String? = nil, x: String? = nil, kid: String? = nil, use: String? = nil,
             alg: String? = nil
@@ -46,6 +54,7 @@ public struct FalJSONWebKeySet: Hashable, Sendable, Codable {
         }
     }
 
+    /// The keys, as published; see ``ed25519PublicKeys`` for the usable ones.
     public var keys: [Key]
 
     /// A key set, for keys you keep yourself.

@@ -19,9 +19,13 @@ import MediaGenCore
 /// passed in) it is `.unsupported`, never a silent pass. ``FalWebhookVerifier`` does the same
 /// with keys it fetches and caches.
 public enum FalWebhook {
+    /// The request the delivery is about.
     public static let requestIDHeader = "X-Fal-Webhook-Request-Id"
+    /// The fal user (your key's id) the delivery is for.
     public static let userIDHeader = "X-Fal-Webhook-User-Id"
+    /// When fal signed the delivery, in Unix seconds.
     public static let timestampHeader = "X-Fal-Webhook-Timestamp"
+    /// The hex Ed25519 signature.
     public static let signatureHeader = "X-Fal-Webhook-Signature"
 
     /// What fal signs: `"{request_id}\n{user_id}\n{timestamp}\n{sha256 hex of body}"`.

@@ -20,12 +20,17 @@ import MediaGenCore
 /// says what happened and `payload` may hold fal's error body (`detail`, `error_type`).
 /// `payload_error` is set when fal could not serialize the output; `payload` is then empty.
 public struct FalWebhookDelivery: Hashable, Sendable, Decodable {
+    /// The queue request the delivery reports on.
     public let requestID: String
+    /// fal's gateway id for the same request.
     public let gatewayRequestID: String?
     /// `OK` or `ERROR`, as sent.
     public let rawStatus: String
+    /// The app's output on `OK`; fal's error body, if any, on `ERROR`.
     public let payload: JSONValue?
+    /// What went wrong, on `ERROR` (such as `Invalid status code: 500`).
     public let error: String?
+    /// Why the output could not be delivered, when fal could not serialize it.
     public let payloadError: String?
 
     /// `.succeeded` for `OK` with a payload, `.failed` otherwise (`.canceled` for a canceled request).

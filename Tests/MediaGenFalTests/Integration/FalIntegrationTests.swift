@@ -215,7 +215,8 @@ struct FalIntegrationTests {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(at: directory) }
             let file = directory.appendingPathComponent("reference.wav")
-            let bytes = Data((0..<(3 << 20)).map { UInt8(truncatingIfNeeded: $0 &* 31) })
+            var bytes = Data(repeating: 0x5A, count: 3 << 20)
+            bytes.replaceSubrange(0..<4, with: Data("RIFF".utf8))
             try bytes.write(to: file)
 
             let url = try await fal.fileURL(for: .file(file))
