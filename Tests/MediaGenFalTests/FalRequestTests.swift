@@ -127,6 +127,14 @@ struct FalRequestTests {
         #expect(harness.requests.isEmpty)
     }
 
+    @Test func aHandleWithEveryURLNeedsNoUsableAppId() async throws {
+        let harness = FalHarness(fixtures: [("status-in-queue", 202)])
+        var handle = seedHandle
+        handle.model = "not-an-app-id"
+        _ = try await harness.client.status(handle)
+        #expect(harness.routes == ["GET \(queueBase)/status?logs=false"])
+    }
+
     @Test(arguments: ["beatoven", "", "/", "a/..", "a/b?c"])
     func malformedAppIdsAreRefusedBeforeSending(app: String) async {
         let harness = FalHarness(fixtures: [])

@@ -123,7 +123,8 @@ struct FalRequestAddress: Sendable {
         }
         let app = handle.model.map(FalAppID.init(rawValue:))
         var built: (status: URL, response: URL, cancel: URL)?
-        if let app {
+        let complete = handle.statusURL != nil && handle.resultURL != nil && handle.cancelURL != nil
+        if let app, !complete {
             built = try Self.urls(app: app, requestID: handle.id, queueURL: queueURL)
         }
         guard let response = handle.resultURL ?? built?.response,
