@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .library(name: "MediaGenCore", targets: ["MediaGenCore"]),
         .library(name: "MediaGenSkytells", targets: ["MediaGenSkytells"]),
+        .library(name: "MediaGenFal", targets: ["MediaGenFal"]),
         .library(name: "MediaGenBeatra", targets: ["MediaGenBeatra"]),
         .library(name: "MediaGenPipeline", targets: ["MediaGenPipeline"]),
         .library(name: "MediaGenTesting", targets: ["MediaGenTesting"]),
@@ -14,6 +15,7 @@ let package = Package(
     targets: [
         .target(name: "MediaGenCore"),
         .target(name: "MediaGenSkytells", dependencies: ["MediaGenCore"]),
+        .target(name: "MediaGenFal", dependencies: ["MediaGenCore"]),
         .target(name: "MediaGenBeatra", dependencies: ["MediaGenCore"]),
         .target(name: "MediaGenPipeline", dependencies: ["MediaGenCore"]),
         .target(name: "MediaGenTesting", dependencies: ["MediaGenCore"]),
@@ -33,6 +35,11 @@ let package = Package(
             name: "BeatraMusic",
             dependencies: ["MediaGenCore", "MediaGenBeatra"],
             path: "Examples/BeatraMusic"
+        ),
+        .executableTarget(
+            name: "FalMusic",
+            dependencies: ["MediaGenCore", "MediaGenFal"],
+            path: "Examples/FalMusic"
         ),
         // Starts the provider emulator for integration tests and benchmarks; never shipped.
         .target(name: "EmulatorSupport", dependencies: ["MediaGenCore"], path: "Tests/EmulatorSupport"),
@@ -58,6 +65,11 @@ let package = Package(
             dependencies: [
                 "MediaGenPipeline", "MediaGenSkytells", "MediaGenCore", "MediaGenTesting", "EmulatorSupport", "Demo",
             ]
+        ),
+        .testTarget(
+            name: "MediaGenFalTests",
+            dependencies: ["MediaGenFal", "MediaGenCore", "MediaGenTesting", "EmulatorSupport"],
+            resources: [.copy("Fixtures")]
         ),
         .testTarget(
             name: "MediaGenTestingTests",

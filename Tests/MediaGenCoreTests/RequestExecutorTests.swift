@@ -98,6 +98,38 @@ struct RequestBuildingTests {
         }
         #expect(!FileManager.default.fileExists(atPath: file.path))
     }
+
+    @Test func aFileBodyIsStreamedFromTheCallersFileWithItsContentType() async throws {
+        let harness = ExecutorHarness { _ in HTTPResponse(status: 200) }
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("body-\(UUID().uuidString).wav")
+        try Data("RIFF".utf8).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        _ = try await harness.executor.send(
+            APIRequest(.put, .path(["upload"]), body: .file(file, contentType: "audio/wav")))
+        let sent = try #require(harness.transport.requests.first)
+        #expect(sent.body == .file(file))
+        #expect(sent.headers["Content-Type"] == "audio/wav")
+        // The caller's file is theirs: it is not removed like a multipart temporary file.
+        #expect(FileManager.default.fileExists(atPath: file.path))
+    }
+
+    @Test func aRequestThatSendsNoCredentialCarriesNoneEvenAmongTheAdditionalHeaders() async throws {
+        let stub = StubTransport { _ in HTTPResponse(status: 200) }
+        let executor = RequestExecutor(
+            dialect: .acme(),
+            configuration: ClientConfiguration(
+                transport: stub, clock: ImmediateClock(),
+                additionalHeaders: ["x-api-key": "leaked", "X-Trace": "t1"]),
+            apiKey: nil
+        )
+        var request = APIRequest(.put, .url(try #require(URL(string: "https://storage.acme.test/signed?sig=abc"))))
+        request.sendsCredential = false
+        _ = try await executor.send(request)
+        let sent = try #require(stub.requests.first)
+        #expect(sent.headers["Authorization"] == nil)
+        #expect(sent.headers["x-api-key"] == nil)
+        #expect(sent.headers["X-Trace"] == "t1")
+    }
 }
 
 @Suite("Retry rule: reads, cancels, deletes")

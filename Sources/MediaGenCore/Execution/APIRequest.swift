@@ -30,6 +30,8 @@ package struct APIRequest: Sendable {
         case json(Data)
         case data(Data, contentType: String)
         case multipart(MultipartFormData)
+        /// A file's bytes, streamed from disk as they are sent (a storage upload's `PUT`).
+        case file(URL, contentType: String)
     }
 
     package var method: HTTPMethod
@@ -43,6 +45,10 @@ package struct APIRequest: Sendable {
     package var timeout: Duration?
     /// The task this request concerns, for errors.
     package var taskID: String?
+    /// `false` for a URL that must receive no credential at all: a pre-signed upload URL (the URL
+    /// is the credential) or a public document such as a key set. Sensitive additional headers
+    /// are withheld too, as for downloads.
+    package var sendsCredential = true
 
     package enum Target: Sendable {
         case path([String])

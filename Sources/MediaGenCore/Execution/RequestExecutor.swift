@@ -46,7 +46,7 @@ package struct RequestExecutor: Sendable {
 
     /// Sends `request` under the retry rule and returns the successful response.
     package func send(_ request: APIRequest) async throws -> HTTPResponse {
-        let prepared = try prepare(request, authorized: true)
+        let prepared = try prepare(request, authorized: request.sendsCredential)
         defer { prepared.removeTemporaryFile() }
         return try await perform(prepared.http, intent: request.intent, taskID: request.taskID) { httpRequest in
             try await configuration.transport.send(httpRequest)
@@ -146,6 +146,9 @@ package struct RequestExecutor: Sendable {
         case .data(let data, let contentType):
             headers.merge(defaults: ["Content-Type": contentType])
             body = .data(data)
+        case .file(let file, let contentType):
+            headers.merge(defaults: ["Content-Type": contentType])
+            body = .file(file)
         case .multipart(let form):
             // Written to a file first so that a large file part streams from disk to the socket.
             let file = FileManager.default.temporaryDirectory.appendingPathComponent(

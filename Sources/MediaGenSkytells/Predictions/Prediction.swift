@@ -40,7 +40,7 @@ public struct Prediction: MediaTask, Hashable, Sendable, Decodable {
     private let storedFiles: [RemoteFile]
 
     /// Output CDN links expire 24 hours after the prediction ends (seed 004): download promptly.
-    public static let outputLifetime: TimeInterval = 24 * 60 * 60
+    public static let outputLifetime: Duration = .seconds(24 * 60 * 60)
 
     public var createdAt: Date? { Timestamp.date(fromISO8601: createdAtText) }
     public var startedAt: Date? { Timestamp.date(fromISO8601: startedAtText) }
@@ -68,7 +68,7 @@ public struct Prediction: MediaTask, Hashable, Sendable, Decodable {
 
     /// The output files: the stored files' details when Skytells lists them, else the output URLs.
     public var outputs: [RemoteFile] {
-        let expiry = (completedAt ?? createdAt).map { $0.addingTimeInterval(Self.outputLifetime) }
+        let expiry = (completedAt ?? createdAt).map { $0.addingTimeInterval(Double(Self.outputLifetime.components.seconds)) }
         let files = storedFiles.isEmpty ? outputURLs.map { RemoteFile(url: $0) } : storedFiles
         return files.map { file in
             var file = file

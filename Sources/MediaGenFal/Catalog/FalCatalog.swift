@@ -1,0 +1,46 @@
+import MediaGenCore
+
+/// The fal apps this SDK documents (seed 001): what they make, what they accept, what they cost.
+///
+/// ```swift
+/// let beatoven = FalCatalog.models[0]
+/// print(beatoven.price ?? "price unknown")       // price unknown
+/// print(beatoven.durationRange ?? .seconds(0)...(.seconds(0)))  // 5 s ... 150 s
+/// ```
+///
+/// fal publishes no price and no typical generation time for `beatoven/music-generation`: both
+/// stay `nil`. Its tasks are therefore polled with `PollingPolicy.default`, and a client with a
+/// `Budget` refuses them unless the budget allows unknown prices.
+public enum FalCatalog {
+    /// Beatoven's accepted output lengths: 5 s to 2.5 min.
+    public static let beatovenDurations: ClosedRange<Duration> = .seconds(5)...(.seconds(150))
+
+    /// Every documented app, as a model descriptor.
+    ///
+    /// ```swift
+    /// for model in FalCatalog.models { print(model) }
+    /// ```
+    public static let models: [ModelDescriptor] = [
+        ModelDescriptor(
+            id: FalAppID.beatovenMusicGeneration.rawValue,
+            provider: .fal,
+            displayName: "Beatoven Music Generation",
+            kind: .music,
+            price: nil,
+            typicalLatency: nil,
+            durationRange: beatovenDurations,
+            outputsPerTask: 1,
+            summary:
+                "Royalty-free instrumental music from a text prompt (44.1 kHz stereo WAV); commercial use allowed"
+        )
+    ]
+
+    /// The entry for `app` (its sub-path ignored), or `nil` for an app the documents do not list.
+    ///
+    /// ```swift
+    /// FalCatalog.descriptor(for: "beatoven/music-generation")?.kind  // .music
+    /// ```
+    public static func descriptor(for app: FalAppID) -> ModelDescriptor? {
+        models.first { $0.id == app.rawValue } ?? models.first { $0.id == app.queueApp }
+    }
+}

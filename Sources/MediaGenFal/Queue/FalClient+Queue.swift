@@ -1,0 +1,185 @@
+import Foundation
+import MediaGenCore
+
+/// The priority of a submitted request in fal's queue.
+///
+/// ```swift
+/// let request = try await fal.submit(.beatovenMusicGeneration, input: input, priority: .low)
+/// ```
+public enum FalQueuePriority: String, Hashable, Sendable, CaseIterable {
+    /// fal's default.
+    case normal
+    /// Runs after `normal` requests.
+    case low
+}
+
+extension FalClient {
+    // MARK: - Submit
+
+    /// Puts a request in the app's queue and returns it at once (`IN_QUEUE`, with its position).
+    ///
+    /// ```swift
+    /// let request = try await fal.submit(
+    ///     .beatovenMusicGeneration,
+    ///     input: BeatovenInput(prompt: "Jazz music for a late-night restaurant setting"),
+    ///     webhookURL: URL(string: "https://example.com/fal/webhook?source=a+b"),
+    ///     priority: .low,
+    ///     startTimeout: .seconds(300))
+    /// print(request.requestID, request.handle.statusURL!)
+    /// ```
+    ///
+    /// The input is checked first. `webhookURL` becomes `?fal_webhook=` (fully percent-encoded:
+    /// a `+` arrives as `+`); `priority`, `startTimeout` (how long fal may wait to start the
+    /// request) and `runnerHint` are the `X-Fal-Queue-Priority`, `X-Fal-Request-Timeout` and
+    /// `X-Fal-Runner-Hint` headers. fal has no idempotency key: a failure after the request may
+    /// have reached fal is `.outcomeUnknown`.
+    public func submit<Input, Output>(
+        _ app: FalApp<Input, Output>,
+        input: Input,
+        webhookURL: URL? = nil,
+        priority: FalQueuePriority? = nil,
+        startTimeout: Duration? = nil,
+        runnerHint: String? = nil
+    ) async throws -> FalRequest {
+        try app.validate(input)
+        let segments = try app.id.checkedSegments()
+        var query: [(name: String, value: String)] = []
+        if let webhookURL {
+            guard let scheme = webhookURL.scheme?.lowercased(), scheme == "https" || scheme == "http" else {
+                throw MediaGenError.invalidInput(
+                    "webhookURL", "fal delivers webhooks to http(s) URLs; got \(webhookURL)", provider: .fal)
+            }
+            query.append(("fal_webhook", webhookURL.absoluteString))
+        }
+        var headers: HTTPHeaders = [:]
+        if let priority { headers["X-Fal-Queue-Priority"] = priority.rawValue }
+        if let startTimeout {
+            guard startTimeout > .zero else {
+                throw MediaGenError.invalidInput(
+                    "startTimeout", "must be positive, got \(startTimeout)", provider: .fal)
+            }
+            headers["X-Fal-Request-Timeout"] = Self.secondsText(startTimeout)
+        }
+        if let runnerHint { headers["X-Fal-Runner-Hint"] = runnerHint }
+
+        let estimate = app.id.descriptor?.estimateCost(duration: Self.requestedDuration(of: input))
+        let request = APIRequest(
+            .post,
+            .path(segments),
+            query: query,
+            headers: headers,
+            body: try queue.jsonBody(input),
+            intent: .create(idempotencyKey: nil, charge: .init(model: app.id.rawValue, estimate: estimate))
+        )
+        let response = try await queue.send(request)
+        let answer = try queue.decode(JSONValue.self, from: response)
+        guard let requestID = answer["request_id"]?.stringValue, !requestID.isEmpty else {
+            // Accepted, yet no id to follow it by: say so, with fal's request id header if any.
+            throw MediaGenError(
+                .outcomeUnknown, provider: .fal,
+                message:
+                    "fal accepted the submit but its answer has no request_id: \(queue.snippet(of: response.body))",
+                httpStatus: response.status, requestID: response.headers[FalError.requestIDHeader])
+        }
+        let address = try FalRequestAddress(app: app.id, requestID: requestID, queueURL: queueURL)
+        return FalRequest(answer: answer, handle: address)
+    }
+
+    // MARK: - Status, result, cancel
+
+    /// The request's status, one poll: queue position, and with `logs` the log lines so far.
+    ///
+    /// ```swift
+    /// let now = try await fal.status(request.handle, logs: true)
+    /// print(now.rawStatus, now.queuePosition ?? -1, now.logs.count)
+    /// ```
+    ///
+    /// Sends `?logs=true` or `?logs=false` to the handle's status URL (or the one built from its
+    /// app id, see ``handle(app:requestID:)``).
+    public func status(_ handle: TaskHandle, logs: Bool = false) async throws -> FalRequest {
+        let address = try FalRequestAddress(handle, queueURL: queueURL)
+        let request = APIRequest(
+            .get, .url(address.statusURL), query: [("logs", logs ? "true" : "false")], taskID: address.requestID)
+        let answer = try await queue.send(request, decoding: JSONValue.self)
+        return FalRequest(answer: answer, handle: address)
+    }
+
+    /// The completed request's output, decoded as the app's `Output`.
+    ///
+    /// ```swift
+    /// let result = try await fal.result(.beatovenMusicGeneration, of: request.handle)
+    /// print(result.data.audio.url)
+    /// ```
+    ///
+    /// Before completion fal answers 400 ("still in progress"); for a failed request, its error.
+    public func result<Input, Output>(_ app: FalApp<Input, Output>, of handle: TaskHandle) async throws
+        -> FalResult<Output>
+    {
+        let address = try FalRequestAddress(handle, queueURL: queueURL)
+        let request = APIRequest(.get, .url(address.responseURL), taskID: address.requestID)
+        return FalResult(requestID: address.requestID, data: try await queue.send(request, decoding: Output.self))
+    }
+
+    /// The completed request's output as JSON, for any app.
+    ///
+    /// ```swift
+    /// let output = try await fal.result(of: handle).data
+    /// print(output["audio"]?["url"]?.stringValue ?? "")
+    /// ```
+    public func result(of handle: TaskHandle) async throws -> FalResult<JSONValue> {
+        try await result(FalJSONApp(FalAppID(rawValue: handle.model ?? "")), of: handle)
+    }
+
+    /// Asks fal to cancel the request and returns its answer: `OK`, `CANCELLATION_REQUESTED`,
+    /// `ALREADY_COMPLETED` or `NOT_FOUND` (fal answers the last two with 400 and 404; they are
+    /// outcomes here, not errors).
+    ///
+    /// ```swift
+    /// if try await fal.cancelRequest(request.handle) == .alreadyCompleted {
+    ///     let result = try await fal.result(of: request.handle)
+    /// }
+    /// ```
+    @discardableResult
+    public func cancelRequest(_ handle: TaskHandle) async throws -> FalCancellation {
+        let address = try FalRequestAddress(handle, queueURL: queueURL)
+        let request = APIRequest(.put, .url(address.cancelURL), intent: .idempotent, taskID: address.requestID)
+        do {
+            let response = try await queue.send(request)
+            let answer = try? queue.decode(JSONValue.self, from: response)
+            return FalCancellation(rawValue: answer?["status"]?.stringValue ?? FalCancellation.ok.rawValue)
+        } catch let error as MediaGenError {
+            switch (error.httpStatus, error.providerCode) {
+            case (400?, FalCancellation.alreadyCompleted.rawValue?): return .alreadyCompleted
+            case (404?, _): return .notFound
+            default: throw error
+            }
+        }
+    }
+
+    /// A handle for a request known only by its app and id (as fal's clients address it); the
+    /// URLs are built from the app's `{owner}/{alias}` under ``queueURL``.
+    ///
+    /// ```swift
+    /// let handle = try fal.handle(app: .beatovenMusicGeneration, requestID: "764cabcf-b745-4b3e-ae38-1200304cf45b")
+    /// let result = try await fal.result(.beatovenMusicGeneration, of: handle)
+    /// ```
+    public func handle(app: FalAppID, requestID: String) throws(MediaGenError) -> TaskHandle {
+        let address = try FalRequestAddress(app: app, requestID: requestID, queueURL: queueURL)
+        return TaskHandle(
+            provider: .fal, id: requestID, model: app.rawValue, statusURL: address.statusURL,
+            resultURL: address.responseURL, cancelURL: address.cancelURL)
+    }
+
+    // MARK: - Helpers
+
+    /// `300`, or `2.5`: whole seconds without a fraction.
+    static func secondsText(_ duration: Duration) -> String {
+        BeatovenInput.text(seconds: BeatovenInput.seconds(duration))
+    }
+
+    /// The output length an input asks for, for a cost estimate.
+    static func requestedDuration(of input: some Encodable) -> Duration? {
+        if let beatoven = input as? BeatovenInput { return beatoven.duration ?? BeatovenInput.defaultDuration }
+        return nil
+    }
+}

@@ -1,0 +1,138 @@
+import Foundation
+import MediaGenCore
+
+/// Checks and reads a fal webhook delivery, synchronously, against keys you already have.
+///
+/// ```swift
+/// // In your server's handler, with the body exactly as received:
+/// let keys = try JSONDecoder().decode(FalJSONWebKeySet.self, from: cachedJWKS)
+/// let delivery = try FalWebhook.delivery(body: body, headers: headers, keys: keys,
+///                                        verifier: SwiftCryptoVerifier())   // your Ed25519 on Linux
+/// if delivery.status == .succeeded { … }
+/// ```
+///
+/// fal signs `"{request_id}\n{user_id}\n{timestamp}\n{hex SHA-256 of the body}"` with Ed25519 and
+/// sends the hex signature in `X-Fal-Webhook-Signature`, beside `X-Fal-Webhook-Request-Id`,
+/// `-User-Id` and `-Timestamp` (Unix seconds). A delivery is accepted when the timestamp is within
+/// `tolerance` (5 minutes) of now and the signature verifies with one of the keys. Every failure
+/// is `.invalidSignature` with the reason; with no Ed25519 verifier at all (Linux without one
+/// passed in) it is `.unsupported`, never a silent pass. ``FalWebhookVerifier`` does the same
+/// with keys it fetches and caches.
+public enum FalWebhook {
+    /// The request the delivery is about.
+    public static let requestIDHeader = "X-Fal-Webhook-Request-Id"
+    /// The fal user (your key's id) the delivery is for.
+    public static let userIDHeader = "X-Fal-Webhook-User-Id"
+    /// When fal signed the delivery, in Unix seconds.
+    public static let timestampHeader = "X-Fal-Webhook-Timestamp"
+    /// The hex Ed25519 signature.
+    public static let signatureHeader = "X-Fal-Webhook-Signature"
+
+    /// What fal signs: `"{request_id}\n{user_id}\n{timestamp}\n{sha256 hex of body}"`.
+    ///
+    /// ```swift
+    /// let message = FalWebhook.signedMessage(body: body, requestID: id, userID: user, timestamp: "1767225600")
+    /// ```
+    public static func signedMessage(body: Data, requestID: String, userID: String, timestamp: String) -> Data {
+        let digest = SecureHash.sha256(body).map { String(format: "%02x", $0) }.joined()
+        return Data("\(requestID)\n\(userID)\n\(timestamp)\n\(digest)".utf8)
+    }
+
+    /// Throws unless the delivery is fresh and signed by one of `keys`.
+    ///
+    /// ```swift
+    /// try FalWebhook.verify(body: body, headers: headers, keys: keys, verifier: verifier)
+    /// ```
+    public static func verify(
+        body: Data,
+        headers: HTTPHeaders,
+        keys: FalJSONWebKeySet,
+        verifier: (any SignatureVerifier)? = nil,
+        tolerance: Duration = WebhookVerification.defaultTolerance,
+        now: Date = Date()
+    ) throws(MediaGenError) {
+        let signed = try SignedDelivery(body: body, headers: headers, tolerance: tolerance, now: now)
+        let verifier = try WebhookVerification.requireVerifier(verifier, provider: .fal)
+        try signed.check(with: keys, verifier: verifier)
+    }
+
+    /// Verifies the delivery, then decodes it.
+    ///
+    /// ```swift
+    /// let delivery = try FalWebhook.delivery(body: body, headers: headers, keys: keys, verifier: verifier)
+    /// ```
+    public static func delivery(
+        body: Data,
+        headers: HTTPHeaders,
+        keys: FalJSONWebKeySet,
+        verifier: (any SignatureVerifier)? = nil,
+        tolerance: Duration = WebhookVerification.defaultTolerance,
+        now: Date = Date()
+    ) throws(MediaGenError) -> FalWebhookDelivery {
+        try verify(body: body, headers: headers, keys: keys, verifier: verifier, tolerance: tolerance, now: now)
+        return try decode(body)
+    }
+
+    /// Decodes a delivery without verifying it: for tests, or a body already verified.
+    ///
+    /// ```swift
+    /// let delivery = try FalWebhook.decode(body)
+    /// ```
+    public static func decode(_ body: Data) throws(MediaGenError) -> FalWebhookDelivery {
+        do {
+            return try JSONDecoder().decode(FalWebhookDelivery.self, from: body)
+        } catch {
+            throw MediaGenError(
+                .decoding(snippet: String(decoding: body.prefix(200), as: UTF8.self)), provider: .fal,
+                message: "the webhook body is not a fal delivery: \(error)")
+        }
+    }
+}
+
+/// A delivery's signature headers, read and checked for freshness.
+struct SignedDelivery {
+    let message: Data
+    let signature: Data
+    let requestID: String
+
+    init(body: Data, headers: HTTPHeaders, tolerance: Duration, now: Date) throws(MediaGenError) {
+        func header(_ name: String) throws(MediaGenError) -> String {
+            guard let value = headers[name]?.trimmingCharacters(in: .whitespaces), !value.isEmpty else {
+                throw Self.rejected("the \(name) header is missing")
+            }
+            return value
+        }
+        let requestID = try header(FalWebhook.requestIDHeader)
+        let userID = try header(FalWebhook.userIDHeader)
+        let timestamp = try header(FalWebhook.timestampHeader)
+        let signatureHex = try header(FalWebhook.signatureHeader)
+        try WebhookVerification.checkTimestamp(timestamp, tolerance: tolerance, now: now, provider: .fal)
+        guard let signature = Data(hexEncoded: signatureHex), signature.count == 64 else {
+            throw Self.rejected("the signature is not 64 bytes of hex")
+        }
+        self.requestID = requestID
+        self.signature = signature
+        self.message = FalWebhook.signedMessage(body: body, requestID: requestID, userID: userID, timestamp: timestamp)
+    }
+
+    /// Accepts when any Ed25519 key of the set verifies the signature.
+    func check(with keys: FalJSONWebKeySet, verifier: any SignatureVerifier) throws(MediaGenError) {
+        guard matches(keys, verifier: verifier) else {
+            let reason =
+                keys.ed25519PublicKeys.isEmpty
+                ? "the key set has no Ed25519 key" : "the signature matches none of fal's keys"
+            throw Self.rejected(reason)
+        }
+    }
+
+    func matches(_ keys: FalJSONWebKeySet, verifier: any SignatureVerifier) -> Bool {
+        // A key the verifier cannot use counts as not matching; another key may still verify.
+        keys.ed25519PublicKeys.contains { key in
+            (try? verifier.isValidEd25519Signature(signature, for: message, publicKey: key)) == true
+        }
+    }
+
+    static func rejected(_ reason: String) -> MediaGenError {
+        MediaGenError(.invalidSignature, provider: .fal, message: reason)
+    }
+}
