@@ -104,13 +104,32 @@ public final class Emulator: Sendable {
         _ body: (Emulator) async throws -> T
     ) async throws -> T {
         let emulator = try await start(arguments: arguments)
-        defer { emulator.stop() }
-        return try await body(emulator)
+        let result: Result<T, any Error>
+        do {
+            result = .success(try await body(emulator))
+        } catch {
+            result = .failure(error)
+        }
+        await emulator.stopOffThePool()
+        return try result.get()
     }
 
     /// Stops the emulator and waits for it to exit.
     public func stop() {
         child.terminate()
+    }
+
+    /// Stops the emulator from a thread of its own. Waiting for the process to exit blocks, and a
+    /// blocked cooperative thread (there are two on a two-core machine) stalls every other test's
+    /// timeouts and polls.
+    public func stopOffThePool() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let thread = Thread {
+                self.stop()
+                continuation.resume()
+            }
+            thread.start()
+        }
     }
 
     deinit {
