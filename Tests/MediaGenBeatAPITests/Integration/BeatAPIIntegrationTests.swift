@@ -13,27 +13,6 @@ import Testing
     .timeLimit(.minutes(2))
 )
 struct BeatAPIIntegrationTests {
-    func client(
-        _ emulator: Emulator,
-        clock: ImmediateClock = ImmediateClock(),
-        timeout: Duration = .seconds(30),
-        headers: HTTPHeaders = [:],
-        allowedTestHosts: Set<String> = []
-    ) -> BeatAPIClient {
-        BeatAPIClient(
-            apiKey: Emulator.beatAPIKey,
-            configuration: ClientConfiguration(
-                baseURL: emulator.beatAPIBaseURL,
-                timeout: timeout,
-                transport: URLSessionTransport(),
-                clock: clock,
-                // The emulator's control headers ride on every request; it reads them on creates.
-                additionalHeaders: headers
-            ),
-            allowedTestHosts: allowedTestHosts
-        )
-    }
-
     func temporaryDirectory() -> URL {
         URL(fileURLWithPath: NSTemporaryDirectory(), isDirectory: true).appendingPathComponent(
             "beatapi-\(UUID().uuidString)/")
@@ -43,7 +22,7 @@ struct BeatAPIIntegrationTests {
 
     @Test func aMusicVideoRunsFromQueuedToSucceededAndSettlesItsCredits() async throws {
         try await Emulator.run { emulator in
-            let beatAPI = client(emulator)
+            let beatAPI = emulator.beatAPI()
             let seen = Locked<[String]>([])
             let done = try await beatAPI.run(Sample.seedInput) { task in seen.withLock { $0.append(task.rawStatus) } }
             #expect(seen.current == ["queued", "processing", "succeeded"])
@@ -66,7 +45,7 @@ struct BeatAPIIntegrationTests {
     @Test(.enabled(if: FFmpeg.isInstalled, "ffmpeg is not installed: the emulator serves no MP4"))
     func theFinishedVideoDownloads() async throws {
         try await Emulator.run { emulator in
-            let beatAPI = client(emulator)
+            let beatAPI = emulator.beatAPI()
             let done = try await beatAPI.run(Sample.seedInput)
             let directory = temporaryDirectory()
             defer { try? FileManager.default.removeItem(at: directory) }
@@ -80,7 +59,7 @@ struct BeatAPIIntegrationTests {
     @Test(arguments: ["storyboard_ready", "requires_action"])
     func aStopStateEndsTheWaitWithCreditsSettled(state: String) async throws {
         try await Emulator.run { emulator in
-            let beatAPI = client(emulator, headers: ["X-Emulator-Script": "queued,\(state),succeeded"])
+            let beatAPI = emulator.beatAPI(headers: ["X-Emulator-Script": "queued,\(state),succeeded"])
             let stopped = try await beatAPI.run(Sample.seedInput)
             #expect(stopped.status == .awaitingAction(state))
             #expect(stopped.usage?.creditsSettled == Money(450, .beatAPICredits))
@@ -91,7 +70,7 @@ struct BeatAPIIntegrationTests {
 
     @Test func aFailedTaskThrowsAndIsRefunded() async throws {
         try await Emulator.run { emulator in
-            let beatAPI = client(emulator, headers: ["X-Emulator-Script": "queued,failed"])
+            let beatAPI = emulator.beatAPI(headers: ["X-Emulator-Script": "queued,failed"])
             let created = try await beatAPI.createMusicVideo(Sample.seedInput)
             let error = await mediaError { try await beatAPI.wait(for: created) }
             guard case .taskFailed(let failure) = error?.kind else {
@@ -108,7 +87,7 @@ struct BeatAPIIntegrationTests {
 
     @Test func anUnknownStatusIsFollowedAsRunning() async throws {
         try await Emulator.run { emulator in
-            let beatAPI = client(emulator, headers: ["X-Emulator-Script": "queued,rendering_previews,succeeded"])
+            let beatAPI = emulator.beatAPI(headers: ["X-Emulator-Script": "queued,rendering_previews,succeeded"])
             let seen = Locked<[TaskStatus]>([])
             _ = try await beatAPI.run(Sample.seedInput) { task in seen.withLock { $0.append(task.status) } }
             #expect(seen.current == [.queued(position: nil), .running(progress: nil), .succeeded])
@@ -117,7 +96,7 @@ struct BeatAPIIntegrationTests {
 
     @Test func anEcommerceVideoRuns() async throws {
         try await Emulator.run { emulator in
-            let beatAPI = client(emulator)
+            let beatAPI = emulator.beatAPI()
             let created = try await beatAPI.createEcommerceVideo(Sample.ecommerce)
             #expect(created.workflow == .ecommerceVideo)
             #expect(created.usage?.creditsReserved == Money(225, .beatAPICredits))
@@ -128,7 +107,7 @@ struct BeatAPIIntegrationTests {
 
     @Test func workflowsAndUsageAreListed() async throws {
         try await Emulator.run { emulator in
-            let beatAPI = client(emulator)
+            let beatAPI = emulator.beatAPI()
             let workflows = try await beatAPI.listWorkflows()
             #expect(workflows.data.map(\.id) == [.musicVideo, .ecommerceVideo])
             #expect(Set(workflows.data.map(\.id.rawValue)) == Set(BeatAPICatalog.models.map(\.id)))
@@ -144,7 +123,7 @@ struct BeatAPIIntegrationTests {
 
     @Test func localFilesAreUploadedAndTheirURLsUsed() async throws {
         try await Emulator.run { emulator in
-            let beatAPI = client(emulator)
+            let beatAPI = emulator.beatAPI()
             let cover = try Sample.temporaryFile(named: "cover.png", bytes: 300_000)
             defer { try? FileManager.default.removeItem(at: cover.deletingLastPathComponent()) }
             let input = MusicVideoInput(
@@ -164,18 +143,18 @@ struct BeatAPIIntegrationTests {
         try await Emulator.run { emulator in
             let cover = try Sample.temporaryFile(named: "cover.png")
             defer { try? FileManager.default.removeItem(at: cover.deletingLastPathComponent()) }
-            let uploaded = try await client(emulator).uploadFile(.file(cover))
+            let uploaded = try await emulator.beatAPI().uploadFile(.file(cover))
             #expect(uploaded.mimeType == "image/png")
             #expect(uploaded.sizeBytes == 2048)
             #expect(uploaded.url.host == "127.0.0.1")
             let input = MusicVideoInput(
                 imageURLs: [uploaded.url], audioURL: Sample.audio, prompt: "x", language: .english)
 
-            let strict = await mediaError { try await client(emulator).createMusicVideo(input) }
+            let strict = await mediaError { try await emulator.beatAPI().createMusicVideo(input) }
             #expect(strict?.kind == .invalidRequest(field: "images", reason: strict?.message ?? ""))
             #expect(try await emulator.stats().requests("beatapi", "POST /v1/music-video/tasks") == 0)
 
-            let created = try await client(emulator, allowedTestHosts: ["127.0.0.1"]).createMusicVideo(input)
+            let created = try await emulator.beatAPI(allowedTestHosts: ["127.0.0.1"]).createMusicVideo(input)
             #expect(created.status == .queued(position: nil))
         }
     }
@@ -184,7 +163,7 @@ struct BeatAPIIntegrationTests {
 
     @Test func aDeliveryVerifiesWithTheSecretFromTheCreateAndDecodesIntoTheTask() async throws {
         try await Emulator.run { emulator in
-            let beatAPI = client(emulator)
+            let beatAPI = emulator.beatAPI()
             let endpoint = try await beatAPI.createWebhookEndpoint(
                 url: emulator.inboxURL("beatapi"), events: [.taskSucceeded, .taskFailed], description: "tests")
             let secret = try #require(endpoint.secret)
@@ -215,7 +194,7 @@ struct BeatAPIIntegrationTests {
 
     @Test func webhookEndpointsAreListedFetchedUpdatedAndDeleted() async throws {
         try await Emulator.run { emulator in
-            let beatAPI = client(emulator)
+            let beatAPI = emulator.beatAPI()
             let created = try await beatAPI.createWebhookEndpoint(url: emulator.inboxURL("crud"))
             let id = created.endpoint.id
             #expect(created.endpoint.events == [.taskSucceeded, .taskFailed])
@@ -238,180 +217,6 @@ struct BeatAPIIntegrationTests {
             let gone = await mediaError { try await beatAPI.webhookEndpoint(id: id) }
             #expect(gone?.kind == .notFound)
             #expect(gone?.requestID?.hasPrefix("req_") == true)
-        }
-    }
-
-    // MARK: - Faults on the paid create
-
-    @Test func aCreateRetriedAfterTheAnswerWasLostMakesExactlyOneTask() async throws {
-        try await Emulator.run { emulator in
-            try await emulator.injectFaults([
-                FaultRule("drop-after", provider: "beatapi", method: "POST", path: "/v1/music-video/tasks")
-            ])
-            let created = try await client(emulator).createMusicVideo(Sample.seedInput)
-            #expect(created.usage?.creditsReserved == Money(450, .beatAPICredits))
-            let stats = try await emulator.stats()
-            #expect(stats.requests("beatapi", "POST /v1/music-video/tasks") == 2)
-            #expect(stats.tasksCreated("beatapi") == 1)
-            #expect(stats.creditsCharged("beatapi") == 450)
-            #expect(try await client(emulator).usage().creditBalance == Money(100_000 - 450, .beatAPICredits))
-        }
-    }
-
-    @Test(arguments: [
-        "500", "502", "503", "504", "drop-before", "truncate", "non-json;status=502",
-    ])
-    func aCreateIsRetriedThroughEachFaultIntoOneTask(fault: String) async throws {
-        try await Emulator.run { emulator in
-            try await emulator.injectFaults([
-                FaultRule(fault, count: 2, provider: "beatapi", method: "POST", path: "/v1/music-video/tasks")
-            ])
-            let created = try await client(emulator).createMusicVideo(Sample.seedInput)
-            #expect(created.status == .queued(position: nil))
-            let stats = try await emulator.stats()
-            #expect(stats.requests("beatapi", "POST /v1/music-video/tasks") == 3, "\(fault)")
-            #expect(stats.tasksCreated("beatapi") == 1, "\(fault)")
-            #expect(stats.creditsCharged("beatapi") == 450, "\(fault)")
-        }
-    }
-
-    @Test func aCreateThatTimesOutIsRetriedUnderItsKeyIntoOneTask() async throws {
-        try await Emulator.run { emulator in
-            try await emulator.injectFaults([
-                FaultRule("slow-first-byte;ms=2000", provider: "beatapi", method: "POST", path: "/v1/music-video/tasks")
-            ])
-            // However the retries fare on a loaded machine, no attempt may add a second task, and
-            // the key finds the one task afterwards.
-            let key = "mv-timeout-\(UUID().uuidString)"
-            _ = try? await client(emulator, timeout: .milliseconds(500)).createMusicVideo(
-                Sample.seedInput, idempotencyKey: key)
-            let task = try await client(emulator).createMusicVideo(Sample.seedInput, idempotencyKey: key)
-            let stats = try await emulator.stats()
-            #expect(stats.requests("beatapi", "POST /v1/music-video/tasks") >= 3)
-            #expect(stats.tasksCreated("beatapi") == 1)
-            #expect(stats.creditsCharged("beatapi") == 450)
-            #expect(task.usage?.creditsReserved == Money(450, .beatAPICredits))
-        }
-    }
-
-    @Test func whenRetriesRunOutTheKeyTheErrorCarriesFindsTheSameTask() async throws {
-        try await Emulator.run { emulator in
-            let attempts = RetryPolicy.default.maxAttempts
-            try await emulator.injectFaults([
-                FaultRule(
-                    "drop-after", count: attempts, provider: "beatapi", method: "POST", path: "/v1/music-video/tasks")
-            ])
-            let beatAPI = client(emulator)
-            let error = await mediaError { try await beatAPI.createMusicVideo(Sample.seedInput) }
-            #expect(error?.kind == .outcomeUnknown)
-            let key = try #require(error?.idempotencyKey)
-
-            // Resending the same call with that key returns the task the lost attempts made.
-            let task = try await beatAPI.createMusicVideo(Sample.seedInput, idempotencyKey: key)
-            let stats = try await emulator.stats()
-            #expect(stats.requests("beatapi", "POST /v1/music-video/tasks") == attempts + 1)
-            #expect(stats.tasksCreated("beatapi") == 1)
-            #expect(stats.creditsCharged("beatapi") == 450)
-            #expect(try await emulator.task("beatapi", task.id)["id"]?.stringValue == task.id)
-        }
-    }
-
-    @Test func aRateLimitedCreateWaitsRetryAfterSecondsAndCreatesOnce() async throws {
-        try await Emulator.run { emulator in
-            let clock = ImmediateClock()
-            try await emulator.injectFaults([FaultRule("429;retry_after=4", provider: "beatapi", method: "POST")])
-            _ = try await client(emulator, clock: clock).createMusicVideo(Sample.seedInput)
-            #expect(clock.sleeps == [.seconds(4)])
-            #expect(try await emulator.stats().tasksCreated("beatapi") == 1)
-        }
-    }
-
-    @Test func theConcurrencyLimitIsReportedNotRetried() async throws {
-        try await Emulator.run(arguments: ["--beatapi-concurrency", "1"]) { emulator in
-            let clock = ImmediateClock()
-            let beatAPI = client(emulator, clock: clock)
-            _ = try await beatAPI.createMusicVideo(Sample.seedInput)
-            let error = await mediaError { try await beatAPI.createMusicVideo(Sample.seedInput) }
-            #expect(error?.providerCode == "user_concurrency_exceeded")
-            #expect(error?.httpStatus == 429)
-            #expect(error?.requestID?.hasPrefix("req_") == true)
-            #expect(clock.sleeps.isEmpty)
-            let stats = try await emulator.stats()
-            #expect(stats.requests("beatapi", "POST /v1/music-video/tasks") == 2)
-            #expect(stats.tasksCreated("beatapi") == 1)
-        }
-    }
-
-    @Test func anInjectedConcurrency429IsNotRetriedEither() async throws {
-        try await Emulator.run { emulator in
-            try await emulator.injectFaults([
-                FaultRule("429;code=user_concurrency_exceeded", count: 3, provider: "beatapi", method: "POST")
-            ])
-            let error = await mediaError { try await client(emulator).createMusicVideo(Sample.seedInput) }
-            #expect(error?.providerCode == "user_concurrency_exceeded")
-            #expect(try await emulator.stats().requests("beatapi", "POST /v1/music-video/tasks") == 1)
-        }
-    }
-
-    @Test func anAccountOutOfCreditsIsTold() async throws {
-        try await Emulator.run(arguments: ["--beatapi-credits", "100"]) { emulator in
-            let error = await mediaError { try await client(emulator).createMusicVideo(Sample.seedInput) }
-            #expect(error?.kind == .insufficientCredits)
-            #expect(error?.httpStatus == 402)
-            #expect(error?.providerCode == "insufficient_credits")
-            let stats = try await emulator.stats()
-            #expect(stats.tasksCreated("beatapi") == 0)
-        }
-    }
-
-    @Test func theServersValidationNamesTheField() async throws {
-        try await Emulator.run { emulator in
-            // Well formed for us, refused by the emulator (its description knows only en and zh).
-            var input = Sample.seedInput
-            input.language = "fr"
-            let error = await mediaError { try await client(emulator).createMusicVideo(input) }
-            #expect(error?.kind.field == "language")
-            #expect(error?.httpStatus == 400)
-            #expect(error?.providerCode == "bad_request")
-            let stats = try await emulator.stats()
-            #expect(stats.tasksCreated("beatapi") == 0)
-        }
-    }
-
-    @Test func aRefusedInputSendsNothing() async throws {
-        try await Emulator.run { emulator in
-            let input = MusicVideoInput(
-                imageURLs: [Sample.image], audioURL: try #require(URL(string: "http://cdn.example.com/a.mp3")),
-                prompt: "x", language: .english)
-            let error = await mediaError { try await client(emulator).createMusicVideo(input) }
-            #expect(error?.kind.field == "audio_url")
-            let stats = try await emulator.stats()
-            #expect(stats.json["beatapi"]?["requests"]?.objectValue?.isEmpty ?? true)
-        }
-    }
-
-    @Test(arguments: ["500", "502", "503", "504", "drop-before", "drop-after", "truncate", "429;retry_after=1"])
-    func pollsRecoverFromEachFault(fault: String) async throws {
-        try await Emulator.run { emulator in
-            let beatAPI = client(emulator)
-            let created = try await beatAPI.createMusicVideo(Sample.seedInput)
-            try await emulator.injectFaults([FaultRule(fault, count: 2, provider: "beatapi", method: "GET")])
-            let done = try await beatAPI.wait(for: created)
-            #expect(done.status == .succeeded)
-            #expect(try await emulator.stats().tasksCreated("beatapi") == 1)
-        }
-    }
-
-    @Test func aWrongKeyIsRefusedWithoutLeakingIt() async throws {
-        try await Emulator.run { emulator in
-            let beatAPI = BeatAPIClient(
-                apiKey: "sk-not-the-right-beatapi-key",
-                configuration: ClientConfiguration(baseURL: emulator.beatAPIBaseURL, transport: URLSessionTransport())
-            )
-            let error = await mediaError { try await beatAPI.usage() }
-            #expect(error?.kind == .authentication)
-            #expect(error?.providerCode == "unauthorized")
-            #expect(error.map(String.init(describing:))?.contains("sk-not-the-right-beatapi-key") == false)
         }
     }
 }
