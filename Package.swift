@@ -8,6 +8,7 @@ let package = Package(
         .library(name: "MediaGenCore", targets: ["MediaGenCore"]),
         .library(name: "MediaGenSkytells", targets: ["MediaGenSkytells"]),
         .library(name: "MediaGenFal", targets: ["MediaGenFal"]),
+        .library(name: "MediaGenBeatAPI", targets: ["MediaGenBeatAPI"]),
         .library(name: "MediaGenBeatra", targets: ["MediaGenBeatra"]),
         .library(name: "MediaGenPipeline", targets: ["MediaGenPipeline"]),
         .library(name: "MediaGenTesting", targets: ["MediaGenTesting"]),
@@ -16,6 +17,7 @@ let package = Package(
         .target(name: "MediaGenCore"),
         .target(name: "MediaGenSkytells", dependencies: ["MediaGenCore"]),
         .target(name: "MediaGenFal", dependencies: ["MediaGenCore"]),
+        .target(name: "MediaGenBeatAPI", dependencies: ["MediaGenCore"]),
         .target(name: "MediaGenBeatra", dependencies: ["MediaGenCore"]),
         .target(name: "MediaGenPipeline", dependencies: ["MediaGenCore"]),
         .target(name: "MediaGenTesting", dependencies: ["MediaGenCore"]),
@@ -40,6 +42,11 @@ let package = Package(
             name: "FalMusic",
             dependencies: ["MediaGenCore", "MediaGenFal"],
             path: "Examples/FalMusic"
+        ),
+        .executableTarget(
+            name: "BeatAPIMusicVideo",
+            dependencies: ["MediaGenCore", "MediaGenBeatAPI"],
+            path: "Examples/BeatAPIMusicVideo"
         ),
         // Starts the provider emulator for integration tests and benchmarks; never shipped.
         .target(name: "EmulatorSupport", dependencies: ["MediaGenCore"], path: "Tests/EmulatorSupport"),
@@ -69,6 +76,11 @@ let package = Package(
         .testTarget(
             name: "MediaGenFalTests",
             dependencies: ["MediaGenFal", "MediaGenCore", "MediaGenTesting", "EmulatorSupport"],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "MediaGenBeatAPITests",
+            dependencies: ["MediaGenBeatAPI", "MediaGenCore", "MediaGenTesting", "EmulatorSupport"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(

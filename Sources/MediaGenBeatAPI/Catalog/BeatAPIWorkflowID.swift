@@ -1,0 +1,38 @@
+import MediaGenCore
+
+/// A BeatAPI workflow id. The two launch workflows are static members; any other id works too,
+/// as a string literal, so a workflow BeatAPI adds later still decodes.
+///
+/// ```swift
+/// let workflow: BeatAPIWorkflowID = .musicVideo
+/// print(workflow.descriptor?.price ?? "price unknown")   // 450 BeatAPI credits per task
+/// if task.workflow == .ecommerceVideo { … }
+/// ```
+public struct BeatAPIWorkflowID: RawRepresentable, Hashable, Sendable, Codable, ExpressibleByStringLiteral,
+    CustomStringConvertible
+{
+    public let rawValue: String
+    public init(rawValue: String) { self.rawValue = rawValue }
+    public init(stringLiteral value: String) { self.rawValue = value }
+
+    /// Music Video: a short music video from reference images, a song, a prompt and a language
+    /// (`POST /v1/music-video/tasks`).
+    public static let musicVideo = BeatAPIWorkflowID(rawValue: "music-video")
+    /// Ecommerce Video: a product ad from product images and a short brief
+    /// (`POST /v1/ecommerce-video/tasks`).
+    public static let ecommerceVideo = BeatAPIWorkflowID(rawValue: "ecommerce-video")
+
+    /// The catalog entry, when the workflow is documented.
+    public var descriptor: ModelDescriptor? { BeatAPICatalog.descriptor(for: self) }
+
+    public var description: String { rawValue }
+
+    public init(from decoder: any Decoder) throws {
+        self.init(rawValue: try decoder.singleValueContainer().decode(String.self))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(rawValue)
+    }
+}

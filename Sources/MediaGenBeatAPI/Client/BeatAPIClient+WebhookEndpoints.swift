@@ -1,0 +1,110 @@
+import Foundation
+import MediaGenCore
+
+extension BeatAPIClient {
+    /// The account's webhook endpoints (`GET /v1/webhooks`). Their secrets are masked.
+    ///
+    /// ```swift
+    /// for endpoint in try await beatAPI.listWebhookEndpoints().data where endpoint.status == .active {
+    ///     print(endpoint.id, endpoint.url?.absoluteString ?? "")
+    /// }
+    /// ```
+    public func listWebhookEndpoints() async throws -> BeatAPIWebhookEndpointList {
+        try await send(.get("webhooks"), as: BeatAPIWebhookEndpointList.self)
+    }
+
+    /// Creates a webhook endpoint (`POST /v1/webhooks`) and returns it with its signing secret,
+    /// which BeatAPI shows only this once: store ``BeatAPICreatedWebhookEndpoint/secret`` now.
+    ///
+    /// ```swift
+    /// let created = try await beatAPI.createWebhookEndpoint(
+    ///     url: URL(string: "https://app.example.com/hooks/beatapi")!, events: [.taskSucceeded, .taskFailed],
+    ///     description: "production")
+    /// try vault.store(created.secret?.value ?? "", for: created.endpoint.id)
+    /// ```
+    ///
+    /// `events` `nil` subscribes to every event (BeatAPI's default); an empty list is refused.
+    /// Tasks created while an endpoint is active report to it.
+    public func createWebhookEndpoint(
+        url: URL,
+        events: [BeatAPIWebhookEventType]? = nil,
+        description: String? = nil,
+        status: BeatAPIWebhookEndpointStatus? = nil,
+        idempotencyKey: String? = nil
+    ) async throws -> BeatAPICreatedWebhookEndpoint {
+        let body = try Self.endpointBody(url: url, events: events, description: description, status: status)
+        let key = try Self.idempotencyKey(idempotencyKey)
+        let request = APIRequest(
+            .post, .path(["webhooks"]), body: try executor.jsonBody(body),
+            intent: .create(idempotencyKey: key, charge: nil))
+        return try await send(request, as: BeatAPICreatedWebhookEndpoint.self)
+    }
+
+    /// One webhook endpoint (`GET /v1/webhooks/{id}`); its secret is masked.
+    public func webhookEndpoint(id: String) async throws -> BeatAPIWebhookEndpoint {
+        try Self.requireID(id, field: "id")
+        return try await send(.get("webhooks", id), as: BeatAPIWebhookEndpoint.self)
+    }
+
+    /// Changes the given fields of a webhook endpoint (`PATCH /v1/webhooks/{id}`); `nil` leaves a
+    /// field as it is. At least one field must be given.
+    ///
+    /// ```swift
+    /// _ = try await beatAPI.updateWebhookEndpoint(id: endpoint.id, status: .disabled)
+    /// ```
+    public func updateWebhookEndpoint(
+        id: String,
+        url: URL? = nil,
+        events: [BeatAPIWebhookEventType]? = nil,
+        description: String? = nil,
+        status: BeatAPIWebhookEndpointStatus? = nil
+    ) async throws -> BeatAPIWebhookEndpoint {
+        try Self.requireID(id, field: "id")
+        let body = try Self.endpointBody(url: url, events: events, description: description, status: status)
+        guard body.objectValue?.isEmpty == false else {
+            throw MediaGenError.invalidInput(
+                "update", "nothing to change: give a url, events, a description or a status", provider: .beatAPI)
+        }
+        let request = APIRequest(.patch, .path(["webhooks", id]), body: try executor.jsonBody(body))
+        return try await send(request, as: BeatAPIWebhookEndpoint.self)
+    }
+
+    /// Deletes a webhook endpoint (`DELETE /v1/webhooks/{id}`).
+    @discardableResult
+    public func deleteWebhookEndpoint(id: String) async throws -> BeatAPIDeleteResponse {
+        try Self.requireID(id, field: "id")
+        let response = try await executor.send(APIRequest(.delete, .path(["webhooks", id])))
+        // A bodiless answer (204) is a deletion too.
+        guard !response.body.isEmpty else { return BeatAPIDeleteResponse(id: id, object: nil, deleted: true) }
+        return try executor.decode(BeatAPIResponse<BeatAPIDeleteResponse>.self, from: response).data
+    }
+
+    /// The create or update body, checked: an absolute http(s) URL, a non-empty event list.
+    static func endpointBody(
+        url: URL?,
+        events: [BeatAPIWebhookEventType]?,
+        description: String?,
+        status: BeatAPIWebhookEndpointStatus?
+    ) throws(MediaGenError) -> JSONValue {
+        var body: [String: JSONValue] = [:]
+        if let url {
+            let scheme = url.scheme?.lowercased()
+            guard scheme == "https" || scheme == "http", url.host?.isEmpty == false else {
+                throw .invalidInput(
+                    "url", "a webhook endpoint is an absolute http(s) URL; got \(url.absoluteString)",
+                    provider: .beatAPI)
+            }
+            body["url"] = .string(url.absoluteString)
+        }
+        if let events {
+            guard !events.isEmpty else {
+                throw .invalidInput(
+                    "events", "subscribe to at least one event, or pass nil for all of them", provider: .beatAPI)
+            }
+            body["events"] = .array(events.map { .string($0.rawValue) })
+        }
+        if let description { body["description"] = .string(description) }
+        if let status { body["status"] = .string(status.rawValue) }
+        return .object(body)
+    }
+}

@@ -1,0 +1,194 @@
+import Foundation
+import MediaGenCore
+
+/// A client of BeatAPI: music-video and ecommerce-video workflows, account usage, file uploads
+/// and webhook endpoints.
+///
+/// ```swift
+/// import MediaGenBeatAPI
+///
+/// let beatAPI = BeatAPIClient()   // the key comes from BEATAPI_API_KEY
+/// let input = MusicVideoInput(
+///     imageURLs: [URL(string: "https://cdn.example.com/singer-reference.png")!],
+///     audioURL: URL(string: "https://cdn.example.com/song-preview.mp3")!,
+///     prompt: "Neon rooftop performance with metro cutaways and cinematic light trails.",
+///     language: .english, resolution: .p720)
+/// let video = try await beatAPI.run(input) { task in print(task.rawStatus) }
+/// try await video.outputs[0].download(to: URL(fileURLWithPath: "outputs/"))
+/// ```
+///
+/// Every call shares MediaGenKit's guarantees: inputs are checked before anything is sent or
+/// uploaded; every create (tasks, uploads, webhook endpoints) carries an `Idempotency-Key` made
+/// once per call and resent unchanged on every retry, so a retried create never makes a second
+/// task or a second charge; reads retry transient failures, honouring `retry_after_seconds`; the
+/// account's concurrency limit (`user_concurrency_exceeded`) is reported, not retried.
+///
+/// Inputs must be public HTTPS URLs, since BeatAPI fetches them itself. To test against a local
+/// server, name its host explicitly: `BeatAPIClient(configuration: …, allowedTestHosts: ["127.0.0.1"])`.
+public struct BeatAPIClient: MediaClient {
+    public typealias RemoteTask = BeatAPITask
+
+    public let provider = Provider.beatAPI
+    let executor: RequestExecutor
+    let inputRule: InputSourceRule
+
+    /// BeatAPI's documented cadence: poll every 5–10 s (it allows 60 requests a minute), for up to
+    /// an hour. Pass it to ``run(_:policy:onUpdate:)-(MusicVideoInput,_,_)`` or `wait(for:policy:)`.
+    public static let documentedPolling = PollingPolicy(
+        firstDelay: .seconds(5), interval: .seconds(5), growth: 1.25, maxInterval: .seconds(10),
+        timeout: .seconds(3600))
+
+    /// Creates a client. `apiKey` defaults to the `BEATAPI_API_KEY` environment variable; without
+    /// one, calls fail with `.authentication` before anything is sent.
+    ///
+    /// `allowedTestHosts` lists hosts (such as `"127.0.0.1"`) whose `http:` and non-public input
+    /// URLs are accepted: a local test server. It is empty unless you set it.
+    public init(
+        apiKey: String? = ProcessInfo.processInfo.environment["BEATAPI_API_KEY"],
+        configuration: ClientConfiguration = ClientConfiguration(),
+        allowedTestHosts: Set<String> = []
+    ) {
+        self.executor = RequestExecutor(dialect: .beatAPI, configuration: configuration, apiKey: apiKey)
+        self.inputRule = InputSourceRule(allowedTestHosts: allowedTestHosts)
+    }
+
+    public var configuration: ClientConfiguration { executor.configuration }
+    public var catalog: [ModelDescriptor] { BeatAPICatalog.models }
+    /// The hosts whose non-public input URLs this client accepts (normally none).
+    public var allowedTestHosts: Set<String> { inputRule.allowedTestHosts }
+
+    // MARK: - Workflows
+
+    /// The launch workflows (`GET /v1/workflows`).
+    public func listWorkflows() async throws -> BeatAPIWorkflowList {
+        try await send(.get("workflows"), as: BeatAPIWorkflowList.self)
+    }
+
+    // MARK: - Music Video
+
+    /// Creates a music-video task and returns it at once (`queued`).
+    ///
+    /// The input is checked first; local files are then uploaded and their URLs sent; the
+    /// estimate (450 credits) is counted against the client's budget. The `Idempotency-Key` is
+    /// `idempotencyKey` when given (to resend a call you are unsure of), else a new one, reused on
+    /// every retry of this call.
+    public func createMusicVideo(_ input: MusicVideoInput, idempotencyKey: String? = nil) async throws
+        -> BeatAPITask
+    {
+        try input.validate(inputRule)
+        let key = try Self.idempotencyKey(idempotencyKey)
+        let workflow = BeatAPIWorkflowID.musicVideo
+        let estimate = workflow.descriptor?.estimateCost()
+        let sources = input.images + [input.audio]
+        try await refuseEarlyIfOverBudget(sources, workflow: workflow, estimate: estimate)
+        let urls = try await inputURLs(for: sources, idempotencyKey: key)
+        let body = input.body(images: Array(urls.prefix(input.images.count)), audio: urls.last ?? "")
+        return try await createTask(workflow, body: body, idempotencyKey: key, estimate: estimate)
+    }
+
+    /// Creates a music-video task and follows it to a stop state, reporting each change.
+    ///
+    /// Returns the task once it succeeded, or stopped awaiting your action (`storyboard_ready`,
+    /// `requires_action`); throws `.taskFailed` with its id otherwise.
+    public func run(
+        _ input: MusicVideoInput,
+        policy: PollingPolicy? = nil,
+        onUpdate: (@Sendable (BeatAPITask) -> Void)? = nil
+    ) async throws -> BeatAPITask {
+        try await wait(for: try await createMusicVideo(input), policy: policy, onUpdate: onUpdate)
+    }
+
+    // MARK: - Ecommerce Video
+
+    /// Creates an ecommerce-video task and returns it at once. Its price is not published, so a
+    /// client with a budget refuses it unless the budget allows unknown prices.
+    public func createEcommerceVideo(_ input: EcommerceVideoInput, idempotencyKey: String? = nil) async throws
+        -> BeatAPITask
+    {
+        try input.validate(inputRule)
+        let key = try Self.idempotencyKey(idempotencyKey)
+        let workflow = BeatAPIWorkflowID.ecommerceVideo
+        let estimate = workflow.descriptor?.estimateCost()
+        try await refuseEarlyIfOverBudget(input.images, workflow: workflow, estimate: estimate)
+        let urls = try await inputURLs(for: input.images, idempotencyKey: key)
+        return try await createTask(workflow, body: input.body(images: urls), idempotencyKey: key, estimate: estimate)
+    }
+
+    /// Creates an ecommerce-video task and follows it to a stop state, reporting each change.
+    public func run(
+        _ input: EcommerceVideoInput,
+        policy: PollingPolicy? = nil,
+        onUpdate: (@Sendable (BeatAPITask) -> Void)? = nil
+    ) async throws -> BeatAPITask {
+        try await wait(for: try await createEcommerceVideo(input), policy: policy, onUpdate: onUpdate)
+    }
+
+    private func createTask(
+        _ workflow: BeatAPIWorkflowID,
+        body: JSONValue,
+        idempotencyKey: String,
+        estimate: Money?
+    ) async throws -> BeatAPITask {
+        let request = APIRequest(
+            .post,
+            .path([workflow.rawValue, "tasks"]),
+            body: try executor.jsonBody(body),
+            intent: .create(
+                idempotencyKey: idempotencyKey, charge: .init(model: workflow.rawValue, estimate: estimate))
+        )
+        return try await send(request, as: BeatAPITask.self)
+    }
+
+    // MARK: - Tasks
+
+    /// The task's current state (`GET /v1/tasks/{id}`, one poll).
+    public func task(id: String) async throws -> BeatAPITask {
+        try Self.requireID(id, field: "id")
+        return try await send(.get("tasks", id, taskID: id), as: BeatAPITask.self)
+    }
+
+    // MARK: - Usage
+
+    /// The account's credits and concurrency (`GET /v1/usage`).
+    public func usage() async throws -> BeatAPIUsage {
+        try await send(.get("usage"), as: BeatAPIUsage.self)
+    }
+
+    // MARK: - MediaClient
+
+    public func task(_ handle: TaskHandle) async throws -> BeatAPITask {
+        try await task(id: handle.id)
+    }
+
+    /// BeatAPI documents no way to cancel a task: throws `.unsupported` without sending anything.
+    public func cancel(_ handle: TaskHandle) async throws {
+        throw MediaGenError(
+            .unsupported, provider: .beatAPI,
+            message: "BeatAPI has no cancel endpoint; a task runs to a stop state (failed tasks are refunded)",
+            taskID: handle.id)
+    }
+
+    // MARK: - Sending
+
+    /// Sends `request` and unwraps BeatAPI's `{"data": …}` envelope: the one place it is read.
+    func send<Payload: Decodable & Sendable>(_ request: APIRequest, as type: Payload.Type) async throws -> Payload {
+        try await executor.send(request, decoding: BeatAPIResponse<Payload>.self).data
+    }
+
+    /// The caller's key, checked, or a new one for this call.
+    static func idempotencyKey(_ given: String?) throws(MediaGenError) -> String {
+        guard let given else { return UUID().uuidString.lowercased() }
+        let printable = given.unicodeScalars.allSatisfy { (0x21...0x7E).contains($0.value) }
+        guard !given.isEmpty, given.count <= 255, printable else {
+            throw .invalidInput(
+                "idempotencyKey", "use 1–255 printable ASCII characters without spaces", provider: .beatAPI)
+        }
+        return given
+    }
+
+    static func requireID(_ id: String, field: String) throws(MediaGenError) {
+        guard !id.trimmingCharacters(in: .whitespaces).isEmpty else {
+            throw .invalidInput(field, "the id is empty", provider: .beatAPI)
+        }
+    }
+}

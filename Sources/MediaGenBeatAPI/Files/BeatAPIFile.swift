@@ -1,0 +1,57 @@
+import Foundation
+import MediaGenCore
+
+/// BeatAPI's `File` schema: an uploaded workflow input (`POST /v1/files`).
+///
+/// ```swift
+/// let song = try await beatAPI.uploadFile(.file(URL(fileURLWithPath: "song.mp3")))
+/// print(song.id, song.url)   // file_… https://…
+/// let input = MusicVideoInput(imageURLs: [cover], audioURL: song.url, prompt: "…", language: .english)
+/// ```
+///
+/// Only `id` and `url` are required; the other fields are those of BeatAPI's published
+/// description (`audio_duration_seconds` for audio it could measure).
+public struct BeatAPIFile: Hashable, Sendable, Decodable, Identifiable {
+    public let id: String
+    /// Where BeatAPI serves the file: pass it as a workflow input.
+    public let url: URL
+    /// `"file"`.
+    public let object: String?
+    /// BeatAPI's storage key.
+    public let key: String?
+    public let mimeType: String?
+    public let sizeBytes: Int64?
+    /// `"input"`.
+    public let purpose: String?
+    public let createdAt: Date?
+    /// The audio's length, when BeatAPI measured it.
+    public let audioDurationSeconds: Decimal?
+
+    private enum CodingKeys: String, CodingKey {
+        case id, url, object, key, purpose
+        case mimeType = "mime_type"
+        case sizeBytes = "size_bytes"
+        case createdAt = "created_at"
+        case audioDurationSeconds = "audio_duration_seconds"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        func value(_ key: CodingKeys) -> JSONValue? {
+            (try? container.decodeIfPresent(JSONValue.self, forKey: key)) ?? nil
+        }
+        id = try container.decode(String.self, forKey: .id)
+        guard let url = Lenient.url(value(.url)) else {
+            throw DecodingError.dataCorruptedError(
+                forKey: .url, in: container, debugDescription: "an uploaded file has a URL")
+        }
+        self.url = url
+        object = value(.object)?.stringValue
+        key = value(.key)?.stringValue
+        mimeType = value(.mimeType)?.stringValue
+        sizeBytes = Lenient.int(value(.sizeBytes)).map(Int64.init)
+        purpose = value(.purpose)?.stringValue
+        createdAt = Lenient.date(value(.createdAt))
+        audioDurationSeconds = Lenient.decimal(value(.audioDurationSeconds))
+    }
+}

@@ -1,0 +1,48 @@
+import Foundation
+import MediaGenCore
+
+/// The output language of a video, which BeatAPI requires to be explicit for music videos.
+///
+/// ```swift
+/// let input = MusicVideoInput(imageURLs: [cover], audioURL: song,
+///                             prompt: "Neon rooftop performance", language: .english)
+/// let chinese: BeatAPILanguage = "zh"
+/// ```
+///
+/// The seed's example is `"en"`; BeatAPI's published description lists `en` and `zh`. Any value
+/// shaped like a language code (`"en"`, `"pt-BR"`) is sent, so a language BeatAPI adds works
+/// without an update; an empty or malformed one is refused before sending.
+public struct BeatAPILanguage: RawRepresentable, Hashable, Sendable, Codable, ExpressibleByStringLiteral,
+    CustomStringConvertible
+{
+    public let rawValue: String
+    public init(rawValue: String) { self.rawValue = rawValue }
+    public init(stringLiteral value: String) { self.rawValue = value }
+
+    /// `"en"`, the seed's example.
+    public static let english = BeatAPILanguage(rawValue: "en")
+    /// `"zh"`.
+    public static let chinese = BeatAPILanguage(rawValue: "zh")
+
+    public var description: String { rawValue }
+
+    /// Throws `.invalidRequest(field: "language")` unless this looks like a language code.
+    func validate() throws(MediaGenError) {
+        let pattern = #"^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*$"#
+        guard rawValue.range(of: pattern, options: .regularExpression) != nil else {
+            throw .invalidInput(
+                "language",
+                "give the output language explicitly as a language code such as \"en\" or \"zh\"; got \"\(rawValue)\"",
+                provider: .beatAPI)
+        }
+    }
+
+    public init(from decoder: any Decoder) throws {
+        self.init(rawValue: try decoder.singleValueContainer().decode(String.self))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(rawValue)
+    }
+}

@@ -1,0 +1,54 @@
+import MediaGenCore
+
+/// An output resolution. BeatAPI documents `540p`, `720p` and `1080p`; any other value is refused
+/// before sending.
+///
+/// ```swift
+/// var input = MusicVideoInput(imageURLs: [cover], audioURL: song, prompt: "Neon rooftop", language: .english)
+/// input.resolution = .p1080
+/// input.resolution = "720p"          // the seed's value, as a literal
+/// let parsed = try BeatAPIResolution.parse("1080p")   // from a command line
+/// ```
+public struct BeatAPIResolution: RawRepresentable, Hashable, Sendable, Codable, ExpressibleByStringLiteral,
+    CustomStringConvertible
+{
+    public let rawValue: String
+    public init(rawValue: String) { self.rawValue = rawValue }
+    public init(stringLiteral value: String) { self.rawValue = value }
+
+    public static let p540 = BeatAPIResolution(rawValue: "540p")
+    /// The seed's example resolution.
+    public static let p720 = BeatAPIResolution(rawValue: "720p")
+    public static let p1080 = BeatAPIResolution(rawValue: "1080p")
+
+    /// The documented set.
+    public static let known: [BeatAPIResolution] = [.p540, .p720, .p1080]
+
+    public var description: String { rawValue }
+
+    /// The resolution named `text` (`"720p"`, also `"720P"`), or `.invalidRequest(field: "resolution")`.
+    public static func parse(_ text: String) throws(MediaGenError) -> BeatAPIResolution {
+        let resolution = BeatAPIResolution(rawValue: text.trimmingCharacters(in: .whitespaces).lowercased())
+        try resolution.validate()
+        return resolution
+    }
+
+    /// Throws `.invalidRequest(field: "resolution")` unless this is one of the documented values.
+    func validate() throws(MediaGenError) {
+        guard Self.known.contains(self) else {
+            throw .invalidInput(
+                "resolution",
+                "BeatAPI accepts \(Self.known.map(\.rawValue).joined(separator: ", ")); got \"\(rawValue)\"",
+                provider: .beatAPI)
+        }
+    }
+
+    public init(from decoder: any Decoder) throws {
+        self.init(rawValue: try decoder.singleValueContainer().decode(String.self))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(rawValue)
+    }
+}

@@ -1,0 +1,166 @@
+import Foundation
+import MediaGenCore
+
+/// BeatAPI's `Task` schema: one run of a workflow, from `queued` to a stop state.
+///
+/// ```swift
+/// let task = try await beatAPI.task(id: "task_8K2qA")
+/// print(task.workflow ?? "?", task.rawStatus)          // music-video processing
+/// print(task.usage?.creditsReserved ?? "unknown")      // 450 BeatAPI credits
+/// if let video = task.outputs.first {
+///     try await video.download(to: URL(fileURLWithPath: "outputs/"))
+/// }
+/// ```
+///
+/// Decoding takes the seed's fields and those of BeatAPI's published description (`stage`,
+/// `completed_at`, `usage.credits_charged`), requires only `id`, and ignores anything else.
+/// Times are Unix seconds (ISO 8601 text is read too). `output` is kept as sent and read into
+/// ``outputs`` from every plausible shape: `{"media": [{"url", "mime_type"}]}` (BeatAPI's
+/// description), a URL, a list, or an object with a `url`.
+public struct BeatAPITask: MediaTask, Hashable, Sendable, Decodable {
+    public let id: String
+    /// `"task"`.
+    public let object: String?
+    public let workflow: BeatAPIWorkflowID?
+    /// The status as BeatAPI sent it.
+    public let taskStatus: BeatAPITaskStatus
+    /// The step the task is at, when BeatAPI says.
+    public let stage: String?
+    public let createdAt: Date?
+    public let updatedAt: Date?
+    /// When the task reached `succeeded` or `failed`, when BeatAPI says.
+    public let completedAt: Date?
+    /// `null` until the task is done; kept exactly as sent.
+    public let output: JSONValue?
+    public let usage: BeatAPITaskUsage?
+    /// The id of the request that created the task, for BeatAPI's support.
+    public let requestID: String?
+    public let errorCode: String?
+    public let errorMessage: String?
+    /// Completed fraction in 0...1, when BeatAPI reports a `progress` (a percentage is scaled down).
+    public let progress: Double?
+
+    public var rawStatus: String { taskStatus.rawValue }
+
+    public var handle: TaskHandle {
+        TaskHandle(provider: .beatAPI, id: id, model: workflow?.rawValue)
+    }
+
+    public var status: TaskStatus {
+        let mapped = taskStatus.mapped(
+            failure: failure ?? TaskFailure(message: "the task failed without a reason"))
+        if case .running = mapped { return .running(progress: progress) }
+        return mapped
+    }
+
+    /// Why the task failed, from `error_code` and `error_message`, when either is set.
+    public var failure: TaskFailure? {
+        guard errorCode != nil || errorMessage != nil else { return nil }
+        return TaskFailure(code: errorCode, message: errorMessage ?? errorCode ?? "the task failed")
+    }
+
+    /// The files in ``output``, in order.
+    public var outputs: [RemoteFile] {
+        output.map { Self.files(in: $0, depth: 0) } ?? []
+    }
+
+    public init(
+        id: String,
+        workflow: BeatAPIWorkflowID?,
+        status: BeatAPITaskStatus,
+        output: JSONValue? = nil,
+        usage: BeatAPITaskUsage? = nil,
+        errorCode: String? = nil,
+        errorMessage: String? = nil
+    ) {
+        self.id = id
+        self.object = "task"
+        self.workflow = workflow
+        self.taskStatus = status
+        self.stage = nil
+        self.createdAt = nil
+        self.updatedAt = nil
+        self.completedAt = nil
+        self.output = output
+        self.usage = usage
+        self.requestID = nil
+        self.errorCode = errorCode
+        self.errorMessage = errorMessage
+        self.progress = nil
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case id, object, workflow, status, stage, output, usage, progress
+        case createdAt = "created_at"
+        case updatedAt = "updated_at"
+        case completedAt = "completed_at"
+        case requestID = "request_id"
+        case errorCode = "error_code"
+        case errorMessage = "error_message"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        func value(_ key: CodingKeys) -> JSONValue? {
+            (try? container.decodeIfPresent(JSONValue.self, forKey: key)) ?? nil
+        }
+        guard let id = Lenient.string(value(.id)) else {
+            throw DecodingError.keyNotFound(
+                CodingKeys.id, .init(codingPath: decoder.codingPath, debugDescription: "a task has an id"))
+        }
+        self.id = id
+        object = value(.object)?.stringValue
+        let workflowValue = value(.workflow)
+        workflow = (workflowValue?.stringValue ?? workflowValue?["id"]?.stringValue).map {
+            BeatAPIWorkflowID(rawValue: $0)
+        }
+        taskStatus = BeatAPITaskStatus(rawValue: value(.status)?.stringValue ?? "unknown")
+        stage = Lenient.string(value(.stage))
+        createdAt = Lenient.date(value(.createdAt))
+        updatedAt = Lenient.date(value(.updatedAt))
+        completedAt = Lenient.date(value(.completedAt))
+        let output = value(.output)
+        self.output = output == .null ? nil : output
+        usage = try? container.decodeIfPresent(BeatAPITaskUsage.self, forKey: .usage)
+        requestID = value(.requestID)?.stringValue
+        errorCode = Lenient.string(value(.errorCode))
+        errorMessage = value(.errorMessage)?.stringValue
+        progress = Lenient.decimal(value(.progress)).flatMap { Double("\($0)") }.map {
+            min(max($0 > 1 ? $0 / 100 : $0, 0), 1)
+        }
+    }
+
+    /// The files an `output` holds. Depth-limited: output is provider data, not to be trusted
+    /// to be shallow.
+    private static func files(in output: JSONValue, depth: Int) -> [RemoteFile] {
+        guard depth < 4 else { return [] }
+        switch output {
+        case .string:
+            return Lenient.url(output).map { [RemoteFile(url: $0)] } ?? []
+        case .array(let items):
+            return items.flatMap { files(in: $0, depth: depth + 1) }
+        case .object:
+            for key in ["media", "files", "videos", "outputs"] {
+                if let items = output[key], items.arrayValue != nil { return files(in: items, depth: depth + 1) }
+            }
+            return file(output).map { [$0] } ?? []
+        default:
+            return []
+        }
+    }
+
+    private static func file(_ object: JSONValue) -> RemoteFile? {
+        let link = ["url", "video_url", "download_url"].lazy.compactMap { Lenient.url(object[$0]) }.first
+        guard let url = link else { return nil }
+        let type = object["type"]?.stringValue
+        return RemoteFile(
+            url: url,
+            contentType: object["mime_type"]?.stringValue ?? object["content_type"]?.stringValue
+                ?? (type?.contains("/") == true ? type : nil),
+            fileName: object["file_name"]?.stringValue ?? object["filename"]?.stringValue
+                ?? object["name"]?.stringValue,
+            byteCount: Lenient.int(object["size_bytes"] ?? object["size"]).map(Int64.init),
+            expiresAt: Lenient.date(object["expires_at"])
+        )
+    }
+}

@@ -1,0 +1,67 @@
+import MediaGenCore
+
+/// BeatAPI's `TaskStatus` schema: the status string of a task, as sent.
+///
+/// ```swift
+/// let task = try await beatAPI.task(id: "task_8K2qA")
+/// switch task.taskStatus {
+/// case .storyboardReady, .requiresAction: print("BeatAPI is waiting for you")
+/// case .succeeded: print(task.outputs.map(\.url))
+/// default: print(task.rawStatus)
+/// }
+/// ```
+///
+/// `queued` comes first; `storyboard_ready`, `requires_action`, `succeeded` and `failed` are stop
+/// states. BeatAPI does not publish the full list, so any other string decodes too and counts as
+/// in progress (`processing` is the in-flight status of BeatAPI's published description).
+public struct BeatAPITaskStatus: RawRepresentable, Hashable, Sendable, Codable, ExpressibleByStringLiteral,
+    CustomStringConvertible
+{
+    public let rawValue: String
+    public init(rawValue: String) { self.rawValue = rawValue }
+    public init(stringLiteral value: String) { self.rawValue = value }
+
+    /// Accepted, not started (the status of a task just created).
+    public static let queued = BeatAPITaskStatus(rawValue: "queued")
+    /// Working (BeatAPI's published in-flight status).
+    public static let processing = BeatAPITaskStatus(rawValue: "processing")
+    /// Stopped with a storyboard to review: a stop state.
+    public static let storyboardReady = BeatAPITaskStatus(rawValue: "storyboard_ready")
+    /// Stopped until you act: a stop state.
+    public static let requiresAction = BeatAPITaskStatus(rawValue: "requires_action")
+    /// Finished with output.
+    public static let succeeded = BeatAPITaskStatus(rawValue: "succeeded")
+    /// Finished without output; the task's `error_code` and `error_message` say why.
+    public static let failed = BeatAPITaskStatus(rawValue: "failed")
+
+    /// The documented states at which a task stops changing by itself.
+    public static let stopStates: Set<BeatAPITaskStatus> = [.storyboardReady, .requiresAction, .succeeded, .failed]
+
+    /// Whether polling stops here.
+    public var isStopState: Bool { Self.stopStates.contains(self) }
+
+    public var description: String { rawValue }
+
+    /// The shared status; `failure` is used for `failed`.
+    func mapped(failure: TaskFailure) -> TaskStatus {
+        switch rawValue.lowercased() {
+        case "queued": .queued(position: nil)
+        case "storyboard_ready", "requires_action": .awaitingAction(rawValue)
+        case "succeeded": .succeeded
+        case "failed": .failed(failure)
+        // Not a documented BeatAPI status; read as what it says rather than polled until timeout.
+        case "canceled", "cancelled": .canceled
+        // processing, running, and whatever BeatAPI adds later.
+        default: .running(progress: nil)
+        }
+    }
+
+    public init(from decoder: any Decoder) throws {
+        self.init(rawValue: try decoder.singleValueContainer().decode(String.self))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(rawValue)
+    }
+}

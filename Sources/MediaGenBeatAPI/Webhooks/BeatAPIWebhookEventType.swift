@@ -1,0 +1,27 @@
+/// A webhook event name. BeatAPI publishes `task.succeeded` and `task.failed`; others decode too.
+///
+/// ```swift
+/// let created = try await beatAPI.createWebhookEndpoint(url: hookURL, events: [.taskSucceeded])
+/// if event.type == .taskFailed { print(event.task.failure?.message ?? "") }
+/// ```
+public struct BeatAPIWebhookEventType: RawRepresentable, Hashable, Sendable, Codable, ExpressibleByStringLiteral,
+    CustomStringConvertible
+{
+    public let rawValue: String
+    public init(rawValue: String) { self.rawValue = rawValue }
+    public init(stringLiteral value: String) { self.rawValue = value }
+
+    public static let taskSucceeded = BeatAPIWebhookEventType(rawValue: "task.succeeded")
+    public static let taskFailed = BeatAPIWebhookEventType(rawValue: "task.failed")
+
+    public var description: String { rawValue }
+
+    public init(from decoder: any Decoder) throws {
+        self.init(rawValue: try decoder.singleValueContainer().decode(String.self))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(rawValue)
+    }
+}
