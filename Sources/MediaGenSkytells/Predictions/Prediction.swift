@@ -68,7 +68,8 @@ public struct Prediction: MediaTask, Hashable, Sendable, Decodable {
 
     /// The output files: the stored files' details when Skytells lists them, else the output URLs.
     public var outputs: [RemoteFile] {
-        let expiry = (completedAt ?? createdAt).map { $0.addingTimeInterval(Double(Self.outputLifetime.components.seconds)) }
+        let lifetime = TimeInterval(Self.outputLifetime.components.seconds)
+        let expiry = (completedAt ?? createdAt).map { $0.addingTimeInterval(lifetime) }
         let files = storedFiles.isEmpty ? outputURLs.map { RemoteFile(url: $0) } : storedFiles
         return files.map { file in
             var file = file
