@@ -26,13 +26,4 @@ public struct BeatAPIWorkflowID: RawRepresentable, Hashable, Sendable, Codable, 
     public var descriptor: ModelDescriptor? { BeatAPICatalog.descriptor(for: self) }
 
     public var description: String { rawValue }
-
-    public init(from decoder: any Decoder) throws {
-        self.init(rawValue: try decoder.singleValueContainer().decode(String.self))
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(rawValue)
-    }
 }

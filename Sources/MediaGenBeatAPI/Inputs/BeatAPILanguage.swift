@@ -36,13 +36,4 @@ public struct BeatAPILanguage: RawRepresentable, Hashable, Sendable, Codable, Ex
                 provider: .beatAPI)
         }
     }
-
-    public init(from decoder: any Decoder) throws {
-        self.init(rawValue: try decoder.singleValueContainer().decode(String.self))
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(rawValue)
-    }
 }

@@ -42,13 +42,4 @@ public struct BeatAPIResolution: RawRepresentable, Hashable, Sendable, Codable, 
                 provider: .beatAPI)
         }
     }
-
-    public init(from decoder: any Decoder) throws {
-        self.init(rawValue: try decoder.singleValueContainer().decode(String.self))
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(rawValue)
-    }
 }

@@ -55,13 +55,4 @@ public struct BeatAPITaskStatus: RawRepresentable, Hashable, Sendable, Codable, 
         default: .running(progress: nil)
         }
     }
-
-    public init(from decoder: any Decoder) throws {
-        self.init(rawValue: try decoder.singleValueContainer().decode(String.self))
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(rawValue)
-    }
 }

@@ -97,13 +97,4 @@ public struct BeatAPIWebhookEndpointStatus: RawRepresentable, Hashable, Sendable
     public static let disabled = BeatAPIWebhookEndpointStatus(rawValue: "disabled")
 
     public var description: String { rawValue }
-
-    public init(from decoder: any Decoder) throws {
-        self.init(rawValue: try decoder.singleValueContainer().decode(String.self))
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(rawValue)
-    }
 }

@@ -15,13 +15,4 @@ public struct BeatAPIWebhookEventType: RawRepresentable, Hashable, Sendable, Cod
     public static let taskFailed = BeatAPIWebhookEventType(rawValue: "task.failed")
 
     public var description: String { rawValue }
-
-    public init(from decoder: any Decoder) throws {
-        self.init(rawValue: try decoder.singleValueContainer().decode(String.self))
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(rawValue)
-    }
 }
