@@ -302,7 +302,10 @@ struct CoreIntegrationTests {
             let report = try #require(text.split(separator: "\n").last { $0.hasPrefix("saved ") })
             #expect(report.contains(": \(size) bytes,"))
             let peak = try #require(report.split(separator: " ").dropLast().last.flatMap { Int($0) })
-            #expect(peak < 64, "peak resident memory \(peak) MiB for a 200 MiB download")
+            // ThreadSanitizer's shadow memory inflates every process's footprint: the bound is for real builds.
+            if !ThreadSanitizer.isActive {
+                #expect(peak < 64, "peak resident memory \(peak) MiB for a 200 MiB download")
+            }
 
             // Spot-check the content: byte i is (i ^ i>>8 ^ i>>16 ^ i>>24) & 0xFF.
             let handle = try FileHandle(forReadingFrom: directory.appendingPathComponent("blob.bin"))

@@ -1,0 +1,7 @@
+import Foundation
+
+/// Whether this process runs under ThreadSanitizer (`swift test --sanitize=thread`), whose runtime
+/// exports `__tsan_init`. Memory figures mean nothing there: the sanitizer's shadow memory dwarfs them.
+enum ThreadSanitizer {
+    static let isActive: Bool = dlsym(nil, "__tsan_init") != nil
+}
