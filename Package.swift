@@ -48,6 +48,14 @@ let package = Package(
             dependencies: ["MediaGenCore", "MediaGenBeatAPI"],
             path: "Examples/BeatAPIMusicVideo"
         ),
+        .executableTarget(
+            name: "Benchmarks",
+            dependencies: [
+                "MediaGenCore", "MediaGenSkytells", "MediaGenFal", "MediaGenBeatAPI", "MediaGenBeatra",
+                "EmulatorSupport",
+            ],
+            path: "Benchmarks"
+        ),
         // Starts the provider emulator for integration tests and benchmarks; never shipped.
         .target(name: "EmulatorSupport", dependencies: ["MediaGenCore"], path: "Tests/EmulatorSupport"),
         .testTarget(

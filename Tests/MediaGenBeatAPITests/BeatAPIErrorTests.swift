@@ -135,6 +135,24 @@ struct BeatAPIErrorTests {
         #expect(error?.requestID == "req_x")
     }
 
+    /// Only an `error` object without `data` makes a 200 an error: a success's other members,
+    /// whatever they hold, are never read as one.
+    @Test(arguments: [
+        #"{"data": {"status": "processing", "created_at": 1782210000}, "error": {"code": "internal_error"}}"#,
+        #"{"data": {"status": "processing", "created_at": 1782210000}, "error": null}"#,
+        #"{"data": {"status": "processing", "created_at": 1782210000}, "error": "text", "status": false}"#,
+    ])
+    func a200WithDataIsReadAsTheTaskNotAsAnError(body: String) async throws {
+        let harness = BeatAPIHarness { _ in .json(body) }
+        let error = await mediaError { try await harness.client.task(id: "task_1") }
+        // The task is incomplete on purpose: reaching the decoder proves no error was seen first.
+        guard case .decoding? = error?.kind else {
+            Issue.record("expected the task to be decoded, got \(String(describing: error))")
+            return
+        }
+        #expect(error?.providerCode == nil)
+    }
+
     @Test func aBodyThatIsNotTheDocumentedShapeIsADecodingError() async {
         let harness = BeatAPIHarness { _ in .json(#"{"data": {"status": "queued"}}"#) }
         let error = await mediaError { try await harness.client.task(id: "task_1") }

@@ -60,6 +60,13 @@ struct SkytellsErrorTests {
         #expect(error?.httpStatus == 200)
     }
 
+    /// Only a boolean `false` status is the error-in-200; `false` elsewhere in a prediction is data.
+    @Test func aPredictionWithFalseMembersIsNotAnError() async throws {
+        let harness = SkytellsHarness(fixtures: [("prediction-official-client", 200)])
+        let prediction = try await harness.client.prediction(id: "pred_lip_42")
+        #expect(prediction.status == .succeeded)
+    }
+
     @Test(arguments: [500, 502, 503, 504])
     func aCreateThatFailsAfterSendingIsNeverSentTwice(status: Int) async {
         let harness = SkytellsHarness { _ in

@@ -1,0 +1,60 @@
+import Foundation
+
+/// Runs another program to completion and returns its standard output.
+///
+/// The pipe read and the wait block, so they happen on a thread of their own: never on one of
+/// Swift's cooperative threads, which are as few as the cores.
+enum Subprocess {
+    struct Outcome: Sendable {
+        var status: Int32
+        var output: String
+    }
+
+    static func run(_ executable: URL, _ arguments: [String]) async throws -> Outcome {
+        let process = Process()
+        let pipe = Pipe()
+        process.executableURL = executable
+        process.arguments = arguments
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = pipe
+        process.standardError = FileHandle.standardError
+        try process.run()
+        return await withCheckedContinuation { continuation in
+            let thread = Thread {
+                let data = pipe.fileHandleForReading.readDataToEndOfFile()
+                process.waitUntilExit()
+                continuation.resume(
+                    returning: Outcome(status: process.terminationStatus, output: String(decoding: data, as: UTF8.self))
+                )
+            }
+            thread.name = "benchmark-subprocess"
+            thread.start()
+        }
+    }
+
+    /// This very program, to re-run it with a hidden subcommand in a process of its own.
+    static var currentExecutable: URL {
+        #if os(Linux)
+            URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        #else
+            Bundle.main.executableURL ?? URL(fileURLWithPath: CommandLine.arguments[0])
+        #endif
+    }
+
+    /// The first executable named `name` on the `PATH`.
+    static func find(_ name: String) -> URL? {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
+        return path.split(separator: ":")
+            .map { URL(fileURLWithPath: String($0)).appendingPathComponent(name) }
+            .first { FileManager.default.isExecutableFile(atPath: $0.path) }
+    }
+}
+
+/// What went wrong in the benchmark itself (not in a measured call).
+struct BenchmarkError: Error, CustomStringConvertible {
+    var description: String
+
+    init(_ description: String) {
+        self.description = description
+    }
+}

@@ -1,0 +1,63 @@
+// MediaGenKit's performance and reliability figures, each measured side by side with what an
+// app would do without the SDK, against the provider emulator on loopback.
+//
+//     swift run -c release Benchmarks            # every figure, about a minute
+//     swift run -c release Benchmarks 1 3        # only figures 1 and 3
+//
+// One line per figure: [PASS], [MISS] or [INFO], what was measured, and the target. The exit
+// status is 1 when a target was missed. See Documentation/Performance.md for what each figure
+// means and the numbers of a reference run.
+import EmulatorSupport
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+let arguments = Array(CommandLine.arguments.dropFirst())
+
+do {
+    // Hidden subcommands: the benchmark re-runs itself for figures measured in a process of their own.
+    switch arguments.first {
+    case DownloadChild.command:
+        try await DownloadChild.main(Array(arguments.dropFirst()))
+        exit(0)
+    case ScaleChild.command:
+        try await ScaleChild.main(Array(arguments.dropFirst()))
+        exit(0)
+    default:
+        break
+    }
+
+    let figures = Set(arguments.compactMap(Int.init))
+    guard figures.isSubset(of: 1...5), figures.count == arguments.count else {
+        print("usage: Benchmarks [figure number 1–5 …]")
+        exit(2)
+    }
+    func wanted(_ figure: Int) -> Bool { figures.isEmpty || figures.contains(figure) }
+
+    guard Emulator.isAvailable else { throw BenchmarkError(Emulator.skipReason) }
+    let clock = ContinuousClock()
+    let started = clock.now
+    let reports = try await Emulator.run { emulator in
+        var reports: [Report] = []
+        func record(_ figure: [Report]) {
+            for report in figure { report.print() }
+            reports += figure
+        }
+        if wanted(1) { record(try await CallOverheadBenchmark().run(emulator)) }
+        if wanted(2) { record(try await DownloadBenchmark().run(emulator)) }
+        if wanted(3) { record(try await PollingCostBenchmark().run(emulator)) }
+        if wanted(4) { record(try await PollingAtScaleBenchmark().run(emulator)) }
+        if wanted(5) { record(try await DecodingBenchmark().run()) }
+        return reports
+    }
+    let missed = reports.filter { $0.verdict == .miss }.count
+    print("\(reports.count) figures, \(missed) missed, in \(Format.duration(started.duration(to: clock.now)))")
+    exit(missed == 0 ? 0 : 1)
+} catch {
+    print("benchmark failed: \(error)")
+    exit(1)
+}
