@@ -88,6 +88,14 @@ struct RetryAfterTests {
         #expect(RetryAfter.parse(value, now: now) == expected)
     }
 
+    /// Found by the decoder fuzzing: such values trapped converting to `Int64` milliseconds.
+    @Test(arguments: ["1e20", "123456789012345678901234567890.123456789", "1e300"])
+    func anAbsurdlyLongWaitIsCappedNotACrash(value: String) throws {
+        let wait = try #require(RetryAfter.parse(value, now: now))
+        #expect(wait == .seconds(1_000_000_000))
+        #expect(MediaGenError(.rateLimited(retryAfter: wait), message: "").description.contains("1000000000 s"))
+    }
+
     @Test(arguments: ["", "soon", "-5", "inf", "nan", "Fri, 99 Foo 2027"])
     func rejectsWhatItDoesNotUnderstand(value: String) {
         #expect(RetryAfter.parse(value, now: now) == nil)

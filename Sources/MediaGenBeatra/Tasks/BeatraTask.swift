@@ -203,8 +203,9 @@ public struct BeatraClip: Hashable, Sendable {
         else { return nil }
         self.audioURL = url
         self.artifactID = json["artifact_id"]?.stringValue
-        self.duration = json["duration"].flatMap(BeatraNumber.double).map {
-            .milliseconds(Int64(($0 * 1000).rounded()))
+        // Only a length a clip can have: `Int64` milliseconds trap beyond ~10¹⁵ seconds.
+        self.duration = json["duration"].flatMap(BeatraNumber.double).flatMap {
+            $0.isFinite && (0...1e9).contains($0) ? .milliseconds(Int64(($0 * 1000).rounded())) : nil
         }
         self.json = json
     }

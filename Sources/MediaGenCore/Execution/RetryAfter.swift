@@ -6,12 +6,21 @@ package enum RetryAfter {
     /// A date in the past means "retry now".
     package static func parse(_ value: String, now: Date) -> Duration? {
         let text = value.trimmingCharacters(in: .whitespaces)
-        if let seconds = Double(text), seconds.isFinite, seconds >= 0 {
-            return .milliseconds(Int64((seconds * 1000).rounded()))
+        if let seconds = Double(text) {
+            return duration(seconds: seconds)
         }
         guard let date = httpDate(text) else { return nil }
-        let seconds = max(0, date.timeIntervalSince(now))
-        return .milliseconds(Int64((seconds * 1000).rounded()))
+        return duration(seconds: max(0, date.timeIntervalSince(now)))
+    }
+
+    /// The longest wait a provider can ask for: about 31 years, as good as forever. A longer one is
+    /// cut to it, since `Int64` milliseconds (and `Duration.components`) trap beyond ~10¹⁵ seconds.
+    package static let longest: Double = 1e9
+
+    /// A wait of `seconds` (finite and not negative, else `nil`), capped at ``longest``.
+    package static func duration(seconds: Double) -> Duration? {
+        guard seconds.isFinite, seconds >= 0 else { return nil }
+        return .milliseconds(Int64((min(seconds, longest) * 1000).rounded()))
     }
 
     // IMF-fixdate first (the only one servers should send), then the two obsolete forms that

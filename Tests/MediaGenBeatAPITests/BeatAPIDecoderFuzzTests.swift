@@ -1,0 +1,189 @@
+import Foundation
+import MediaGenBeatAPI
+import MediaGenCore
+import MediaGenTesting
+import Testing
+
+/// Every fixture, mutated thousands of times (``JSONMutator``), through the SDK's real decoding:
+/// a client on a stub transport answering the mutated body to the calls the fixture belongs to,
+/// and the webhook decoder with the mutated body signed. Nothing may crash; every failure must
+/// be a typed `MediaGenError` (see ``DecoderFuzzTally``).
+@Suite("BeatAPI decoder fuzzing", .timeLimit(.minutes(5)))
+struct BeatAPIDecoderFuzzTests {
+    static let seed: UInt64 = 0xBEA7_A01
+    static let minimumMutations = 10_000
+    static let secret = BeatAPIWebhookSecret("whsec_TEST_ONLY_dummy_value_0000")
+    static let now = Date(timeIntervalSince1970: 1_782_210_100)
+
+    /// One way a fixture reaches the decoders: answered with `status` to `call`, or delivered.
+    struct Target: Sendable, CustomStringConvertible {
+        let fixture: String
+        let route: DecoderFuzzTally.Route
+        let call: String
+        /// What the unmutated fixture gives: `decoded`, or an error kind's label.
+        let pristine: String
+        let run: @Sendable (BeatAPIClient, Data) async throws -> Void
+
+        var description: String {
+            switch route {
+            case .answer(let status): "\(call) answered \(status) with \(fixture)"
+            case .delivery: "\(call) of \(fixture)"
+            }
+        }
+    }
+
+    static func task(_ client: BeatAPIClient, _: Data) async throws {
+        try inspect(try await client.task(id: "task_fuzz"))
+    }
+
+    static func createMusicVideo(_ client: BeatAPIClient, _: Data) async throws {
+        try inspect(try await client.createMusicVideo(Sample.seedInput))
+    }
+
+    static func createEcommerceVideo(_ client: BeatAPIClient, _: Data) async throws {
+        try inspect(try await client.createEcommerceVideo(Sample.ecommerce))
+    }
+
+    static func uploadFile(_ client: BeatAPIClient, _: Data) async throws {
+        let file = try await client.uploadFile(.data(Data(repeating: 7, count: 64), fileName: "song.mp3"))
+        _ = (file.url, String(describing: file))
+    }
+
+    static func event(_: BeatAPIClient, _ body: Data) async throws {
+        // Signed as BeatAPI signs, so that the decoder, not the signature check, meets the body.
+        let timestamp = "1782210095"
+        let signature = SecureHash.hmacSHA256(
+            key: Data(secret.value.utf8), message: Data("\(timestamp).".utf8) + body
+        ).hexEncodedString
+        let event = try BeatAPIWebhook.event(
+            body: body, headers: ["x-beatapi-timestamp": timestamp, "x-beatapi-signature": signature],
+            secret: secret, now: now)
+        _ = (event.id, event.type, event.createdAt)
+        try inspect(event.task)
+    }
+
+    static let tasks = [
+        "task-ecommerce-queued", "task-failed", "task-lenient-types", "task-output-url-object",
+        "task-output-url-string", "task-processing", "task-queued", "task-requires-action", "task-running",
+        "task-storyboard-ready", "task-succeeded", "task-unknown-status",
+    ]
+
+    /// Error answers with the status each was documented with, and the kind a read and a create end in
+    /// (a create that failed on 5xx after its retries may have created the task: `.outcomeUnknown`).
+    static let errors: [(String, Int, String, String)] = [
+        ("error-400", 400, "invalidRequest", "invalidRequest"),
+        ("error-401", 401, "authentication", "authentication"),
+        ("error-402", 402, "insufficientCredits", "insufficientCredits"),
+        ("error-404", 404, "notFound", "notFound"),
+        ("error-409", 409, "conflict", "conflict"),
+        ("error-429-concurrency", 429, "rateLimited", "rateLimited"),
+        ("error-429-rate-limit", 429, "rateLimited", "rateLimited"),
+        ("error-429-huge-retry-after", 429, "rateLimited", "rateLimited"),
+        ("error-500", 500, "server", "outcomeUnknown"),
+    ]
+
+    static let targets: [Target] = {
+        var targets: [Target] = []
+        func add(
+            _ fixture: String, _ route: DecoderFuzzTally.Route, _ call: String, _ pristine: String = "decoded",
+            run: @escaping @Sendable (BeatAPIClient, Data) async throws -> Void
+        ) {
+            targets.append(Target(fixture: fixture, route: route, call: call, pristine: pristine, run: run))
+        }
+        for name in tasks {
+            add(name, .answer(status: 200), "task(id:)", run: task)
+        }
+        add("task-queued", .answer(status: 201), "createMusicVideo", run: createMusicVideo)
+        add("task-ecommerce-queued", .answer(status: 201), "createEcommerceVideo", run: createEcommerceVideo)
+        // A request fixture, answered as if it were the create's answer: it is no task.
+        add("music-video-request", .answer(status: 201), "createMusicVideo", "decoding", run: createMusicVideo)
+        for name in ["file", "file-audio"] {
+            add(name, .answer(status: 201), "uploadFile", run: uploadFile)
+        }
+        add("usage", .answer(status: 200), "usage") { client, _ in
+            let usage = try await client.usage()
+            _ = String(describing: usage)
+        }
+        add("workflows", .answer(status: 200), "listWorkflows") { client, _ in
+            _ = String(describing: try await client.listWorkflows())
+        }
+        add("webhook-endpoints", .answer(status: 200), "listWebhookEndpoints") { client, _ in
+            _ = String(describing: try await client.listWebhookEndpoints())
+        }
+        add("webhook-endpoint", .answer(status: 200), "webhookEndpoint(id:), updateWebhookEndpoint") { client, _ in
+            _ = String(describing: try await client.webhookEndpoint(id: "we_fuzz"))
+            _ = try await client.updateWebhookEndpoint(id: "we_fuzz", description: "fuzz")
+        }
+        add("webhook-endpoint-created", .answer(status: 201), "createWebhookEndpoint") { client, _ in
+            let url = URL(string: "https://app.example.com/hooks/beatapi")!
+            _ = String(describing: try await client.createWebhookEndpoint(url: url))
+        }
+        add("webhook-endpoint-deleted", .answer(status: 200), "deleteWebhookEndpoint") { client, _ in
+            _ = try await client.deleteWebhookEndpoint(id: "we_fuzz")
+        }
+        for name in ["webhook-event-succeeded", "webhook-event-failed"] {
+            add(name, .delivery(), "BeatAPIWebhook.event", run: event)
+        }
+        for (name, status, read, create) in errors {
+            add(name, .answer(status: status), "task(id:)", read, run: task)
+            add(name, .answer(status: status), "createMusicVideo", create, run: createMusicVideo)
+        }
+        return targets
+    }()
+
+    /// The client, over a transport answering every request with `body`.
+    static func client(answering body: Data, route: DecoderFuzzTally.Route) -> BeatAPIClient {
+        guard case .answer(let status) = route else {
+            return BeatAPIHarness { _ in HTTPResponse(status: 500) }.client
+        }
+        let headers: HTTPHeaders = ["Content-Type": "application/json"]
+        return BeatAPIHarness { _ in HTTPResponse(status: status, headers: headers, body: body) }.client
+    }
+
+    static func run(_ target: Target, body: Data) async -> Result<Void, any Error> {
+        let client = client(answering: body, route: target.route)
+        return await outcome { try await target.run(client, body) }
+    }
+
+    @Test func everyFixtureIsFuzzed() throws {
+        #expect(Set(Self.targets.map(\.fixture)) == Set(try allFixtureNames()))
+    }
+
+    @Test(arguments: targets)
+    func eachUnmutatedFixtureGivesItsDocumentedOutcome(target: Target) async throws {
+        let body = try fixture(target.fixture)
+        let result = await Self.run(target, body: body)
+        let (label, breach) = DecoderFuzzTally.classify(result, route: target.route, body: body)
+        #expect(breach == nil, "\(target): \(breach ?? "")")
+        #expect(label == target.pristine, "\(target): \(result)")
+    }
+
+    /// Found by this fuzzing: a `retry_after_seconds` beyond `Int64` seconds crashed the process
+    /// when the error was described (`Duration.components` traps).
+    @Test func aHugeRetryAfterInTheBodyIsCappedNotACrash() async throws {
+        let harness = BeatAPIHarness(fixtures: [("error-429-huge-retry-after", 429)])
+        let error = try #require(await mediaError { try await harness.client.task(id: "task_fuzz") })
+        #expect(error.kind == .rateLimited(retryAfter: .seconds(1_000_000_000)))
+        #expect(error.description.contains("Retry after 1000000000 s"))
+    }
+
+    @Test func tenThousandMutantsDecodeOrFailWithTypedErrors() async throws {
+        let mutator = JSONMutator(seed: Self.seed)
+        let bodies = try Dictionary(
+            uniqueKeysWithValues: Set(Self.targets.map(\.fixture)).map { ($0, try fixture($0)) })
+        // Whole rounds, so that every target meets as many mutants.
+        let count = (Self.minimumMutations + Self.targets.count - 1) / Self.targets.count * Self.targets.count
+        let started = ContinuousClock.now
+        let tally = await DecoderFuzzTally.run(count: count, of: Self.targets) { index, target in
+            let mutant = mutator.mutant(index, of: bodies[target.fixture] ?? Data())
+            return (await Self.run(target, body: mutant.data), target.route, mutant, "\(target)")
+        }
+        let summary = tally.summary(
+            provider: "BeatAPI", fixtures: bodies.count, calls: Self.targets.count,
+            elapsed: ContinuousClock.now - started)
+        print(summary)
+        #expect(tally.mutations >= Self.minimumMutations)
+        #expect(tally.violations == 0, "\(summary)")
+        #expect(tally.decoded > 0 && tally.decodingErrors > 0, "\(summary)")
+    }
+}

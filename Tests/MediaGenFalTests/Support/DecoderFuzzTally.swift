@@ -1,0 +1,149 @@
+import Foundation
+import MediaGenCore
+import MediaGenTesting
+import Testing
+
+/// What a decoder fuzz run saw, checked against the SDK's contract as it goes: every call either
+/// succeeds or throws `MediaGenError`; a 2xx answer that cannot be read is `.decoding` with the
+/// start of the body; an error answer (4xx, 5xx) maps to a kind of its own, with its status.
+/// (The same file serves each provider's test target.)
+struct DecoderFuzzTally: Sendable {
+    /// How a mutant reached the SDK: as an HTTP answer with this status, or as a webhook delivery.
+    enum Route: Sendable {
+        case answer(status: Int)
+        /// `allowedKinds`: the error kinds, besides `.decoding`, that the delivery may end in.
+        case delivery(allowedKinds: Set<String> = [])
+    }
+
+    private(set) var mutations = 0
+    private(set) var decoded = 0
+    private(set) var decodingErrors = 0
+    private(set) var otherKinds: [String: Int] = [:]
+    private(set) var violations = 0
+    /// Contract breaches are recorded as issues up to this many, then only counted.
+    let reportLimit = 20
+
+    /// The case name of a kind: `decoding`, `rateLimited`, …
+    static func label(_ kind: MediaGenError.Kind) -> String {
+        String(String(describing: kind).prefix { $0 != "(" })
+    }
+
+    /// `decoded`, the error kind's label, or a description of the breach.
+    static func classify(_ outcome: Result<Void, any Error>, route: Route, body: Data) -> (String, breach: String?) {
+        let error: MediaGenError
+        switch outcome {
+        case .success: return ("decoded", nil)
+        case .failure(let thrown as MediaGenError): error = thrown
+        case .failure(let thrown): return ("untyped", "threw \(type(of: thrown)), not MediaGenError: \(thrown)")
+        }
+        let label = Self.label(error.kind)
+        // The one line an app shows must be printable whatever the answer held.
+        _ = error.description
+        if case .decoding(let snippet) = error.kind {
+            // The executor and the webhook decoders keep the start of the body, on one line.
+            let start = String(decoding: body.prefix(200), as: UTF8.self)
+            if snippet.isEmpty && start.contains(where: { !$0.isNewline }) {
+                return (label, "a .decoding error without the body's start: \(error)")
+            }
+            if case .answer(let status) = route, !(200..<300).contains(status) {
+                return (label, "the error answer \(status) became .decoding instead of its own kind: \(error)")
+            }
+            return (label, nil)
+        }
+        switch route {
+        case .answer(let status) where error.httpStatus != status:
+            return (label, "a .\(label) error that is not the answer's (HTTP \(status)): \(error)")
+        case .delivery(let allowed) where !allowed.contains(label):
+            return (label, "a delivery signed correctly ended in .\(label): \(error)")
+        default:
+            return (label, nil)
+        }
+    }
+
+    /// Counts one outcome; a breach becomes an issue naming the mutant (seed and mutation) and the call.
+    mutating func record(
+        _ outcome: Result<Void, any Error>, route: Route, mutant: JSONMutator.Mutant, call: String,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) {
+        mutations += 1
+        let (label, breach) = Self.classify(outcome, route: route, body: mutant.data)
+        switch label {
+        case "decoded": decoded += 1
+        case "decoding": decodingErrors += 1
+        default: otherKinds[label, default: 0] += 1
+        }
+        guard let breach else { return }
+        violations += 1
+        if violations <= reportLimit {
+            Issue.record("\(mutant) — \(call): \(breach)", sourceLocation: sourceLocation)
+        }
+    }
+
+    /// Adds the counts of another part of the run.
+    mutating func merge(_ other: DecoderFuzzTally) {
+        mutations += other.mutations
+        decoded += other.decoded
+        decodingErrors += other.decodingErrors
+        otherKinds.merge(other.otherKinds, uniquingKeysWith: +)
+        violations += other.violations
+    }
+
+    /// Runs `count` mutants, mutant `i` through `targets[i % targets.count]`, in `parts` concurrent
+    /// parts (the cooperative pool has a thread per core), and counts what happened.
+    static func run<Target: Sendable>(
+        count: Int,
+        of targets: [Target],
+        parts: Int = 4,
+        _ one: @escaping @Sendable (Int, Target) async -> (Result<Void, any Error>, Route, JSONMutator.Mutant, String)
+    ) async -> DecoderFuzzTally {
+        await withTaskGroup(of: DecoderFuzzTally.self) { group in
+            for part in 0..<parts {
+                group.addTask {
+                    var tally = DecoderFuzzTally()
+                    for index in stride(from: part, to: count, by: parts) {
+                        let (result, route, mutant, call) = await one(index, targets[index % targets.count])
+                        tally.record(result, route: route, mutant: mutant, call: call)
+                    }
+                    return tally
+                }
+            }
+            var total = DecoderFuzzTally()
+            for await part in group { total.merge(part) }
+            return total
+        }
+    }
+
+    /// One line for the run's log, with every count.
+    func summary(provider: String, fixtures: Int, calls: Int, elapsed: Duration) -> String {
+        let others = otherKinds.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+        let seconds = String(
+            format: "%.1f", Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+        return "Decoder fuzzing, \(provider): \(mutations) mutations of \(fixtures) fixtures through \(calls) calls in "
+            + "\(seconds) s: \(decoded) decoded, \(decodingErrors) typed decoding errors, "
+            + "\(otherKinds.values.reduce(0, +)) other typed errors (\(others.isEmpty ? "none" : others)), "
+            + "\(violations) contract violations"
+    }
+}
+
+/// Runs `body`, keeping its outcome.
+func outcome(of body: () async throws -> Void) async -> Result<Void, any Error> {
+    do {
+        try await body()
+        return .success(())
+    } catch {
+        return .failure(error)
+    }
+}
+
+/// Reads what a decoded task offers, so that its computed properties run on mutated data too.
+func inspect(_ task: some MediaTask) throws {
+    _ = (task.handle, task.status, task.rawStatus, task.logs, task.outputs, String(describing: task))
+    _ = try JSONEncoder().encode(task.handle)
+}
+
+/// The `.json` fixtures of this test target, by name.
+func allFixtureNames() throws -> [String] {
+    let folder = try #require(Bundle.module.url(forResource: "Fixtures", withExtension: nil))
+    return try FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil)
+        .filter { $0.pathExtension == "json" }.map { $0.deletingPathExtension().lastPathComponent }.sorted()
+}

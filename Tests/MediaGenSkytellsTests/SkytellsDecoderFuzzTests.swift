@@ -1,0 +1,164 @@
+import Foundation
+import MediaGenCore
+import MediaGenSkytells
+import MediaGenTesting
+import Testing
+
+/// Every fixture, mutated thousands of times (``JSONMutator``), through the SDK's real decoding:
+/// a client on a stub transport answering the mutated body to the calls the fixture belongs to,
+/// and the webhook decoder with the mutated body signed. Nothing may crash; every failure must
+/// be a typed `MediaGenError` (see ``DecoderFuzzTally``).
+@Suite("Skytells decoder fuzzing", .timeLimit(.minutes(5)))
+struct SkytellsDecoderFuzzTests {
+    static let seed: UInt64 = 0x5C7_E115
+    static let minimumMutations = 10_000
+
+    /// One way a fixture reaches the decoders: answered with `status` to `call`, or delivered.
+    struct Target: Sendable, CustomStringConvertible {
+        let fixture: String
+        let route: DecoderFuzzTally.Route
+        let call: String
+        /// What the unmutated fixture gives: `decoded`, or an error kind's label.
+        let pristine: String
+        let run: @Sendable (SkytellsClient, Data) async throws -> Void
+
+        var description: String {
+            switch route {
+            case .answer(let status): "\(call) answered \(status) with \(fixture)"
+            case .delivery: "\(call) of \(fixture)"
+            }
+        }
+    }
+
+    static func getPrediction(_ client: SkytellsClient, _: Data) async throws {
+        let prediction = try await client.prediction(id: "pred_fuzz")
+        try inspect(prediction)
+        _ = (prediction.createdAt, prediction.startedAt, prediction.completedAt, prediction.progress)
+    }
+
+    static func createPrediction(_ client: SkytellsClient, _: Data) async throws {
+        try inspect(try await client.createPrediction(.beatFusion2, input: BeatFusionInput(prompt: "jazz")))
+    }
+
+    static func cancelPrediction(_ client: SkytellsClient, _: Data) async throws {
+        try inspect(try await client.cancelPrediction(id: "pred_fuzz"))
+    }
+
+    static func webhook(_ client: SkytellsClient, _ body: Data) async throws {
+        // Signed as Skytells signs, so that the decoder, not the signature check, meets the body.
+        let signature = SecureHash.hmacSHA256(key: Data(testKey.utf8), message: body).hexEncodedString
+        try inspect(try client.webhookPrediction(body: body, signature: signature))
+        try inspect(try SkytellsWebhook.prediction(body: body, signature: signature, secret: testKey))
+    }
+
+    static let predictions = [
+        "prediction-canceled", "prediction-cancelled", "prediction-failed-object", "prediction-failed-string",
+        "prediction-official-client", "prediction-pending", "prediction-processing-percent",
+        "prediction-processing-progress", "prediction-queued", "prediction-starting", "prediction-succeeded-list",
+        "prediction-succeeded-string", "prediction-unknown-status",
+    ]
+
+    /// Error answers with the status each was documented with.
+    static let errors: [(String, Int, String)] = [
+        ("error-response-string", 401, "authentication"),
+        ("error-status-false", 200, "invalidRequest"),
+        ("error-structured-insufficient-credits", 402, "insufficientCredits"),
+        ("error-structured-invalid-input", 422, "invalidRequest"),
+        ("error-structured-model-not-found", 404, "notFound"),
+        ("error-structured-rate-limit", 429, "rateLimited"),
+    ]
+
+    static func listPredictions(_ client: SkytellsClient, _: Data) async throws {
+        for prediction in try await client.listPredictions(page: 2).data { try inspect(prediction) }
+    }
+
+    static func models(_ client: SkytellsClient, _: Data) async throws {
+        for model in try await client.models(includeSchemas: true) { _ = (model.id, model.price) }
+    }
+
+    static func model(_ client: SkytellsClient, _: Data) async throws {
+        _ = try await client.model(named: .beatFusion2).price
+    }
+
+    static func streamURL(_ client: SkytellsClient, _: Data) async throws {
+        _ = try await client.streamURL(id: "pred_fuzz")
+    }
+
+    static let targets: [Target] = {
+        var targets: [Target] = []
+        func add(
+            _ fixture: String, _ route: DecoderFuzzTally.Route, _ call: String, _ pristine: String = "decoded",
+            run: @escaping @Sendable (SkytellsClient, Data) async throws -> Void
+        ) {
+            targets.append(Target(fixture: fixture, route: route, call: call, pristine: pristine, run: run))
+        }
+        for name in predictions {
+            add(name, .answer(status: 200), "prediction(id:)", run: getPrediction)
+            add(name, .delivery(), "webhookPrediction", run: webhook)
+        }
+        for name in ["prediction-queued", "prediction-pending", "prediction-starting"] {
+            add(name, .answer(status: 201), "createPrediction", run: createPrediction)
+        }
+        for name in ["prediction-canceled", "prediction-cancelled"] {
+            add(name, .answer(status: 200), "cancelPrediction", run: cancelPrediction)
+        }
+        for (name, status, kind) in errors {
+            add(name, .answer(status: status), "prediction(id:)", kind, run: getPrediction)
+            add(name, .answer(status: status), "createPrediction", kind, run: createPrediction)
+        }
+        for name in ["predictions-page-1", "predictions-page-2"] {
+            add(name, .answer(status: 200), "listPredictions", run: listPredictions)
+        }
+        add("models-list", .answer(status: 200), "models", run: models)
+        add("model-detail", .answer(status: 200), "model(named:)", run: model)
+        add("stream", .answer(status: 200), "streamURL", run: streamURL)
+        return targets
+    }()
+
+    /// The client, over a transport answering every request with `body`.
+    static func client(answering body: Data, route: DecoderFuzzTally.Route) -> SkytellsClient {
+        guard case .answer(let status) = route else { return SkytellsHarness { _ in HTTPResponse(status: 500) }.client }
+        let headers: HTTPHeaders =
+            status == 429
+            ? ["Content-Type": "application/json", "Retry-After": "3"] : ["Content-Type": "application/json"]
+        return SkytellsHarness { _ in HTTPResponse(status: status, headers: headers, body: body) }.client
+    }
+
+    static func run(_ target: Target, body: Data) async -> Result<Void, any Error> {
+        let client = client(answering: body, route: target.route)
+        return await outcome { try await target.run(client, body) }
+    }
+
+    @Test func everyFixtureIsFuzzed() throws {
+        #expect(Set(Self.targets.map(\.fixture)) == Set(try allFixtureNames()))
+    }
+
+    @Test(arguments: targets)
+    func eachUnmutatedFixtureGivesItsDocumentedOutcome(target: Target) async throws {
+        let body = try fixture(target.fixture)
+        let result = await Self.run(target, body: body)
+        let (label, breach) = DecoderFuzzTally.classify(result, route: target.route, body: body)
+        #expect(breach == nil, "\(target): \(breach ?? "")")
+        #expect(label == target.pristine, "\(target): \(result)")
+    }
+
+    @Test func tenThousandMutantsDecodeOrFailWithTypedErrors() async throws {
+        let mutator = JSONMutator(seed: Self.seed)
+        let bodies = try Dictionary(
+            uniqueKeysWithValues: Set(Self.targets.map(\.fixture)).map { ($0, try fixture($0)) })
+        // Whole rounds, so that every target meets as many mutants.
+        let count = (Self.minimumMutations + Self.targets.count - 1) / Self.targets.count * Self.targets.count
+        let started = ContinuousClock.now
+        let tally = await DecoderFuzzTally.run(count: count, of: Self.targets) { index, target in
+            let mutant = mutator.mutant(index, of: bodies[target.fixture] ?? Data())
+            return (await Self.run(target, body: mutant.data), target.route, mutant, "\(target)")
+        }
+        let summary = tally.summary(
+            provider: "Skytells", fixtures: bodies.count, calls: Self.targets.count,
+            elapsed: ContinuousClock.now - started)
+        print(summary)
+        #expect(tally.mutations >= Self.minimumMutations)
+        #expect(tally.violations == 0, "\(summary)")
+        #expect(tally.decoded > 0 && tally.decodingErrors > 0, "\(summary)")
+    }
+}
