@@ -58,20 +58,22 @@ let package = Package(
         ),
         // Starts the provider emulator for integration tests and benchmarks; never shipped.
         .target(name: "EmulatorSupport", dependencies: ["MediaGenCore"], path: "Tests/EmulatorSupport"),
+        // Helpers every test target shares (error capture, decoder-fuzzing tallies); never shipped.
+        .target(name: "TestSupport", dependencies: ["MediaGenCore", "MediaGenTesting"], path: "Tests/TestSupport"),
         .testTarget(
             name: "MediaGenCoreTests",
             // `Download` is run as a separate process to measure a download's peak memory alone.
-            dependencies: ["MediaGenCore", "MediaGenTesting", "EmulatorSupport", "Download"],
+            dependencies: ["MediaGenCore", "MediaGenTesting", "EmulatorSupport", "TestSupport", "Download"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(
             name: "MediaGenSkytellsTests",
-            dependencies: ["MediaGenSkytells", "MediaGenCore", "MediaGenTesting", "EmulatorSupport"],
+            dependencies: ["MediaGenSkytells", "MediaGenCore", "MediaGenTesting", "EmulatorSupport", "TestSupport"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(
             name: "MediaGenBeatraTests",
-            dependencies: ["MediaGenBeatra", "MediaGenCore", "MediaGenTesting", "EmulatorSupport"],
+            dependencies: ["MediaGenBeatra", "MediaGenCore", "MediaGenTesting", "EmulatorSupport", "TestSupport"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(
@@ -83,12 +85,12 @@ let package = Package(
         ),
         .testTarget(
             name: "MediaGenFalTests",
-            dependencies: ["MediaGenFal", "MediaGenCore", "MediaGenTesting", "EmulatorSupport"],
+            dependencies: ["MediaGenFal", "MediaGenCore", "MediaGenTesting", "EmulatorSupport", "TestSupport"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(
             name: "MediaGenBeatAPITests",
-            dependencies: ["MediaGenBeatAPI", "MediaGenCore", "MediaGenTesting", "EmulatorSupport"],
+            dependencies: ["MediaGenBeatAPI", "MediaGenCore", "MediaGenTesting", "EmulatorSupport", "TestSupport"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(

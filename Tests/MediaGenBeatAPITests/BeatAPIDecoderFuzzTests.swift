@@ -2,6 +2,7 @@ import Foundation
 import MediaGenBeatAPI
 import MediaGenCore
 import MediaGenTesting
+import TestSupport
 import Testing
 
 /// Every fixture, mutated thousands of times (``JSONMutator``), through the SDK's real decoding:
@@ -146,7 +147,7 @@ struct BeatAPIDecoderFuzzTests {
     }
 
     @Test func everyFixtureIsFuzzed() throws {
-        #expect(Set(Self.targets.map(\.fixture)) == Set(try allFixtureNames()))
+        #expect(Set(Self.targets.map(\.fixture)) == Set(try allFixtureNames(in: .module)))
     }
 
     @Test(arguments: targets)

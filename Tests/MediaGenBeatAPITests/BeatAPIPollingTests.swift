@@ -2,6 +2,7 @@ import Foundation
 import MediaGenBeatAPI
 import MediaGenCore
 import MediaGenTesting
+import TestSupport
 import Testing
 
 @Suite("BeatAPI polling")

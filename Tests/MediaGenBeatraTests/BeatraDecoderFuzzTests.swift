@@ -2,6 +2,7 @@ import Foundation
 import MediaGenBeatra
 import MediaGenCore
 import MediaGenTesting
+import TestSupport
 import Testing
 
 /// Every fixture, mutated thousands of times (``JSONMutator``), through the SDK's real decoding:
@@ -123,7 +124,7 @@ struct BeatraDecoderFuzzTests {
     }
 
     @Test func everyFixtureIsFuzzed() throws {
-        #expect(Set(Self.targets.map(\.fixture)) == Set(try allFixtureNames()))
+        #expect(Set(Self.targets.map(\.fixture)) == Set(try allFixtureNames(in: .module)))
     }
 
     @Test(arguments: targets)

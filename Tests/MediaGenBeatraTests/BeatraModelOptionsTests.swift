@@ -2,6 +2,7 @@ import Foundation
 import MediaGenBeatra
 import MediaGenCore
 import MediaGenTesting
+import TestSupport
 import Testing
 
 @Suite("Beatra model options and shared fields")

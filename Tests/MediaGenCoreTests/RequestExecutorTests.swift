@@ -1,6 +1,7 @@
 import Foundation
 import MediaGenCore
 import MediaGenTesting
+import TestSupport
 import Testing
 
 @Suite("Request building")

@@ -1,6 +1,7 @@
 import Foundation
 import MediaGenCore
 import MediaGenTesting
+import TestSupport
 import Testing
 
 private let handle = TaskHandle(provider: .acme, id: "task_1", model: "acme-music")

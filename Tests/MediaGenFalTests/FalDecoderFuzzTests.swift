@@ -2,6 +2,7 @@ import Foundation
 import MediaGenCore
 import MediaGenFal
 import MediaGenTesting
+import TestSupport
 import Testing
 
 /// Every fixture, mutated thousands of times (``JSONMutator``), through the SDK's real decoding:
@@ -156,7 +157,7 @@ struct FalDecoderFuzzTests {
     }
 
     @Test func everyFixtureIsFuzzed() throws {
-        #expect(Set(Self.targets.map(\.fixture)) == Set(try allFixtureNames()))
+        #expect(Set(Self.targets.map(\.fixture)) == Set(try allFixtureNames(in: .module)))
     }
 
     @Test(arguments: targets)

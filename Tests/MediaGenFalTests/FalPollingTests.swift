@@ -2,6 +2,7 @@ import Foundation
 import MediaGenCore
 import MediaGenFal
 import MediaGenTesting
+import TestSupport
 import Testing
 
 @Suite("fal polling and subscribe")

@@ -2,6 +2,7 @@ import Foundation
 import MediaGenCore
 import MediaGenFal
 import MediaGenTesting
+import TestSupport
 import Testing
 
 /// A stand-in signature scheme for unit tests: the "signature" of a message under a key is

@@ -2,6 +2,7 @@ import Foundation
 import MediaGenCore
 import MediaGenSkytells
 import MediaGenTesting
+import TestSupport
 import Testing
 
 /// Every fixture, mutated thousands of times (``JSONMutator``), through the SDK's real decoding:
@@ -130,7 +131,7 @@ struct SkytellsDecoderFuzzTests {
     }
 
     @Test func everyFixtureIsFuzzed() throws {
-        #expect(Set(Self.targets.map(\.fixture)) == Set(try allFixtureNames()))
+        #expect(Set(Self.targets.map(\.fixture)) == Set(try allFixtureNames(in: .module)))
     }
 
     @Test(arguments: targets)

@@ -1,6 +1,7 @@
 import Foundation
 import MediaGenCore
 import MediaGenSkytells
+import TestSupport
 import Testing
 
 @Suite("Skytells input rules")

@@ -2,6 +2,7 @@ import Foundation
 import MediaGenCore
 import MediaGenSkytells
 import MediaGenTesting
+import TestSupport
 import Testing
 
 @Suite("Skytells requests")

@@ -33,7 +33,9 @@ public struct FalWebhookDelivery: Hashable, Sendable, Decodable {
     /// Why the output could not be delivered, when fal could not serialize it.
     public let payloadError: String?
 
-    /// `.succeeded` for `OK` with a payload, `.failed` otherwise (`.canceled` for a canceled request).
+    /// `.succeeded` for `OK` (the request succeeded on fal, even when the delivery carries no payload:
+    /// then fetch its result), `.failed` for `ERROR` or a `payload_error` (`.canceled` for a canceled
+    /// request).
     public var status: TaskStatus {
         if rawStatus.uppercased() == "OK" && payloadError == nil { return .succeeded }
         let errorType = payload?["error_type"]?.stringValue
@@ -56,7 +58,9 @@ public struct FalWebhookDelivery: Hashable, Sendable, Decodable {
     public func payload<Output: Decodable>(as type: Output.Type) throws(MediaGenError) -> Output {
         guard let payload else {
             throw MediaGenError(
-                .decoding(snippet: ""), provider: .fal, message: "the delivery has no payload", taskID: requestID)
+                .decoding(snippet: ""), provider: .fal,
+                message: "the delivery carries no payload: fetch the request's result from fal instead",
+                taskID: requestID)
         }
         do {
             return try payload.decode(as: Output.self)

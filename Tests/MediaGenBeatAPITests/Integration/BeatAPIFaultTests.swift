@@ -3,6 +3,7 @@ import Foundation
 import MediaGenBeatAPI
 import MediaGenCore
 import MediaGenTesting
+import TestSupport
 import Testing
 
 /// Faults on BeatAPI's paid creates and polls, over real HTTP: a create is retried under its

@@ -3,6 +3,7 @@ import Foundation
 import MediaGenBeatAPI
 import MediaGenCore
 import MediaGenTesting
+import TestSupport
 import Testing
 
 /// The BeatAPI client against the emulator over real HTTP: the lifecycle, stop states, files,

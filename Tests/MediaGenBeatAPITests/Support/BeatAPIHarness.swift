@@ -2,6 +2,7 @@ import Foundation
 import MediaGenBeatAPI
 import MediaGenCore
 import MediaGenTesting
+import TestSupport
 
 let testKey = "test-BEATAPI-key-4242"
 
@@ -87,17 +88,6 @@ final class BeatAPIHarness: Sendable {
 
     var requests: [SentRequest] { sent.current }
     var routes: [String] { requests.map(\.route) }
-}
-
-func mediaError(_ body: () async throws -> some Any) async -> MediaGenError? {
-    do {
-        _ = try await body()
-        return nil
-    } catch let error as MediaGenError {
-        return error
-    } catch {
-        return nil
-    }
 }
 
 enum Sample {

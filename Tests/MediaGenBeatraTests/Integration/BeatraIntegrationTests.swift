@@ -3,6 +3,7 @@ import Foundation
 import MediaGenBeatra
 import MediaGenCore
 import MediaGenTesting
+import TestSupport
 import Testing
 
 /// The Beatra client against the emulator over real HTTP: the lifecycle, idempotent creates under

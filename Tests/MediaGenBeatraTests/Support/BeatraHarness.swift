@@ -2,6 +2,7 @@ import Foundation
 import MediaGenBeatra
 import MediaGenCore
 import MediaGenTesting
+import TestSupport
 
 let testKey = "bk-test-BEATRA-4242"
 
@@ -78,17 +79,6 @@ struct BeatraHarness {
             let query = request.url.query.map { "?\($0)" } ?? ""
             return "\(request.method) \(request.url.path)\(query)"
         }
-    }
-}
-
-func mediaError(_ body: () async throws -> some Any) async -> MediaGenError? {
-    do {
-        _ = try await body()
-        return nil
-    } catch let error as MediaGenError {
-        return error
-    } catch {
-        return nil
     }
 }
 

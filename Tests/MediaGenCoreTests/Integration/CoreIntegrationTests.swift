@@ -2,6 +2,7 @@ import EmulatorSupport
 import Foundation
 import MediaGenCore
 import MediaGenTesting
+import TestSupport
 import Testing
 
 /// MediaGenCore through the real `URLSessionTransport`, against the provider emulator's Skytells

@@ -1,6 +1,7 @@
 import Foundation
 import MediaGenCore
 import MediaGenTesting
+import TestSupport
 
 extension Provider {
     /// A provider that exists only in these tests.
@@ -125,17 +126,5 @@ extension Result where Success == HTTPResponse, Failure == TransportError {
     static let ok = Self.success(.created)
     static func transport(_ reason: TransportError.Reason) -> Self {
         .failure(TransportError(reason, "simulated \(reason)"))
-    }
-}
-
-/// Runs `body` and returns the `MediaGenError` it throws (failing the test if it throws anything else).
-func mediaError(_ body: () async throws -> some Any) async -> MediaGenError? {
-    do {
-        _ = try await body()
-        return nil
-    } catch let error as MediaGenError {
-        return error
-    } catch {
-        return nil
     }
 }

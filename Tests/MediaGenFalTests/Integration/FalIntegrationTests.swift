@@ -3,6 +3,7 @@ import Foundation
 import MediaGenCore
 import MediaGenFal
 import MediaGenTesting
+import TestSupport
 import Testing
 
 /// Records every request that passes, for assertions on what really went over the wire.

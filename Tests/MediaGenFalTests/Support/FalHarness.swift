@@ -2,6 +2,7 @@ import Foundation
 import MediaGenCore
 import MediaGenFal
 import MediaGenTesting
+import TestSupport
 
 let testKey = "test-KEYID-4242:test-SECRET-9999"
 let requestID = "764cabcf-b745-4b3e-ae38-1200304cf45b"
@@ -66,17 +67,6 @@ let seedHandle = TaskHandle(
     resultURL: URL(string: queueBase),
     cancelURL: URL(string: "\(queueBase)/cancel")
 )
-
-func mediaError(_ body: () async throws -> some Any) async -> MediaGenError? {
-    do {
-        _ = try await body()
-        return nil
-    } catch let error as MediaGenError {
-        return error
-    } catch {
-        return nil
-    }
-}
 
 /// Headers as a delivery fixture lists them.
 func headers(fromFixture name: String) throws -> HTTPHeaders {

@@ -3,6 +3,7 @@ import Foundation
 import MediaGenCore
 import MediaGenSkytells
 import MediaGenTesting
+import TestSupport
 import Testing
 
 /// The Skytells client against the emulator over real HTTP: the whole lifecycle and each fault.

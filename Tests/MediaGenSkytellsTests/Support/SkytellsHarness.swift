@@ -2,6 +2,7 @@ import Foundation
 import MediaGenCore
 import MediaGenSkytells
 import MediaGenTesting
+import TestSupport
 
 let testKey = "sk-test-SKYTELLS-4242"
 
@@ -46,15 +47,4 @@ struct SkytellsHarness {
     }
 
     var requests: [HTTPRequest] { transport.requests }
-}
-
-func mediaError(_ body: () async throws -> some Any) async -> MediaGenError? {
-    do {
-        _ = try await body()
-        return nil
-    } catch let error as MediaGenError {
-        return error
-    } catch {
-        return nil
-    }
 }

@@ -6,30 +6,34 @@ import Testing
 /// What a decoder fuzz run saw, checked against the SDK's contract as it goes: every call either
 /// succeeds or throws `MediaGenError`; a 2xx answer that cannot be read is `.decoding` with the
 /// start of the body; an error answer (4xx, 5xx) maps to a kind of its own, with its status.
-/// (The same file serves each provider's test target.)
-struct DecoderFuzzTally: Sendable {
+/// Shared by every provider's test target.
+public struct DecoderFuzzTally: Sendable {
     /// How a mutant reached the SDK: as an HTTP answer with this status, or as a webhook delivery.
-    enum Route: Sendable {
+    public enum Route: Sendable {
         case answer(status: Int)
         /// `allowedKinds`: the error kinds, besides `.decoding`, that the delivery may end in.
         case delivery(allowedKinds: Set<String> = [])
     }
 
-    private(set) var mutations = 0
-    private(set) var decoded = 0
-    private(set) var decodingErrors = 0
-    private(set) var otherKinds: [String: Int] = [:]
-    private(set) var violations = 0
+    public private(set) var mutations = 0
+    public private(set) var decoded = 0
+    public private(set) var decodingErrors = 0
+    public private(set) var otherKinds: [String: Int] = [:]
+    public private(set) var violations = 0
     /// Contract breaches are recorded as issues up to this many, then only counted.
-    let reportLimit = 20
+    public let reportLimit = 20
+
+    public init() {}
 
     /// The case name of a kind: `decoding`, `rateLimited`, …
-    static func label(_ kind: MediaGenError.Kind) -> String {
+    public static func label(_ kind: MediaGenError.Kind) -> String {
         String(String(describing: kind).prefix { $0 != "(" })
     }
 
     /// `decoded`, the error kind's label, or a description of the breach.
-    static func classify(_ outcome: Result<Void, any Error>, route: Route, body: Data) -> (String, breach: String?) {
+    public static func classify(_ outcome: Result<Void, any Error>, route: Route, body: Data) -> (
+        String, breach: String?
+    ) {
         let error: MediaGenError
         switch outcome {
         case .success: return ("decoded", nil)
@@ -61,7 +65,7 @@ struct DecoderFuzzTally: Sendable {
     }
 
     /// Counts one outcome; a breach becomes an issue naming the mutant (seed and mutation) and the call.
-    mutating func record(
+    public mutating func record(
         _ outcome: Result<Void, any Error>, route: Route, mutant: JSONMutator.Mutant, call: String,
         sourceLocation: SourceLocation = #_sourceLocation
     ) {
@@ -80,7 +84,7 @@ struct DecoderFuzzTally: Sendable {
     }
 
     /// Adds the counts of another part of the run.
-    mutating func merge(_ other: DecoderFuzzTally) {
+    public mutating func merge(_ other: DecoderFuzzTally) {
         mutations += other.mutations
         decoded += other.decoded
         decodingErrors += other.decodingErrors
@@ -90,7 +94,7 @@ struct DecoderFuzzTally: Sendable {
 
     /// Runs `count` mutants, mutant `i` through `targets[i % targets.count]`, in `parts` concurrent
     /// parts (the cooperative pool has a thread per core), and counts what happened.
-    static func run<Target: Sendable>(
+    public static func run<Target: Sendable>(
         count: Int,
         of targets: [Target],
         parts: Int = 4,
@@ -114,7 +118,7 @@ struct DecoderFuzzTally: Sendable {
     }
 
     /// One line for the run's log, with every count.
-    func summary(provider: String, fixtures: Int, calls: Int, elapsed: Duration) -> String {
+    public func summary(provider: String, fixtures: Int, calls: Int, elapsed: Duration) -> String {
         let others = otherKinds.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
         let seconds = String(
             format: "%.1f", Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
@@ -126,7 +130,7 @@ struct DecoderFuzzTally: Sendable {
 }
 
 /// Runs `body`, keeping its outcome.
-func outcome(of body: () async throws -> Void) async -> Result<Void, any Error> {
+public func outcome(of body: () async throws -> Void) async -> Result<Void, any Error> {
     do {
         try await body()
         return .success(())
@@ -136,14 +140,26 @@ func outcome(of body: () async throws -> Void) async -> Result<Void, any Error> 
 }
 
 /// Reads what a decoded task offers, so that its computed properties run on mutated data too.
-func inspect(_ task: some MediaTask) throws {
+public func inspect(_ task: some MediaTask) throws {
     _ = (task.handle, task.status, task.rawStatus, task.logs, task.outputs, String(describing: task))
     _ = try JSONEncoder().encode(task.handle)
 }
 
-/// The `.json` fixtures of this test target, by name.
-func allFixtureNames() throws -> [String] {
-    let folder = try #require(Bundle.module.url(forResource: "Fixtures", withExtension: nil))
+/// The `.json` fixtures of a test target (pass its `Bundle.module`), by name.
+public func allFixtureNames(in bundle: Bundle) throws -> [String] {
+    let folder = try #require(bundle.url(forResource: "Fixtures", withExtension: nil))
     return try FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil)
         .filter { $0.pathExtension == "json" }.map { $0.deletingPathExtension().lastPathComponent }.sorted()
+}
+
+/// Runs `body` and returns the `MediaGenError` it throws: `nil` when it returns or throws another type.
+public func mediaError(_ body: () async throws -> some Any) async -> MediaGenError? {
+    do {
+        _ = try await body()
+        return nil
+    } catch let error as MediaGenError {
+        return error
+    } catch {
+        return nil
+    }
 }
