@@ -2,10 +2,15 @@ import EmulatorSupport
 import Foundation
 import MediaGenCore
 
-/// Figure 2: a 1 GiB output through `RemoteFile.download` against `curl -o` of the same URL.
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
+/// Figure 2: a 1 GiB output through `RemoteFile.download` against `curl -o` of the same URL, and
+/// against a bare `URLSession` download task (what the SDK's transport is built on).
 ///
-/// Each side runs in a process of its own, in the order curl, SDK, SDK, curl, so that a change
-/// of load during the run weighs on both equally. Each process times its own transfer (curl's
+/// Each side runs in a process of its own, in the order curl, SDK, URLSession, URLSession, SDK,
+/// curl, so that a change of load during the run weighs on all equally. Each process times its own transfer (curl's
 /// `time_total`; the SDK child from the call to the file in place). The SDK child reports its
 /// own `VmHWM` at the end. Files are deleted after each run.
 struct DownloadBenchmark {
@@ -25,12 +30,16 @@ struct DownloadBenchmark {
 
         var curlSeconds: [Double] = []
         var sdkSeconds: [Double] = []
+        var rawSeconds: [Double] = []
         var sdkPeak: Int64 = 0
-        for side in ["curl", "sdk", "sdk", "curl"] {
-            if side == "curl" {
+        for side in ["curl", "sdk", "raw", "raw", "sdk", "curl"] {
+            switch side {
+            case "curl":
                 curlSeconds.append(try await curlDownload(curl, url: url, into: directory))
-            } else {
-                let child = try await sdkDownload(url: url, into: directory)
+            case "raw":
+                rawSeconds.append(try await childDownload(RawDownloadChild.command, url: url, into: directory).seconds)
+            default:
+                let child = try await childDownload(DownloadChild.command, url: url, into: directory)
                 sdkSeconds.append(child.seconds)
                 sdkPeak = max(sdkPeak, child.peakBytes)
             }
@@ -38,6 +47,7 @@ struct DownloadBenchmark {
         let total = Double(bytes) * 2
         let curlRate = total / curlSeconds.reduce(0, +)
         let sdkRate = total / sdkSeconds.reduce(0, +)
+        let rawRate = total / rawSeconds.reduce(0, +)
         let ratio = sdkRate / curlRate
         let times = { (seconds: [Double]) in seconds.map { Format.fixed($0) + " s" }.joined(separator: ", ") }
         return [
@@ -47,6 +57,13 @@ struct DownloadBenchmark {
                     "RemoteFile.download \(Format.fixed(sdkRate / 1_048_576, 0)) MiB/s (\(times(sdkSeconds))) vs curl -o \(Format.fixed(curlRate / 1_048_576, 0)) MiB/s (\(times(curlSeconds))); ratio \(Format.fixed(ratio, 3))",
                 target: "≥ \(Self.throughputTarget)",
                 verdict: .init(ratio >= Self.throughputTarget)
+            ),
+            Report(
+                figure: "2c download throughput, 1 GiB, against URLSession",
+                measured:
+                    "RemoteFile.download \(Format.fixed(sdkRate / 1_048_576, 0)) MiB/s vs a bare URLSession download task \(Format.fixed(rawRate / 1_048_576, 0)) MiB/s (\(times(rawSeconds))); ratio \(Format.fixed(sdkRate / rawRate, 3))",
+                target: "",
+                verdict: .info
             ),
             Report(
                 figure: "2b download peak memory, 1 GiB",
@@ -68,11 +85,13 @@ struct DownloadBenchmark {
         return seconds
     }
 
-    private func sdkDownload(url: String, into directory: URL) async throws -> DownloadChild.Result {
+    private func childDownload(_ command: String, url: String, into directory: URL) async throws
+        -> DownloadChild.Result
+    {
         let outcome = try await Subprocess.run(
-            Subprocess.currentExecutable, [DownloadChild.command, url, String(bytes), directory.path])
+            Subprocess.currentExecutable, [command, url, String(bytes), directory.path])
         guard outcome.status == 0, let result = DownloadChild.Result(outcome.output) else {
-            throw BenchmarkError("the download child failed (\(outcome.status)): \(outcome.output)")
+            throw BenchmarkError("the \(command) child failed (\(outcome.status)): \(outcome.output)")
         }
         return result
     }
@@ -120,5 +139,37 @@ enum DownloadChild {
         let size = (try FileManager.default.attributesOfItem(atPath: saved.path)[.size] as? NSNumber)?.int64Value
         guard size == bytes else { throw BenchmarkError("downloaded \(size ?? -1) bytes, expected \(bytes)") }
         print(Result(seconds: elapsed.seconds, peakBytes: ResidentMemory.peakBytes()).line)
+    }
+}
+
+/// The bare-Foundation side of figure 2 (`Benchmarks _download-raw <url> <bytes> <dir>`): a
+/// `URLSession` download task with a completion handler, its file moved into place — the least an
+/// app using `URLSession` directly would do.
+enum RawDownloadChild {
+    static let command = "_download-raw"
+
+    static func main(_ arguments: [String]) async throws {
+        guard arguments.count == 3, let url = URL(string: arguments[0]), let bytes = Int64(arguments[1]) else {
+            throw BenchmarkError("usage: Benchmarks \(command) <url> <bytes> <directory>")
+        }
+        let destination = URL(fileURLWithPath: arguments[2], isDirectory: true)
+            .appendingPathComponent("raw-\(UUID().uuidString).bin")
+        defer { try? FileManager.default.removeItem(at: destination) }
+        let session = URLSession(configuration: .ephemeral)
+        let clock = ContinuousClock()
+        let start = clock.now
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            session.downloadTask(with: url) { location, _, error in
+                guard let location else {
+                    continuation.resume(throwing: error ?? BenchmarkError("no file"))
+                    return
+                }
+                continuation.resume(with: Result { try FileManager.default.moveItem(at: location, to: destination) })
+            }.resume()
+        }
+        let elapsed = start.duration(to: clock.now)
+        let size = (try FileManager.default.attributesOfItem(atPath: destination.path)[.size] as? NSNumber)?.int64Value
+        guard size == bytes else { throw BenchmarkError("downloaded \(size ?? -1) bytes, expected \(bytes)") }
+        print(DownloadChild.Result(seconds: elapsed.seconds, peakBytes: ResidentMemory.peakBytes()).line)
     }
 }

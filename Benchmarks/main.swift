@@ -24,6 +24,9 @@ do {
     case DownloadChild.command:
         try await DownloadChild.main(Array(arguments.dropFirst()))
         exit(0)
+    case RawDownloadChild.command:
+        try await RawDownloadChild.main(Array(arguments.dropFirst()))
+        exit(0)
     case ScaleChild.command:
         try await ScaleChild.main(Array(arguments.dropFirst()))
         exit(0)
