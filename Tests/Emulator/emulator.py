@@ -60,16 +60,17 @@ def parse_arguments(argv):
 def main(argv=None):
     arguments = vars(parse_arguments(argv))
     port, host = arguments.pop("port"), arguments.pop("host")
-    server, thread = start_server(port=port, host=host, **arguments)
-    print(server.port, flush=True)  # the first stdout line is the port, alone
-
     stop = threading.Event()
     stop_signals = (signal.SIGTERM, signal.SIGINT)
+    # Handlers first, then the mask, then the port: whoever reads the port may signal at once.
+    for signal_number in stop_signals:
+        signal.signal(signal_number, lambda *_: stop.set())
     # A launcher may hand down a mask with these blocked (a thread of the Swift runtime spawning
     # us, for one); then SIGTERM would never arrive. Take them back before relying on them.
     signal.pthread_sigmask(signal.SIG_UNBLOCK, stop_signals)
-    for signal_number in stop_signals:
-        signal.signal(signal_number, lambda *_: stop.set())
+
+    server, thread = start_server(port=port, host=host, **arguments)
+    print(server.port, flush=True)  # the first stdout line is the port, alone
     # Also stop when the launching process goes away (a crashed test run, or a wrapper such
     # as a pyenv shim that got the signal instead of us): never linger as an orphan.
     parent = os.getppid()
