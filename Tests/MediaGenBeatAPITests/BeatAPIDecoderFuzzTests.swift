@@ -16,22 +16,7 @@ struct BeatAPIDecoderFuzzTests {
     static let secret = BeatAPIWebhookSecret("whsec_TEST_ONLY_dummy_value_0000")
     static let now = Date(timeIntervalSince1970: 1_782_210_100)
 
-    /// One way a fixture reaches the decoders: answered with `status` to `call`, or delivered.
-    struct Target: Sendable, CustomStringConvertible {
-        let fixture: String
-        let route: DecoderFuzzTally.Route
-        let call: String
-        /// What the unmutated fixture gives: `decoded`, or an error kind's label.
-        let pristine: String
-        let run: @Sendable (BeatAPIClient, Data) async throws -> Void
-
-        var description: String {
-            switch route {
-            case .answer(let status): "\(call) answered \(status) with \(fixture)"
-            case .delivery: "\(call) of \(fixture)"
-            }
-        }
-    }
+    typealias Target = FuzzTarget<BeatAPIClient>
 
     static func task(_ client: BeatAPIClient, _: Data) async throws {
         try inspect(try await client.task(id: "task_fuzz"))
@@ -141,10 +126,9 @@ struct BeatAPIDecoderFuzzTests {
         return BeatAPIHarness { _ in HTTPResponse(status: status, headers: headers, body: body) }.client
     }
 
-    static func run(_ target: Target, body: Data) async -> Result<Void, any Error> {
-        let client = client(answering: body, route: target.route)
-        return await outcome { try await target.run(client, body) }
-    }
+    static let campaign = DecoderFuzzCampaign(
+        provider: "BeatAPI", seed: seed, minimumMutations: minimumMutations, targets: targets,
+        client: client(answering:route:))
 
     @Test func everyFixtureIsFuzzed() throws {
         #expect(Set(Self.targets.map(\.fixture)) == Set(try allFixtureNames(in: .module)))
@@ -152,11 +136,7 @@ struct BeatAPIDecoderFuzzTests {
 
     @Test(arguments: targets)
     func eachUnmutatedFixtureGivesItsDocumentedOutcome(target: Target) async throws {
-        let body = try fixture(target.fixture)
-        let result = await Self.run(target, body: body)
-        let (label, breach) = DecoderFuzzTally.classify(result, route: target.route, body: body)
-        #expect(breach == nil, "\(target): \(breach ?? "")")
-        #expect(label == target.pristine, "\(target): \(result)")
+        await Self.campaign.expectPristineOutcome(of: target, body: try fixture(target.fixture))
     }
 
     /// Found by this fuzzing: a `retry_after_seconds` beyond `Int64` seconds crashed the process
@@ -169,22 +149,6 @@ struct BeatAPIDecoderFuzzTests {
     }
 
     @Test func tenThousandMutantsDecodeOrFailWithTypedErrors() async throws {
-        let mutator = JSONMutator(seed: Self.seed)
-        let bodies = try Dictionary(
-            uniqueKeysWithValues: Set(Self.targets.map(\.fixture)).map { ($0, try fixture($0)) })
-        // Whole rounds, so that every target meets as many mutants.
-        let count = (Self.minimumMutations + Self.targets.count - 1) / Self.targets.count * Self.targets.count
-        let started = ContinuousClock.now
-        let tally = await DecoderFuzzTally.run(count: count, of: Self.targets) { index, target in
-            let mutant = mutator.mutant(index, of: bodies[target.fixture] ?? Data())
-            return (await Self.run(target, body: mutant.data), target.route, mutant, "\(target)")
-        }
-        let summary = tally.summary(
-            provider: "BeatAPI", fixtures: bodies.count, calls: Self.targets.count,
-            elapsed: ContinuousClock.now - started)
-        print(summary)
-        #expect(tally.mutations >= Self.minimumMutations)
-        #expect(tally.violations == 0, "\(summary)")
-        #expect(tally.decoded > 0 && tally.decodingErrors > 0, "\(summary)")
+        try await Self.campaign.expectMutantsDecodeOrFailTyped(fixture: fixture)
     }
 }

@@ -14,22 +14,7 @@ struct SkytellsDecoderFuzzTests {
     static let seed: UInt64 = 0x5C7_E115
     static let minimumMutations = 10_000
 
-    /// One way a fixture reaches the decoders: answered with `status` to `call`, or delivered.
-    struct Target: Sendable, CustomStringConvertible {
-        let fixture: String
-        let route: DecoderFuzzTally.Route
-        let call: String
-        /// What the unmutated fixture gives: `decoded`, or an error kind's label.
-        let pristine: String
-        let run: @Sendable (SkytellsClient, Data) async throws -> Void
-
-        var description: String {
-            switch route {
-            case .answer(let status): "\(call) answered \(status) with \(fixture)"
-            case .delivery: "\(call) of \(fixture)"
-            }
-        }
-    }
+    typealias Target = FuzzTarget<SkytellsClient>
 
     static func getPrediction(_ client: SkytellsClient, _: Data) async throws {
         let prediction = try await client.prediction(id: "pred_fuzz")
@@ -125,10 +110,9 @@ struct SkytellsDecoderFuzzTests {
         return SkytellsHarness { _ in HTTPResponse(status: status, headers: headers, body: body) }.client
     }
 
-    static func run(_ target: Target, body: Data) async -> Result<Void, any Error> {
-        let client = client(answering: body, route: target.route)
-        return await outcome { try await target.run(client, body) }
-    }
+    static let campaign = DecoderFuzzCampaign(
+        provider: "Skytells", seed: seed, minimumMutations: minimumMutations, targets: targets,
+        client: client(answering:route:))
 
     @Test func everyFixtureIsFuzzed() throws {
         #expect(Set(Self.targets.map(\.fixture)) == Set(try allFixtureNames(in: .module)))
@@ -136,30 +120,10 @@ struct SkytellsDecoderFuzzTests {
 
     @Test(arguments: targets)
     func eachUnmutatedFixtureGivesItsDocumentedOutcome(target: Target) async throws {
-        let body = try fixture(target.fixture)
-        let result = await Self.run(target, body: body)
-        let (label, breach) = DecoderFuzzTally.classify(result, route: target.route, body: body)
-        #expect(breach == nil, "\(target): \(breach ?? "")")
-        #expect(label == target.pristine, "\(target): \(result)")
+        await Self.campaign.expectPristineOutcome(of: target, body: try fixture(target.fixture))
     }
 
     @Test func tenThousandMutantsDecodeOrFailWithTypedErrors() async throws {
-        let mutator = JSONMutator(seed: Self.seed)
-        let bodies = try Dictionary(
-            uniqueKeysWithValues: Set(Self.targets.map(\.fixture)).map { ($0, try fixture($0)) })
-        // Whole rounds, so that every target meets as many mutants.
-        let count = (Self.minimumMutations + Self.targets.count - 1) / Self.targets.count * Self.targets.count
-        let started = ContinuousClock.now
-        let tally = await DecoderFuzzTally.run(count: count, of: Self.targets) { index, target in
-            let mutant = mutator.mutant(index, of: bodies[target.fixture] ?? Data())
-            return (await Self.run(target, body: mutant.data), target.route, mutant, "\(target)")
-        }
-        let summary = tally.summary(
-            provider: "Skytells", fixtures: bodies.count, calls: Self.targets.count,
-            elapsed: ContinuousClock.now - started)
-        print(summary)
-        #expect(tally.mutations >= Self.minimumMutations)
-        #expect(tally.violations == 0, "\(summary)")
-        #expect(tally.decoded > 0 && tally.decodingErrors > 0, "\(summary)")
+        try await Self.campaign.expectMutantsDecodeOrFailTyped(fixture: fixture)
     }
 }
