@@ -94,6 +94,13 @@ let package = Package(
             resources: [.copy("Fixtures")]
         ),
         .testTarget(
+            name: "MediaGenReliabilityTests",
+            dependencies: [
+                "MediaGenSkytells", "MediaGenFal", "MediaGenBeatAPI", "MediaGenBeatra", "MediaGenCore",
+                "MediaGenTesting", "EmulatorSupport",
+            ]
+        ),
+        .testTarget(
             name: "MediaGenTestingTests",
             dependencies: ["MediaGenCore", "MediaGenTesting"],
             resources: [.copy("Fixtures")]

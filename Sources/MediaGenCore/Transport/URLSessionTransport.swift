@@ -53,24 +53,53 @@ public final class URLSessionTransport: HTTPTransport {
 
     public func send(_ request: HTTPRequest) async throws -> HTTPResponse {
         var urlRequest = Self.urlRequest(for: request)
+        // Completion-handler tasks rather than `data(for:)`/`upload(for:)`: those cancel their
+        // URLSession task from inside the Swift task's cancellation, which deadlocks on Linux (see
+        // `run(_:box:)`); here the cancellation is ours to make safe.
+        let box = ContinuationBox()
+        let complete: @Sendable (Data?, URLResponse?, (any Error)?) -> Void = { data, response, error in
+            box.resume(
+                with: Result {
+                    if let error { throw error }
+                    guard let http = response as? HTTPURLResponse else {
+                        throw TransportError(.invalidResponse, "the answer was not an HTTP response")
+                    }
+                    return HTTPResponse(status: http.statusCode, headers: Self.headers(of: http), body: data ?? Data())
+                })
+        }
+        let task: URLSessionTask
+        switch request.body {
+        case .file(let file):
+            task = session.uploadTask(with: urlRequest, fromFile: file, completionHandler: complete)
+        case .data(let body):
+            urlRequest.httpBody = body
+            task = session.dataTask(with: urlRequest, completionHandler: complete)
+        case nil:
+            task = session.dataTask(with: urlRequest, completionHandler: complete)
+        }
         do {
-            let data: Data
-            let response: URLResponse
-            switch request.body {
-            case .file(let file):
-                (data, response) = try await session.upload(for: urlRequest, fromFile: file)
-            case .data(let body):
-                urlRequest.httpBody = body
-                (data, response) = try await session.data(for: urlRequest)
-            case nil:
-                (data, response) = try await session.data(for: urlRequest)
-            }
-            guard let http = response as? HTTPURLResponse else {
-                throw TransportError(.invalidResponse, "the answer was not an HTTP response")
-            }
-            return HTTPResponse(status: http.statusCode, headers: Self.headers(of: http), body: data)
+            return try await Self.run(task, box: box)
         } catch {
             throw Self.transportError(from: error)
+        }
+    }
+
+    /// Starts `task` and waits for the result `box` receives; cancelling the Swift task cancels it.
+    ///
+    /// The cancellation handler runs while the Swift runtime holds the task's status lock, and
+    /// `URLSessionTask.cancel()` waits for the session's work queue — which, when the answer is
+    /// arriving at that moment, is resuming this very task and waiting for the same lock. On Linux
+    /// that deadlock froze whole processes (swift-corelibs-foundation issue 5412, with `data(for:)`
+    /// and a per-request timeout racing a dropped connection), so the cancel is sent from another
+    /// thread, after the handler has returned.
+    private static func run(_ task: URLSessionTask, box: ContinuationBox) async throws -> HTTPResponse {
+        try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                box.set(continuation)
+                task.resume()
+            }
+        } onCancel: {
+            DispatchQueue.global().async { task.cancel() }
         }
     }
 
@@ -112,7 +141,8 @@ public final class URLSessionTransport: HTTPTransport {
             return try await withTaskCancellationHandler {
                 try await withCheckedThrowingContinuation(job)
             } onCancel: {
-                task.cancel()
+                // Off the cancelling thread, as in `run(_:box:)`.
+                DispatchQueue.global().async { task.cancel() }
             }
         } catch {
             throw Self.transportError(from: error)
@@ -215,16 +245,44 @@ private enum DownloadOutcome {
     }
 }
 
-/// Hands a completion handler's result to the continuation registered just before the task starts.
+/// Hands a completion handler's result to the continuation registered just before the task starts,
+/// or keeps a result that arrives first (a task cancelled before it started completes at once).
 private final class ContinuationBox: Sendable {
-    private let continuation = Locked<CheckedContinuation<HTTPResponse, any Error>?>(nil)
+    private enum State {
+        case empty
+        case waiting(CheckedContinuation<HTTPResponse, any Error>)
+        case finished(Result<HTTPResponse, any Error>)
+        case done
+    }
+
+    private let state = Locked<State>(.empty)
 
     func set(_ continuation: CheckedContinuation<HTTPResponse, any Error>) {
-        self.continuation.withLock { $0 = continuation }
+        let early: Result<HTTPResponse, any Error>? = state.withLock { state in
+            if case .finished(let result) = state {
+                state = .done
+                return result
+            }
+            state = .waiting(continuation)
+            return nil
+        }
+        if let early { continuation.resume(with: early) }
     }
 
     func resume(with result: Result<HTTPResponse, any Error>) {
-        continuation.withLock { $0.take() }?.resume(with: result)
+        let waiting: CheckedContinuation<HTTPResponse, any Error>? = state.withLock { state in
+            switch state {
+            case .empty:
+                state = .finished(result)
+                return nil
+            case .waiting(let continuation):
+                state = .done
+                return continuation
+            case .finished, .done:
+                return nil
+            }
+        }
+        waiting?.resume(with: result)
     }
 }
 
