@@ -52,6 +52,8 @@ public final class URLSessionTransport: HTTPTransport {
     }
 
     public func send(_ request: HTTPRequest) async throws -> HTTPResponse {
+        // A call cancelled before it starts sends nothing.
+        try Task.checkCancellation()
         var urlRequest = Self.urlRequest(for: request)
         // Completion-handler tasks rather than `data(for:)`/`upload(for:)`: those cancel their
         // URLSession task from inside the Swift task's cancellation, which deadlocks on Linux (see
@@ -108,6 +110,7 @@ public final class URLSessionTransport: HTTPTransport {
         to file: URL,
         progress: (@Sendable (DownloadProgress) -> Void)?
     ) async throws -> HTTPResponse {
+        try Task.checkCancellation()
         var urlRequest = Self.urlRequest(for: request)
         if case .data(let body) = request.body { urlRequest.httpBody = body }
         // Foundation reports progress only to a download delegate, and on Linux it queues one
