@@ -27,6 +27,9 @@ public final class RecordingTransport: HTTPTransport {
         self.maxInlineBodyBytes = maxInlineBodyBytes
     }
 
+    /// The wrapped transport's: recording adds no time limit of its own.
+    public var enforcesTimeouts: Bool { base.enforcesTimeouts }
+
     /// What has been recorded so far.
     public var cassette: Cassette { Cassette(interactions: recorded.current) }
 
@@ -87,7 +90,7 @@ public final class RecordingTransport: HTTPTransport {
 
     /// The body as JSON with secrets scrubbed from every string, when it is JSON.
     private func json(_ data: Data) -> JSONValue? {
-        guard let value = try? JSONDecoder().decode(JSONValue.self, from: data) else { return nil }
+        guard let value = try? JSONReader().value(from: data) else { return nil }
         return scrub(value)
     }
 

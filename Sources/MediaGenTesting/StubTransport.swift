@@ -95,7 +95,7 @@ extension HTTPRequest {
     /// is read from disk, as ``bodyData`` does.
     public var jsonBody: JSONValue? {
         guard let data = bodyData else { return nil }
-        return try? JSONDecoder().decode(JSONValue.self, from: data)
+        return try? JSONReader().value(from: data)
     }
 
     /// The body's bytes, read from disk for file bodies.

@@ -44,11 +44,11 @@ extension BeatAPIError {
         if response.isSuccess {
             // Every success is `{"data": …}`; an `error` member without `data` is an error anyway.
             // Every poll's answer passes here: look at those two members, not the whole document.
-            guard (try? JSONDecoder().decode(ErrorEnvelopeProbe.self, from: response.body))?.found == true else {
-                return nil
-            }
+            guard let node = try? JSONReader.node(from: response.body), case .object? = node["error"],
+                node["data"] == nil
+            else { return nil }
         }
-        let body = try? JSONDecoder().decode(JSONValue.self, from: response.body)
+        let body = try? JSONReader().value(from: response.body)
         guard let envelope = body?["error"], let error = try? envelope.decode(as: BeatAPIError.self) else {
             let text = body?["error"]?.stringValue ?? body?["message"]?.stringValue
             return response.isSuccess ? nil : ProviderErrorDetails(message: text)
@@ -67,24 +67,5 @@ extension BeatAPIError {
             details.kind = .insufficientCredits
         }
         return details
-    }
-}
-
-/// Whether a body is an object with an `error` object and no `data` member.
-private struct ErrorEnvelopeProbe: Decodable {
-    var found: Bool
-
-    private enum CodingKeys: String, CodingKey { case data, error }
-    private struct AnyKey: CodingKey {
-        var stringValue: String
-        var intValue: Int? { nil }
-        init(stringValue: String) { self.stringValue = stringValue }
-        init?(intValue: Int) { nil }
-    }
-
-    init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        let errorIsObject = (try? container.nestedContainer(keyedBy: AnyKey.self, forKey: .error)) != nil
-        found = errorIsObject && !container.contains(.data)
     }
 }

@@ -70,7 +70,7 @@ public enum BeatAPIWebhook {
         try verify(
             body: body, timestamp: timestamp, signature: signature, secret: secret, tolerance: tolerance, now: now)
         do {
-            return try JSONDecoder().decode(BeatAPIWebhookEvent.self, from: body)
+            return try JSONReader().decode(BeatAPIWebhookEvent.self, from: body)
         } catch {
             let snippet = String(decoding: body.prefix(200), as: UTF8.self)
             throw MediaGenError(

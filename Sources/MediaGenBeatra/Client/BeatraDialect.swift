@@ -33,7 +33,7 @@ enum BeatraError {
 
     static func details(in response: HTTPResponse) -> ProviderErrorDetails? {
         if response.isSuccess { return nil }
-        guard let body = try? JSONDecoder().decode(JSONValue.self, from: response.body) else {
+        guard let body = try? JSONReader().value(from: response.body) else {
             // A proxy's HTML page or an empty body: the status decides.
             return ProviderErrorDetails()
         }

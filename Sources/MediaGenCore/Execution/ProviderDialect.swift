@@ -52,7 +52,6 @@ package struct ProviderDialect: Sendable {
     /// `true` when this answer proves the request never reached the application, so even a create
     /// without an idempotency key may be sent again (a 429 rejected at the door; fal's ingress errors).
     package var provesNotProcessed: @Sendable (HTTPResponse) -> Bool
-    package var makeDecoder: @Sendable () -> JSONDecoder
     package var makeEncoder: @Sendable () -> JSONEncoder
 
     package init(
@@ -64,7 +63,6 @@ package struct ProviderDialect: Sendable {
         requestIDHeaders: [String] = ["x-request-id", "request-id"],
         parseError: @escaping @Sendable (HTTPResponse) -> ProviderErrorDetails? = { _ in nil },
         provesNotProcessed: @escaping @Sendable (HTTPResponse) -> Bool = { [408, 429].contains($0.status) },
-        makeDecoder: @escaping @Sendable () -> JSONDecoder = { JSONDecoder() },
         makeEncoder: @escaping @Sendable () -> JSONEncoder = { JSONEncoder() }
     ) {
         self.provider = provider
@@ -75,7 +73,6 @@ package struct ProviderDialect: Sendable {
         self.requestIDHeaders = requestIDHeaders
         self.parseError = parseError
         self.provesNotProcessed = provesNotProcessed
-        self.makeDecoder = makeDecoder
         self.makeEncoder = makeEncoder
     }
 }

@@ -78,7 +78,7 @@ package struct RequestExecutor: Sendable {
         throws(MediaGenError) -> T
     {
         do {
-            return try dialect.makeDecoder().decode(T.self, from: response.body)
+            return try JSONReader().decode(T.self, from: response.body)
         } catch {
             throw MediaGenError(
                 .decoding(snippet: snippet(of: response.body)),
@@ -222,7 +222,10 @@ package struct RequestExecutor: Sendable {
                 attemptNumber += 1
                 let failure: Failure
                 do {
-                    let response = try await Self.withDeadline(request.timeout) { try await attempt(request) }
+                    let response =
+                        configuration.transport.enforcesTimeouts
+                        ? try await attempt(request)
+                        : try await Self.withDeadline(request.timeout) { try await attempt(request) }
                     if let details = errorDetails(in: response) {
                         failure = .response(response, details)
                     } else {

@@ -71,7 +71,7 @@ public enum JSONValue: Hashable, Sendable {
 
     /// Encodes any `Encodable` value into a `JSONValue`.
     public init(encoding value: some Encodable, encoder: JSONEncoder = JSONEncoder()) throws {
-        self = try JSONDecoder().decode(JSONValue.self, from: encoder.encode(value))
+        self = try JSONReader().value(from: encoder.encode(value))
     }
 }
 

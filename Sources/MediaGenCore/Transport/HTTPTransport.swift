@@ -31,6 +31,15 @@ public protocol HTTPTransport: Sendable {
         to file: URL,
         progress: (@Sendable (DownloadProgress) -> Void)?
     ) async throws -> HTTPResponse
+
+    /// Whether this transport ends an exchange that outlasts ``HTTPRequest/timeout`` by itself,
+    /// failing it with ``TransportError/Reason/timedOut``. When `false` (the default), the SDK
+    /// races each request against the timeout itself, at the cost of a Swift task per request.
+    var enforcesTimeouts: Bool { get }
+}
+
+extension HTTPTransport {
+    public var enforcesTimeouts: Bool { false }
 }
 
 /// How far a download has got.

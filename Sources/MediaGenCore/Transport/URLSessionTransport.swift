@@ -79,12 +79,32 @@ public final class URLSessionTransport: HTTPTransport {
         case nil:
             task = session.dataTask(with: urlRequest, completionHandler: complete)
         }
+        let deadline = Self.armDeadline(request.timeout, for: task, box: box)
+        defer { deadline.map(Watchdog.shared.disarm) }
         do {
             return try await Self.run(task, box: box)
         } catch {
             throw Self.transportError(from: error)
         }
     }
+
+    /// `HTTPRequest.timeout` is a deadline for the whole exchange, kept by the shared ``Watchdog``:
+    /// when it passes, the caller gets `.timedOut` at once and the URLSession task is cancelled
+    /// (from another thread, as in `run(_:box:)`). URLSession's own `timeoutInterval` only limits
+    /// how long the connection may stay idle on Linux.
+    private static func armDeadline(_ timeout: Duration?, for task: URLSessionTask, box: ContinuationBox)
+        -> Watchdog.Deadline?
+    {
+        guard let timeout else { return nil }
+        return Watchdog.shared.arm(after: timeout) {
+            box.resume(
+                with: .failure(TransportError(.timedOut, "no complete answer within \(MediaGenError.format(timeout))")))
+            DispatchQueue.global().async { task.cancel() }
+        }
+    }
+
+    /// Whole-exchange deadlines are kept here (see `armDeadline`), so the executor adds none.
+    public var enforcesTimeouts: Bool { true }
 
     /// Starts `task` and waits for the result `box` receives; cancelling the Swift task cancels it.
     ///
@@ -117,16 +137,11 @@ public final class URLSessionTransport: HTTPTransport {
         // delegate call per chunk received; when nobody asked for progress, a completion handler
         // avoids that queue entirely and memory stays at its flattest.
         let task: URLSessionDownloadTask
-        let job: (CheckedContinuation<HTTPResponse, any Error>) -> Void
+        let box = ContinuationBox()
         if let progress {
             task = downloadSession.downloadTask(with: urlRequest)
-            job = { [downloads] continuation in
-                downloads.register(
-                    DownloadJob(file: file, progress: progress, continuation: continuation), for: task.taskIdentifier)
-                task.resume()
-            }
+            downloads.register(DownloadJob(file: file, progress: progress, box: box), for: task.taskIdentifier)
         } else {
-            let box = ContinuationBox()
             task = session.downloadTask(with: urlRequest) { location, response, error in
                 // Foundation may delete `location` after this returns: place the file now.
                 let placed = location.map { DownloadOutcome.place($0, at: file) }
@@ -135,18 +150,11 @@ public final class URLSessionTransport: HTTPTransport {
                         try DownloadOutcome.response(file: file, placement: placed, response: response, error: error)
                     })
             }
-            job = { continuation in
-                box.set(continuation)
-                task.resume()
-            }
         }
+        let deadline = Self.armDeadline(request.timeout, for: task, box: box)
+        defer { deadline.map(Watchdog.shared.disarm) }
         do {
-            return try await withTaskCancellationHandler {
-                try await withCheckedThrowingContinuation(job)
-            } onCancel: {
-                // Off the cancelling thread, as in `run(_:box:)`.
-                DispatchQueue.global().async { task.cancel() }
-            }
+            return try await Self.run(task, box: box)
         } catch {
             throw Self.transportError(from: error)
         }
@@ -159,7 +167,7 @@ public final class URLSessionTransport: HTTPTransport {
             urlRequest.addValue(field.value, forHTTPHeaderField: field.name)
         }
         if let timeout = request.timeout {
-            // URLSession's interval is an idle timeout; the executor enforces the total deadline.
+            // URLSession's interval is an idle timeout; `armDeadline` enforces the total deadline.
             urlRequest.timeoutInterval = max(0.001, timeout.seconds)
         }
         return urlRequest
@@ -294,16 +302,13 @@ private final class ContinuationBox: Sendable {
 private struct DownloadJob: Sendable {
     let file: URL
     let progress: @Sendable (DownloadProgress) -> Void
-    let continuation: CheckedContinuation<HTTPResponse, any Error>
+    let box: ContinuationBox
     var placement: Result<Void, any Error>?
 
-    init(
-        file: URL, progress: @escaping @Sendable (DownloadProgress) -> Void,
-        continuation: CheckedContinuation<HTTPResponse, any Error>
-    ) {
+    init(file: URL, progress: @escaping @Sendable (DownloadProgress) -> Void, box: ContinuationBox) {
         self.file = file
         self.progress = progress
-        self.continuation = continuation
+        self.box = box
     }
 }
 
@@ -343,7 +348,7 @@ private final class DownloadDelegate: NSObject, URLSessionDownloadDelegate, Send
 
     func urlSession(_ session: URLSession, task: URLSessionTask, didCompleteWithError error: (any Error)?) {
         guard let job = jobs.withLock({ $0.removeValue(forKey: task.taskIdentifier) }) else { return }
-        job.continuation.resume(
+        job.box.resume(
             with: Result {
                 try DownloadOutcome.response(
                     file: job.file, placement: job.placement, response: task.response, error: error)

@@ -37,7 +37,7 @@ enum FalError {
 
     static func details(in response: HTTPResponse) -> ProviderErrorDetails? {
         guard !response.isSuccess else { return nil }
-        let body = try? JSONDecoder().decode(JSONValue.self, from: response.body)
+        let body = try? JSONReader().value(from: response.body)
         var details = ProviderErrorDetails()
         let cancelOutcome = body?["status"]?.stringValue.flatMap { cancelOutcomes.contains($0) ? $0 : nil }
         details.code =

@@ -80,7 +80,7 @@ public enum FalWebhook {
     /// ```
     public static func decode(_ body: Data) throws(MediaGenError) -> FalWebhookDelivery {
         do {
-            return try JSONDecoder().decode(FalWebhookDelivery.self, from: body)
+            return try JSONReader().decode(FalWebhookDelivery.self, from: body)
         } catch {
             throw MediaGenError(
                 .decoding(snippet: String(decoding: body.prefix(200), as: UTF8.self)), provider: .fal,

@@ -26,7 +26,7 @@ public struct MediaProbe: Hashable, Sendable {
 
     /// Reads `ffprobe -show_entries format=duration:stream=codec_type,codec_name,duration -of json`.
     init(ffprobeJSON data: Data) throws {
-        let json = try JSONDecoder().decode(JSONValue.self, from: data)
+        let json = try JSONReader().value(from: data)
         duration = Self.seconds(json["format"]?["duration"])
         streams = (json["streams"]?.arrayValue ?? []).map { stream in
             Stream(

@@ -20,27 +20,15 @@ extension ProviderDialect {
     )
 }
 
-/// Whether a body is an object whose `status` is the boolean `false`.
-private struct StatusFalseProbe: Decodable {
-    var found: Bool
-
-    private enum CodingKeys: String, CodingKey { case status }
-
-    init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        found = (try? container.decodeIfPresent(Bool.self, forKey: .status)) == false
-    }
-}
-
 /// Reads Skytells' error bodies.
 enum SkytellsError {
     static func details(in response: HTTPResponse) -> ProviderErrorDetails? {
         // A prediction's `status` is a string; only an error envelope carries `"status": false`.
         // Every poll's answer passes here: read that one member, not the whole document.
-        if response.isSuccess, (try? JSONDecoder().decode(StatusFalseProbe.self, from: response.body))?.found != true {
-            return nil
+        if response.isSuccess {
+            guard case .bool(false)? = (try? JSONReader.node(from: response.body))?["status"] else { return nil }
         }
-        let body = try? JSONDecoder().decode(JSONValue.self, from: response.body)
+        let body = try? JSONReader().value(from: response.body)
         guard let body else { return response.isSuccess ? nil : ProviderErrorDetails() }
 
         var details = ProviderErrorDetails(message: body["response"]?.stringValue)

@@ -28,7 +28,7 @@ public enum SkytellsWebhook {
     public static func prediction(body: Data, signature: String?, secret: String) throws(MediaGenError) -> Prediction {
         try verify(body: body, signature: signature, secret: secret)
         do {
-            return try JSONDecoder().decode(Prediction.self, from: body)
+            return try JSONReader().decode(Prediction.self, from: body)
         } catch {
             let snippet = String(decoding: body.prefix(200), as: UTF8.self)
             throw MediaGenError(
