@@ -420,11 +420,14 @@ struct JSONParser {
 
 /// Conversions of a JSON number's text, shared by the decoder and ``JSONNode/jsonValue(path:)``.
 enum JSONNumber {
+    /// JSON's decimal point, whatever the user's locale; made once, not per number.
+    private static let posix = Locale(identifier: "en_US_POSIX")
+
     /// The exact value, or `nil` when `Decimal` cannot hold it.
     static func decimal(_ text: String) -> Decimal? {
         // Most numbers are small integers: skip the general parser for them.
         if text.utf8.count <= 18, let integer = Int64(text) { return Decimal(integer) }
-        guard let decimal = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")), !decimal.isNaN else {
+        guard let decimal = Decimal(string: text, locale: posix), !decimal.isNaN else {
             return nil
         }
         return decimal
