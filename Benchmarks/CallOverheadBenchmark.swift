@@ -30,9 +30,7 @@ struct CallOverheadBenchmark {
         // every measured call reads the same body.
         for _ in 0..<2 { _ = try await client.prediction(id: created.id) }
 
-        let raw = RawPredictionReader(
-            url: emulator.skytellsBaseURL.appendingPathComponent("predictions").appendingPathComponent(created.id),
-            apiKey: Emulator.skytellsKey)
+        let raw = RawPredictionReader(baseURL: emulator.skytellsBaseURL, apiKey: Emulator.skytellsKey, id: created.id)
         let sdk: @Sendable () async throws -> Void = {
             let prediction = try await client.prediction(id: created.id)
             guard prediction.status == .succeeded else { throw BenchmarkError("SDK read \(prediction.rawStatus)") }
@@ -80,28 +78,37 @@ struct CallOverheadBenchmark {
 }
 
 /// The other side of figure 1: the same GET with nothing but Foundation, as an app without the
-/// SDK would write it.
+/// SDK would write it: each call builds its request for the prediction's id, sends it with
+/// `URLSession.data(for:)` and reads the answer with `JSONSerialization`.
 struct RawPredictionReader: Sendable {
-    let request: URLRequest
+    let baseURL: URL
+    let apiKey: String
+    let id: String
     let session: URLSession
 
-    init(url: URL, apiKey: String) {
-        var request = URLRequest(url: url)
+    init(baseURL: URL, apiKey: String, id: String) {
+        self.baseURL = baseURL
+        self.apiKey = apiKey
+        self.id = id
+        self.session = URLSession(configuration: URLSessionTransport.defaultConfiguration())
+    }
+
+    /// The request for `id`, with the headers the SDK sends, so the server does the same work for both sides.
+    func request(id: String) -> URLRequest {
+        var request = URLRequest(url: baseURL.appendingPathComponent("predictions").appendingPathComponent(id))
         request.httpMethod = "GET"
-        // The headers the SDK sends, so the server does the same work for both sides.
         request.setValue(apiKey, forHTTPHeaderField: "x-api-key")
         request.setValue("application/json", forHTTPHeaderField: "Accept")
         request.setValue(MediaGenKitVersion.userAgent(for: .skytells), forHTTPHeaderField: "User-Agent")
         request.timeoutInterval = 60
-        self.request = request
-        self.session = URLSession(configuration: URLSessionTransport.defaultConfiguration())
+        return request
     }
 
     func read() async throws {
-        let (data, response) = try await session.data(for: request)
+        let (data, response) = try await session.data(for: request(id: id))
         guard (response as? HTTPURLResponse)?.statusCode == 200,
             let object = try JSONSerialization.jsonObject(with: data) as? [String: Any],
             object["status"] as? String == "succeeded", object["id"] is String, object["output"] is [Any]
-        else { throw BenchmarkError("raw read of \(request.url?.absoluteString ?? "?") failed") }
+        else { throw BenchmarkError("raw read of prediction \(id) failed") }
     }
 }

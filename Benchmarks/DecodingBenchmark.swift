@@ -116,6 +116,9 @@ struct FixtureTransport: HTTPTransport {
 
     func send(_ request: HTTPRequest) async throws -> HTTPResponse { response }
 
+    /// It answers at once, so no deadline can pass: the executor need not race one.
+    var enforcesTimeouts: Bool { true }
+
     func download(_ request: HTTPRequest, to file: URL, progress: (@Sendable (DownloadProgress) -> Void)?)
         async throws -> HTTPResponse
     {

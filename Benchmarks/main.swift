@@ -27,6 +27,9 @@ do {
     case RawDownloadChild.command:
         try await RawDownloadChild.main(Array(arguments.dropFirst()))
         exit(0)
+    case CallBreakdown.command:
+        try await CallBreakdown.main(Array(arguments.dropFirst()))
+        exit(0)
     case ScaleChild.command:
         try await ScaleChild.main(Array(arguments.dropFirst()))
         exit(0)

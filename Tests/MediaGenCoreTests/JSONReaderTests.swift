@@ -120,6 +120,30 @@ struct JSONReaderTests {
         #expect(try JSONReader().decode(Numbers.self, from: data) == JSONDecoder().decode(Numbers.self, from: data))
     }
 
+    /// Short numbers take a fast path; it must give the very `Decimal` the general parser gives
+    /// (same value, same printed form) for integers, fractions, signs, zeros and trailing zeros.
+    @Test func shortDecimalsMatchTheGeneralParser() throws {
+        let posix = Locale(identifier: "en_US_POSIX")
+        var texts = [
+            "0", "-0", "0.0", "-0.0", "0.75", "1.50", "100", "-12.5", "0.000001", "999999999999999999",
+            "99999999999999999.9", "0.100000000000000000", "123456789.123456789", "-1",
+        ]
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<2_000 {
+            let whole = String(UInt64.random(in: 0...999_999_999, using: &generator))
+            let fraction = String(UInt64.random(in: 0...999_999_999, using: &generator))
+            let sign = Bool.random(using: &generator) ? "-" : ""
+            texts.append(Bool.random(using: &generator) ? "\(sign)\(whole)" : "\(sign)\(whole).\(fraction)")
+        }
+        for text in texts {
+            let read = try JSONReader().decode(Decimal.self, from: Data(text.utf8))
+            let expected = try #require(Decimal(string: text, locale: posix))
+            #expect(read == expected, "\(text)")
+            #expect(read.description == expected.description, "\(text)")
+            #expect(try JSONReader().value(from: Data(text.utf8)) == .number(expected), "\(text)")
+        }
+    }
+
     /// Where a number does not fit, both refuse it; the reader also names the member
     /// (`JSONDecoder` on Linux reports these at the top level).
     @Test(arguments: [

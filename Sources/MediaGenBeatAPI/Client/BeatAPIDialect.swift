@@ -23,7 +23,7 @@ extension ProviderDialect {
         authorizationValue: { "Bearer \($0)" },
         idempotencyHeader: "Idempotency-Key",
         requestIDHeaders: ["x-request-id", "request-id"],
-        parseError: BeatAPIError.details(in:),
+        parseError: BeatAPIError.details(in:json:),
         makeEncoder: {
             // Sorted keys: the same call always sends the same bytes, whatever a server
             // compares when it matches an `Idempotency-Key` to its body.
@@ -40,15 +40,15 @@ extension BeatAPIError {
     static let notRetryableCodes: Set<String> = ["user_concurrency_exceeded"]
 
     /// Reads an error answer in the executor's vocabulary; `nil` for a real success.
-    static func details(in response: HTTPResponse) -> ProviderErrorDetails? {
+    static func details(in response: HTTPResponse, json: JSONNode?) -> ProviderErrorDetails? {
         if response.isSuccess {
             // Every success is `{"data": …}`; an `error` member without `data` is an error anyway.
             // Every poll's answer passes here: look at those two members, not the whole document.
-            guard let node = try? JSONReader.node(from: response.body), case .object? = node["error"],
+            guard let node = json, case .object? = node["error"],
                 node["data"] == nil
             else { return nil }
         }
-        let body = try? JSONReader().value(from: response.body)
+        let body = try? json?.jsonValue()
         guard let envelope = body?["error"], let error = try? envelope.decode(as: BeatAPIError.self) else {
             let text = body?["error"]?.stringValue ?? body?["message"]?.stringValue
             return response.isSuccess ? nil : ProviderErrorDetails(message: text)

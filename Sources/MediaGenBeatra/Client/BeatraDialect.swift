@@ -22,7 +22,7 @@ extension ProviderDialect {
         authorizationValue: { "Bearer \($0)" },
         idempotencyHeader: "Idempotency-Key",
         requestIDHeaders: ["X-Request-Id"],
-        parseError: BeatraError.details(in:)
+        parseError: BeatraError.details(in:json:)
     )
 }
 
@@ -31,9 +31,9 @@ enum BeatraError {
     /// The code Beatra gives a reused `Idempotency-Key` sent with another body.
     static let idempotencyConflict = "idempotency_conflict"
 
-    static func details(in response: HTTPResponse) -> ProviderErrorDetails? {
+    static func details(in response: HTTPResponse, json: JSONNode?) -> ProviderErrorDetails? {
         if response.isSuccess { return nil }
-        guard let body = try? JSONReader().value(from: response.body) else {
+        guard let body = try? json?.jsonValue() else {
             // A proxy's HTML page or an empty body: the status decides.
             return ProviderErrorDetails()
         }

@@ -47,8 +47,10 @@ package struct ProviderDialect: Sendable {
     /// Response headers that carry the provider's request id, in order of preference.
     package var requestIDHeaders: [String]
     /// Reads an error from a response: called for every non-2xx answer, and for 2xx answers too
-    /// (return `nil` for a real success) since some providers report errors inside a 200.
-    package var parseError: @Sendable (HTTPResponse) -> ProviderErrorDetails?
+    /// (return `nil` for a real success) since some providers report errors inside a 200. The
+    /// second argument is the body read as JSON (`nil` when it is not JSON): the executor parses
+    /// each answer once, for this and for decoding.
+    package var parseError: @Sendable (HTTPResponse, JSONNode?) -> ProviderErrorDetails?
     /// `true` when this answer proves the request never reached the application, so even a create
     /// without an idempotency key may be sent again (a 429 rejected at the door; fal's ingress errors).
     package var provesNotProcessed: @Sendable (HTTPResponse) -> Bool
@@ -61,7 +63,7 @@ package struct ProviderDialect: Sendable {
         authorizationValue: @escaping @Sendable (String) -> String = { "Bearer \($0)" },
         idempotencyHeader: String = "Idempotency-Key",
         requestIDHeaders: [String] = ["x-request-id", "request-id"],
-        parseError: @escaping @Sendable (HTTPResponse) -> ProviderErrorDetails? = { _ in nil },
+        parseError: @escaping @Sendable (HTTPResponse, JSONNode?) -> ProviderErrorDetails? = { _, _ in nil },
         provesNotProcessed: @escaping @Sendable (HTTPResponse) -> Bool = { [408, 429].contains($0.status) },
         makeEncoder: @escaping @Sendable () -> JSONEncoder = { JSONEncoder() }
     ) {

@@ -21,6 +21,13 @@ package struct RequestExecutor: Sendable {
     package let baseURL: URL
     private let credential: Secret?
     package let time: TimeSource
+    /// Made once per client rather than per request: the credential's header value, the default
+    /// headers (with and without the configured extras that carry credentials) and the base URL
+    /// as text with no trailing `/`.
+    private let authorization: Secret?
+    private let defaultHeaders: HTTPHeaders
+    private let publicDefaultHeaders: HTTPHeaders
+    private let baseURLText: String
     /// Jitter source, in 0..<1. Replaced in tests for exact backoff figures.
     package var random: @Sendable () -> Double = { Double.random(in: 0..<1) }
     /// Wall-clock time, for `Retry-After` dates. Replaced in tests.
@@ -33,8 +40,25 @@ package struct RequestExecutor: Sendable {
         self.dialect = dialect
         self.configuration = configuration
         self.baseURL = configuration.baseURL ?? dialect.defaultBaseURL
-        self.credential = apiKey.flatMap { $0.isEmpty ? nil : Secret($0) }
+        let credential = apiKey.flatMap { $0.isEmpty ? nil : Secret($0) }
+        self.credential = credential
         self.time = TimeSource(configuration.clock)
+        self.authorization = credential.map { Secret(dialect.authorizationValue($0.value)) }
+        var defaults: HTTPHeaders = [
+            "User-Agent": MediaGenKitVersion.userAgent(for: dialect.provider),
+            "Accept": "application/json",
+        ]
+        var publicDefaults = defaults
+        defaults.merge(defaults: configuration.additionalHeaders)
+        // Output URLs are public links on other hosts: no credential of any kind goes there,
+        // even one a user put among the additional headers.
+        publicDefaults.merge(
+            defaults: HTTPHeaders(configuration.additionalHeaders.fields.filter { !HTTPHeaders.isSensitive($0.name) }))
+        self.defaultHeaders = defaults
+        self.publicDefaultHeaders = publicDefaults
+        var baseURLText = baseURL.absoluteString
+        while baseURLText.hasSuffix("/") { baseURLText.removeLast() }
+        self.baseURLText = baseURLText
     }
 
     package var provider: Provider { dialect.provider }
@@ -46,16 +70,28 @@ package struct RequestExecutor: Sendable {
 
     /// Sends `request` under the retry rule and returns the successful response.
     package func send(_ request: APIRequest) async throws -> HTTPResponse {
+        try await answer(to: request).response
+    }
+
+    /// Sends `request` and decodes the JSON answer.
+    package func send<T: Decodable>(_ request: APIRequest, decoding type: T.Type) async throws -> T {
+        let answer = try await answer(to: request)
+        return try decode(type, from: answer.response, json: answer.json, taskID: request.taskID)
+    }
+
+    /// A successful response and its body read as JSON (`nil` when it is not JSON), parsed once
+    /// for the dialect's error sniffing and for decoding.
+    private struct Answer {
+        var response: HTTPResponse
+        var json: JSONNode?
+    }
+
+    private func answer(to request: APIRequest) async throws -> Answer {
         let prepared = try prepare(request, authorized: request.sendsCredential)
         defer { prepared.removeTemporaryFile() }
         return try await perform(prepared.http, intent: request.intent, taskID: request.taskID) { httpRequest in
             try await configuration.transport.send(httpRequest)
         }
-    }
-
-    /// Sends `request` and decodes the JSON answer.
-    package func send<T: Decodable>(_ request: APIRequest, decoding type: T.Type) async throws -> T {
-        try decode(type, from: try await send(request), taskID: request.taskID)
     }
 
     /// Streams `url` into `file` under the read retry rule, with no credential: output URLs are
@@ -68,16 +104,21 @@ package struct RequestExecutor: Sendable {
         let prepared = try prepare(APIRequest(.get, .url(url)), authorized: false)
         return try await perform(prepared.http, intent: .read, taskID: nil) { httpRequest in
             try await configuration.transport.download(httpRequest, to: file, progress: progress)
-        }
+        }.response
     }
 
     // MARK: - Decoding
 
     /// Decodes a JSON body, or throws `.decoding` with the start of the body (credentials removed).
-    package func decode<T: Decodable>(_ type: T.Type, from response: HTTPResponse, taskID: String? = nil)
-        throws(MediaGenError) -> T
-    {
+    /// `json` is the body already parsed, when the caller has it.
+    package func decode<T: Decodable>(
+        _ type: T.Type,
+        from response: HTTPResponse,
+        json: JSONNode? = nil,
+        taskID: String? = nil
+    ) throws(MediaGenError) -> T {
         do {
+            if let json { return try JSONReader().decode(T.self, from: json) }
             return try JSONReader().decode(T.self, from: response.body)
         } catch {
             throw MediaGenError(
@@ -114,26 +155,15 @@ package struct RequestExecutor: Sendable {
     private func prepare(_ request: APIRequest, authorized: Bool) throws -> Prepared {
         var headers = request.headers
         if authorized {
-            guard let credential else {
+            guard let authorization else {
                 throw MediaGenError(.authentication, provider: provider, message: "no API key was given")
             }
-            headers[dialect.authorizationHeader] = dialect.authorizationValue(credential.value)
+            headers[dialect.authorizationHeader] = authorization.value
         }
         if case .create(let key?, _) = request.intent {
             headers[dialect.idempotencyHeader] = key
         }
-        var defaults: HTTPHeaders = [
-            "User-Agent": MediaGenKitVersion.userAgent(for: provider),
-            "Accept": "application/json",
-        ]
-        var additional = configuration.additionalHeaders
-        if !authorized {
-            // Output URLs are public links on other hosts: no credential of any kind goes there,
-            // even one a user put among the additional headers.
-            additional = HTTPHeaders(additional.fields.filter { !HTTPHeaders.isSensitive($0.name) })
-        }
-        defaults.merge(defaults: additional)
-        headers.merge(defaults: defaults)
+        headers.merge(defaults: authorized ? defaultHeaders : publicDefaultHeaders)
 
         var temporaryFile: URL?
         let body: HTTPBody?
@@ -179,8 +209,7 @@ package struct RequestExecutor: Sendable {
         case .url(let url):
             text = url.absoluteString
         case .path(let segments):
-            text = baseURL.absoluteString
-            while text.hasSuffix("/") { text.removeLast() }
+            text = baseURLText
             for segment in segments { text += "/" + PercentEncoding.encode(segment) }
         }
         if !request.query.isEmpty {
@@ -206,7 +235,7 @@ package struct RequestExecutor: Sendable {
         intent: RequestIntent,
         taskID: String?,
         terminal: @escaping @Sendable (HTTPRequest) async throws -> HTTPResponse
-    ) async throws -> HTTPResponse {
+    ) async throws -> Answer {
         let policy = configuration.retry
         let attempt = chain(terminal)
         let started = time.elapsed
@@ -226,10 +255,11 @@ package struct RequestExecutor: Sendable {
                         configuration.transport.enforcesTimeouts
                         ? try await attempt(request)
                         : try await Self.withDeadline(request.timeout) { try await attempt(request) }
-                    if let details = errorDetails(in: response) {
+                    let json = try? JSONReader.node(from: response.body)
+                    if let details = errorDetails(in: response, json: json) {
                         failure = .response(response, details)
                     } else {
-                        return response
+                        return Answer(response: response, json: json)
                     }
                 } catch let error as CancellationError {
                     throw error
@@ -356,8 +386,8 @@ package struct RequestExecutor: Sendable {
 
     // MARK: - Errors
 
-    private func errorDetails(in response: HTTPResponse) -> ProviderErrorDetails? {
-        if let details = dialect.parseError(response) { return details }
+    private func errorDetails(in response: HTTPResponse, json: JSONNode?) -> ProviderErrorDetails? {
+        if let details = dialect.parseError(response, json) { return details }
         return response.isSuccess ? nil : ProviderErrorDetails()
     }
 

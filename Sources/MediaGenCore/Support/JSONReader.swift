@@ -19,6 +19,11 @@ package struct JSONReader: Sendable {
         try JSONTreeDecoder.decode(T.self, from: Self.node(from: data), path: .root)
     }
 
+    /// Decodes `type` from a document already parsed by ``node(from:)``.
+    package func decode<T: Decodable>(_ type: T.Type, from node: JSONNode) throws -> T {
+        try JSONTreeDecoder.decode(T.self, from: node, path: .root)
+    }
+
     /// The document as a ``JSONValue``.
     package func value(from data: Data) throws -> JSONValue {
         try Self.node(from: data).jsonValue(path: .root)
@@ -69,6 +74,9 @@ package enum JSONNode: Sendable {
         case .object: "an object"
         }
     }
+
+    /// This value as a ``JSONValue``; throws only for a number `Decimal` cannot hold.
+    package func jsonValue() throws -> JSONValue { try jsonValue(path: .root) }
 
     /// This value as a ``JSONValue``; throws only for a number `Decimal` cannot hold.
     func jsonValue(path: CodingPath) throws -> JSONValue {
@@ -425,11 +433,40 @@ enum JSONNumber {
 
     /// The exact value, or `nil` when `Decimal` cannot hold it.
     static func decimal(_ text: String) -> Decimal? {
-        // Most numbers are small integers: skip the general parser for them.
-        if text.utf8.count <= 18, let integer = Int64(text) { return Decimal(integer) }
+        // Most numbers are small integers or short fractions: skip the general parser for them.
+        if let decimal = shortDecimal(text) { return decimal }
         guard let decimal = Decimal(string: text, locale: posix), !decimal.isNaN else {
             return nil
         }
         return decimal
+    }
+
+    /// `-?digits(.digits)?` with at most 18 digits, read exactly (the same value `Decimal(string:)`
+    /// gives); `nil` for anything else, which goes to the general parser.
+    static func shortDecimal(_ text: String) -> Decimal? {
+        var significand: UInt64 = 0
+        var digits = 0
+        var fractionDigits = 0
+        var negative = false
+        var seenPoint = false
+        for (offset, byte) in text.utf8.enumerated() {
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"):
+                digits += 1
+                guard digits <= 18 else { return nil }
+                significand = significand * 10 + UInt64(byte - UInt8(ascii: "0"))
+                if seenPoint { fractionDigits += 1 }
+            case UInt8(ascii: "-") where offset == 0:
+                negative = true
+            case UInt8(ascii: ".") where !seenPoint && digits > 0:
+                seenPoint = true
+            default:
+                return nil
+            }
+        }
+        guard digits > 0, !seenPoint || fractionDigits > 0 else { return nil }
+        return Decimal(
+            sign: negative && significand != 0 ? .minus : .plus, exponent: -fractionDigits,
+            significand: Decimal(significand))
     }
 }

@@ -49,6 +49,13 @@ struct JSONTreeDecoder: Decoder, SingleValueDecodingContainer {
     /// a ``JSONValue`` is copied straight out of the tree.
     static func decode<T: Decodable>(_ type: T.Type, from node: JSONNode, path: CodingPath) throws -> T {
         if T.self == JSONValue.self, let value = try node.jsonValue(path: path) as? T { return value }
+        if T.self == [String: JSONValue].self {
+            // A free-form object: copied out like a `JSONValue`, not member by member through a container.
+            guard case .object = node, case .object(let members) = try node.jsonValue(path: path) else {
+                throw mismatch([String: Any].self, node, path)
+            }
+            if let value = members as? T { return value }
+        }
         if T.self == String.self, let value = try string(node, path: path) as? T { return value }
         if T.self == URL.self {
             let text = try string(node, path: path)
@@ -222,17 +229,29 @@ private struct KeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
         try JSONTreeDecoder.floatingPoint(node(key), path: path(key))
     }
 
-    // A missing member and a null one both read as `nil`, with one lookup.
-    func decodeIfPresent(_ type: String.Type, forKey key: Key) throws -> String? { try decodeIfPresent(key) }
-    func decodeIfPresent(_ type: Bool.Type, forKey key: Key) throws -> Bool? { try decodeIfPresent(key) }
-    func decodeIfPresent(_ type: Int.Type, forKey key: Key) throws -> Int? { try decodeIfPresent(key) }
-    func decodeIfPresent(_ type: Double.Type, forKey key: Key) throws -> Double? { try decodeIfPresent(key) }
-    func decodeIfPresent<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T? { try decodeIfPresent(key) }
+    // A missing member and a null one both read as `nil`, with one lookup; scalars are read
+    // directly, without the generic path's type checks.
+    func decodeIfPresent(_ type: String.Type, forKey key: Key) throws -> String? {
+        try present(key).map { try JSONTreeDecoder.string($0, path: path(key)) }
+    }
+    func decodeIfPresent(_ type: Bool.Type, forKey key: Key) throws -> Bool? {
+        try present(key).map { try JSONTreeDecoder.bool($0, path: path(key)) }
+    }
+    func decodeIfPresent(_ type: Int.Type, forKey key: Key) throws -> Int? {
+        try present(key).map { try JSONTreeDecoder.integer($0, path: path(key)) }
+    }
+    func decodeIfPresent(_ type: Double.Type, forKey key: Key) throws -> Double? {
+        try present(key).map { try JSONTreeDecoder.floatingPoint($0, path: path(key)) }
+    }
+    func decodeIfPresent<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T? {
+        try present(key).map { try JSONTreeDecoder.decode(T.self, from: $0, path: path(key)) }
+    }
 
-    private func decodeIfPresent<T: Decodable>(_ key: Key) throws -> T? {
+    /// The member's value unless it is missing or `null`.
+    private func present(_ key: Key) -> JSONNode? {
         guard let node = object[key.stringValue] else { return nil }
         if case .null = node { return nil }
-        return try JSONTreeDecoder.decode(T.self, from: node, path: path(key))
+        return node
     }
 
     func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type, forKey key: Key) throws

@@ -40,13 +40,11 @@ public struct HTTPHeaders: Hashable, Sendable, Sequence, ExpressibleByDictionary
     /// that name (or removes them all when `nil`).
     public subscript(name: String) -> String? {
         get {
-            let key = name.lowercased()
-            return fields.first { $0.name.lowercased() == key }?.value
+            fields.first { Self.sameName($0.name, name) }?.value
         }
         set {
-            let key = name.lowercased()
-            let position = fields.firstIndex { $0.name.lowercased() == key }
-            fields.removeAll { $0.name.lowercased() == key }
+            let position = fields.firstIndex { Self.sameName($0.name, name) }
+            fields.removeAll { Self.sameName($0.name, name) }
             guard let newValue else { return }
             // Keep the field where it was, so replacing a value does not reorder the list.
             fields.insert(Field(name: name, value: newValue), at: position ?? fields.endIndex)
@@ -60,8 +58,23 @@ public struct HTTPHeaders: Hashable, Sendable, Sequence, ExpressibleByDictionary
 
     /// Adds the fields of `other` that this list does not already have.
     public mutating func merge(defaults other: HTTPHeaders) {
-        let present = Set(fields.map { $0.name.lowercased() })
-        fields.append(contentsOf: other.fields.filter { !present.contains($0.name.lowercased()) })
+        let present = fields
+        for field in other.fields where !present.contains(where: { Self.sameName($0.name, field.name) }) {
+            fields.append(field)
+        }
+    }
+
+    /// Whether two field names are equal ignoring case. Names are ASCII tokens, compared byte by
+    /// byte without building lowercased copies; any other text falls back to `lowercased()`.
+    static func sameName(_ first: String, _ second: String) -> Bool {
+        guard first.utf8.count == second.utf8.count else { return false }
+        for (a, b) in zip(first.utf8, second.utf8) where a != b {
+            guard a < 0x80, b < 0x80 else { return first.lowercased() == second.lowercased() }
+            guard a | 0x20 == b | 0x20, (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(a | 0x20) else {
+                return false
+            }
+        }
+        return true
     }
 
     public func makeIterator() -> IndexingIterator<[Field]> {

@@ -21,7 +21,7 @@ extension ProviderDialect {
             defaultBaseURL: baseURL,
             authorizationValue: { "Key \($0)" },
             requestIDHeaders: [FalError.requestIDHeader],
-            parseError: FalError.details(in:),
+            parseError: FalError.details(in:json:),
             provesNotProcessed: FalError.provesNotProcessed
         )
     }
@@ -35,9 +35,9 @@ enum FalError {
     /// The `status` values a cancel answers with; on a 400 or 404 they are the outcome, not a failure.
     static let cancelOutcomes: Set<String> = ["OK", "CANCELLATION_REQUESTED", "ALREADY_COMPLETED", "NOT_FOUND"]
 
-    static func details(in response: HTTPResponse) -> ProviderErrorDetails? {
+    static func details(in response: HTTPResponse, json: JSONNode?) -> ProviderErrorDetails? {
         guard !response.isSuccess else { return nil }
-        let body = try? JSONReader().value(from: response.body)
+        let body = try? json?.jsonValue()
         var details = ProviderErrorDetails()
         let cancelOutcome = body?["status"]?.stringValue.flatMap { cancelOutcomes.contains($0) ? $0 : nil }
         details.code =

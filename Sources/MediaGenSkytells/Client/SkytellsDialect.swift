@@ -16,19 +16,19 @@ extension ProviderDialect {
         authorizationHeader: "x-api-key",
         authorizationValue: { $0 },
         requestIDHeaders: ["x-request-id", "x-skytells-request-id"],
-        parseError: SkytellsError.details(in:)
+        parseError: SkytellsError.details(in:json:)
     )
 }
 
 /// Reads Skytells' error bodies.
 enum SkytellsError {
-    static func details(in response: HTTPResponse) -> ProviderErrorDetails? {
+    static func details(in response: HTTPResponse, json: JSONNode?) -> ProviderErrorDetails? {
         // A prediction's `status` is a string; only an error envelope carries `"status": false`.
         // Every poll's answer passes here: read that one member, not the whole document.
         if response.isSuccess {
-            guard case .bool(false)? = (try? JSONReader.node(from: response.body))?["status"] else { return nil }
+            guard case .bool(false)? = json?["status"] else { return nil }
         }
-        let body = try? JSONReader().value(from: response.body)
+        let body = try? json?.jsonValue()
         guard let body else { return response.isSuccess ? nil : ProviderErrorDetails() }
 
         var details = ProviderErrorDetails(message: body["response"]?.stringValue)

@@ -23,7 +23,7 @@ public struct Prediction: MediaTask, Hashable, Sendable, Decodable {
     public let modelType: String?
     public let input: JSONValue?
     /// The output URLs, in order (empty until the prediction succeeds).
-    public let outputURLs: [URL]
+    public var outputURLs: [URL] { outputLinks.compactMap(URL.init(string:)) }
     /// Why the prediction failed, when it did.
     public let failure: TaskFailure?
     /// Completed fraction in 0...1, from `metrics.progress` (a percentage is scaled down).
@@ -33,11 +33,15 @@ public struct Prediction: MediaTask, Hashable, Sendable, Decodable {
     /// Credits the prediction used, from `metadata.billing.credits_used`.
     public let creditsUsed: Decimal?
     /// Links Skytells returned for this prediction (`get`, `cancel`, `stream`, `delete`).
-    public let urls: [String: URL]
+    public var urls: [String: URL] { links.compactMapValues(URL.init(string:)) }
     public let createdAtText: String?
     public let startedAtText: String?
     public let completedAtText: String?
     private let storedFiles: [RemoteFile]
+    // URLs are kept as the text Skytells sent and parsed when asked: a poll that only looks at
+    // the status parses none (five `URL(string:)` calls per answer otherwise).
+    private let outputLinks: [String]
+    private let links: [String: String]
 
     /// Output CDN links expire 24 hours after the prediction ends (seed 004): download promptly.
     public static let outputLifetime: Duration = .seconds(24 * 60 * 60)
@@ -47,7 +51,9 @@ public struct Prediction: MediaTask, Hashable, Sendable, Decodable {
     public var completedAt: Date? { Timestamp.date(fromISO8601: completedAtText) }
 
     public var handle: TaskHandle {
-        TaskHandle(provider: .skytells, id: id, model: model, statusURL: urls["get"], cancelURL: urls["cancel"])
+        TaskHandle(
+            provider: .skytells, id: id, model: model, statusURL: links["get"].flatMap(URL.init(string:)),
+            cancelURL: links["cancel"].flatMap(URL.init(string:)))
     }
 
     public var status: TaskStatus {
@@ -96,7 +102,7 @@ public struct Prediction: MediaTask, Hashable, Sendable, Decodable {
         modelType = modelValue?["type"]?.stringValue
 
         let output = try container.decodeIfPresent(JSONValue.self, forKey: .output) ?? .null
-        outputURLs = Self.urls(in: output)
+        outputLinks = Self.links(in: output)
 
         let metrics = try container.decodeIfPresent(JSONValue.self, forKey: .metrics)
         self.metrics = metrics
@@ -110,7 +116,7 @@ public struct Prediction: MediaTask, Hashable, Sendable, Decodable {
         storedFiles = (metadata?["storage"]?["files"]?.arrayValue ?? []).compactMap(Self.file)
 
         let links = try container.decodeIfPresent([String: JSONValue].self, forKey: .urls) ?? [:]
-        urls = links.compactMapValues { $0.stringValue.flatMap(URL.init(string:)) }
+        self.links = links.compactMapValues(\.stringValue)
 
         createdAtText = try container.decodeIfPresent(String.self, forKey: .createdAt)
         startedAtText = try container.decodeIfPresent(String.self, forKey: .startedAt)
@@ -118,14 +124,14 @@ public struct Prediction: MediaTask, Hashable, Sendable, Decodable {
     }
 
     /// `null`, `"https://…"`, or `["https://…", …]` (also objects with a `url`, to be lenient).
-    private static func urls(in output: JSONValue) -> [URL] {
+    private static func links(in output: JSONValue) -> [String] {
         switch output {
         case .string(let text):
-            return URL(string: text).map { [$0] } ?? []
+            return [text]
         case .array(let items):
-            return items.flatMap(urls)
+            return items.flatMap(links)
         case .object:
-            return output["url"].map(urls) ?? []
+            return output["url"].map(links) ?? []
         default:
             return []
         }

@@ -47,9 +47,9 @@ struct CoreIntegrationTests {
             defaultBaseURL: emulator.skytellsBaseURL,
             authorizationHeader: "x-api-key",
             authorizationValue: { $0 },
-            parseError: { response in
+            parseError: { response, json in
                 guard !response.isSuccess else { return nil }
-                let body = try? JSONDecoder().decode(JSONValue.self, from: response.body)
+                let body = try? json?.jsonValue()
                 return ProviderErrorDetails(
                     message: body?["error"]?["message"]?.stringValue, code: body?["error"]?["error_id"]?.stringValue)
             }
@@ -178,6 +178,24 @@ struct CoreIntegrationTests {
             let created = try await create(executor)
             try await emulator.injectFaults([FaultRule("slow-first-byte;ms=200", provider: "skytells", method: "GET")])
             #expect(try await poll(executor, created.id).id == created.id)
+        }
+    }
+
+    /// `URLSessionTransport` hands its fields to Foundation in one assignment: every field must
+    /// arrive, and a name given twice (in any case) arrives once with both values, as `addValue`
+    /// would send it.
+    @Test func everyHeaderFieldArrivesAndARepeatedNameCarriesBothValues() async throws {
+        try await Emulator.run { emulator in
+            var request = HTTPRequest(method: .post, url: emulator.inboxURL("headers"), timeout: .seconds(10))
+            request.body = .data(Data("{}".utf8))
+            request.headers = ["Content-Type": "application/json", "X-Trace": "a", "X-Note": "hello world"]
+            request.headers.append(name: "x-trace", value: "b")
+            let response = try await URLSessionTransport().send(request)
+            #expect(response.status == 200)
+            let delivery = try #require(try await emulator.inbox("headers").first)
+            #expect(delivery.headers["X-Trace"] == "a,b")
+            #expect(delivery.headers["X-Note"] == "hello world")
+            #expect(delivery.headers["Content-Type"] == "application/json")
         }
     }
 

@@ -74,9 +74,8 @@ extension ProviderDialect {
         var dialect = ProviderDialect(
             provider: .acme,
             defaultBaseURL: URL(string: "https://api.acme.test/v1")!,
-            parseError: { response in
-                guard let body = try? JSONDecoder().decode(JSONValue.self, from: response.body),
-                    let error = body["error"]
+            parseError: { _, json in
+                guard let body = try? json?.jsonValue(), let error = body["error"]
                 else {
                     return nil
                 }
