@@ -36,7 +36,7 @@ public struct BeatAPIError: Hashable, Sendable, Decodable {
 
     /// ``retryAfterSeconds`` as a duration.
     public var retryAfter: Duration? {
-        retryAfterSeconds.flatMap { Double("\($0)") }.flatMap(RetryAfter.duration(seconds:))
+        retryAfterSeconds.map(\.nearestDouble).flatMap(RetryAfter.duration(seconds:))
     }
 
     /// The input at fault: `details.field` (or `details.param`), when given.

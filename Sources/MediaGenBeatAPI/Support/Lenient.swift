@@ -23,7 +23,7 @@ enum Lenient {
 
     /// Unix seconds (the seed's `1782210000`), as a number or text, or an ISO 8601 date-time.
     static func date(_ value: JSONValue?) -> Date? {
-        if let seconds = decimal(value), let interval = Double("\(seconds)") {
+        if let interval = decimal(value)?.nearestDouble, !interval.isNaN {
             return Date(timeIntervalSince1970: interval)
         }
         return Timestamp.date(fromISO8601: value?.stringValue)

@@ -125,7 +125,7 @@ public struct BeatAPITask: MediaTask, Hashable, Sendable, Decodable {
         requestID = value(.requestID)?.stringValue
         errorCode = Lenient.string(value(.errorCode))
         errorMessage = value(.errorMessage)?.stringValue
-        progress = Lenient.decimal(value(.progress)).flatMap { Double("\($0)") }.map {
+        progress = Lenient.decimal(value(.progress)).map(\.nearestDouble).map {
             min(max($0 > 1 ? $0 / 100 : $0, 0), 1)
         }
     }

@@ -288,6 +288,6 @@ enum BeatraNumber {
     }
 
     static func double(_ value: JSONValue) -> Double? {
-        decimal(value).flatMap { Double("\($0)") }
+        decimal(value)?.nearestDouble
     }
 }

@@ -108,7 +108,7 @@ public struct BeatovenInput: Hashable, Sendable, Encodable {
             guard let number = value.decimalValue else {
                 throw .invalidInput(field, "must be a number", provider: .fal)
             }
-            if field == "duration" { try checkDuration(seconds: NSDecimalNumber(decimal: number).doubleValue) }
+            if field == "duration" { try checkDuration(seconds: number.nearestDouble) }
         }
         for field in ["refinement", "seed"] {
             guard let value = object[field], value != .null else { continue }

@@ -37,7 +37,7 @@ public struct BeatovenOutput: Hashable, Sendable, Decodable {
         public init(from decoder: any Decoder) throws {
             let raw = try JSONValue(from: decoder)
             self.raw = raw
-            self.duration = raw["duration"]?.decimalValue.map { NSDecimalNumber(decimal: $0).doubleValue }
+            self.duration = raw["duration"]?.decimalValue.map { $0.nearestDouble }
             self.sampleRate = raw["sample_rate"]?.intValue
             self.parameters = raw["parameters"]
         }

@@ -161,8 +161,8 @@ public struct Prediction: MediaTask, Hashable, Sendable, Decodable {
 
     /// Progress as a fraction: values above 1 are taken as percentages.
     private static func fraction(_ value: Decimal) -> Double {
-        // Through the decimal text, so 0.42 stays 0.42 (`NSDecimalNumber.doubleValue` gives 0.42000000000000004).
-        let number = Double("\(value)") ?? 0
+        // The nearest `Double`, so 0.42 stays 0.42 (`NSDecimalNumber.doubleValue` gives 0.42000000000000004).
+        let number = value.nearestDouble
         return min(max(number > 1 ? number / 100 : number, 0), 1)
     }
 }
