@@ -3,6 +3,7 @@
 //
 //     swift run -c release Benchmarks            # every figure, about a minute
 //     swift run -c release Benchmarks 1 3        # only figures 1 and 3
+//     swift run -c release Benchmarks _breakdown # figure 1's call, layer by layer
 //
 // One line per figure: [PASS], [MISS] or [INFO], what was measured, and the target. The exit
 // status is 1 when a target was missed. See Documentation/Performance.md for what each figure
@@ -19,7 +20,8 @@ import Foundation
 let arguments = Array(CommandLine.arguments.dropFirst())
 
 do {
-    // Hidden subcommands: the benchmark re-runs itself for figures measured in a process of their own.
+    // Hidden subcommands: the benchmark re-runs itself for figures measured in a process of their
+    // own; `_breakdown` is a diagnostic for figure 1 (see CallBreakdown.swift).
     switch arguments.first {
     case DownloadChild.command:
         try await DownloadChild.main(Array(arguments.dropFirst()))

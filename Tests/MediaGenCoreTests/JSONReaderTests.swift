@@ -218,6 +218,58 @@ struct JSONReaderTests {
         #expect(context.debugDescription == "The given data was not valid JSON: unexpected character ',' at byte 12")
     }
 
+    /// Reads two members of the sample and ignores the rest, as provider types ignore what they
+    /// do not know.
+    struct Partial: Decodable, Equatable {
+        var int: Int
+        var nested: Nested?
+
+        struct Nested: Decodable, Equatable {
+            var name: String?
+        }
+    }
+
+    /// A string's contents are checked when it is read, as `JSONDecoder` checks them: a broken
+    /// byte in a member nobody reads does not fail the answer; reading it fails at its path; a
+    /// broken member name, or an unterminated string, fails the document.
+    @Test func anUnreadableStringFailsOnlyTheDecodeThatReadsIt() throws {
+        for broken: [UInt8] in [[0xFF], [0xC3, 0x28], [0x01], Array(#"\x"#.utf8), Array(#"\uD800"#.utf8)] {
+            let skipped =
+                Data(#"{"int": 1, "skipped": "a"#.utf8) + Data(broken) + Data(#"b", "nested": {"name": "n"}}"#.utf8)
+            let mine = try JSONReader().decode(Partial.self, from: skipped)
+            #expect(mine == Partial(int: 1, nested: .init(name: "n")))
+            #expect(mine == (try JSONDecoder().decode(Partial.self, from: skipped)))
+
+            let read = Data(#"{"int": 1, "nested": {"name": "a"#.utf8) + Data(broken) + Data(#""}}"#.utf8)
+            #expect(
+                Self.verdict { try JSONReader().decode(Partial.self, from: read) } == "dataCorrupted at nested.name")
+            #expect(Self.verdict { try JSONDecoder().decode(Partial.self, from: read) }.hasPrefix("dataCorrupted"))
+            #expect(Self.verdict { try JSONReader().value(from: read) } == "dataCorrupted at nested.name")
+        }
+        let brokenName = Data(#"{"int": 1, "a"#.utf8) + Data([0xFF]) + Data(#"": 2}"#.utf8)
+        #expect(Self.verdict { try JSONReader().decode(Partial.self, from: brokenName) } == "dataCorrupted at ")
+        let unterminated = Data(#"{"int": 1, "skipped": "a"#.utf8) + Data([0x01]) + Data(#"b}"#.utf8)
+        #expect(Self.verdict { try JSONReader().decode(Partial.self, from: unterminated) } == "dataCorrupted at ")
+    }
+
+    /// Mutants decoded into a type that reads only part of the document: where `JSONDecoder`
+    /// decodes one, the reader decodes it to the same value, and where it fails, the reader fails.
+    @Test func agreesWithJSONDecoderOnPartlyReadMutants() throws {
+        let document = Data(Self.sample.utf8)
+        for mutant in JSONMutator(seed: 0x5041_5254).mutants(of: document, count: 2_000) {
+            let mine = Result { try JSONReader().decode(Partial.self, from: mutant.data) }
+            let foundation = Result { try JSONDecoder().decode(Partial.self, from: mutant.data) }
+            switch (mine, foundation) {
+            case (.success(let a), .success(let b)):
+                #expect(a == b, "\(mutant)")
+            case (.failure, .failure):
+                break
+            default:
+                Issue.record("\(mutant): reader \(mine), JSONDecoder \(foundation)")
+            }
+        }
+    }
+
     /// Thousands of broken documents: whatever `JSONDecoder` makes of each, the reader makes too.
     @Test func agreesWithJSONDecoderOnMutatedDocuments() throws {
         let document = Data(Self.sample.utf8)

@@ -39,10 +39,7 @@ package struct JSONReader: Sendable {
         case .success(let node):
             return node
         case .failure(let error):
-            throw DecodingError.dataCorrupted(
-                .init(
-                    codingPath: [], debugDescription: "The given data was not valid JSON: \(error)",
-                    underlyingError: error))
+            throw error.decodingError(at: .root)
         }
     }
 }
@@ -54,6 +51,9 @@ package enum JSONNode: Sendable {
     case bool(Bool)
     case number(String)
     case string(String)
+    /// A string whose contents are not valid (invalid UTF-8, a raw control character, a bad
+    /// escape): an error for whoever reads it, nothing for a decoder that skips it.
+    case unreadableString(JSONSyntaxError)
     case array([JSONNode])
     case object(JSONObject)
 
@@ -69,7 +69,7 @@ package enum JSONNode: Sendable {
         case .null: "null"
         case .bool: "a boolean"
         case .number: "a number"
-        case .string: "a string"
+        case .string, .unreadableString: "a string"
         case .array: "an array"
         case .object: "an object"
         }
@@ -84,6 +84,7 @@ package enum JSONNode: Sendable {
         case .null: return .null
         case .bool(let value): return .bool(value)
         case .string(let value): return .string(value)
+        case .unreadableString(let error): throw error.decodingError(at: path)
         case .number(let text):
             guard let decimal = JSONNumber.decimal(text) else {
                 throw DecodingError.dataCorrupted(
@@ -100,6 +101,7 @@ package enum JSONNode: Sendable {
             }
             return .array(values)
         case .object(let object):
+            if let error = object.unreadableName { throw error.decodingError(at: path) }
             var members: [String: JSONValue] = [:]
             members.reserveCapacity(object.keys.count)
             for (key, value) in zip(object.keys, object.values) where members[key] == nil {
@@ -115,6 +117,9 @@ package enum JSONNode: Sendable {
 package struct JSONObject: Sendable {
     package var keys: [String]
     package var values: [JSONNode]
+    /// Set when a member name could not be read (that member is left out): decoding the object
+    /// fails with it, as `JSONDecoder` fails an object it reads; skipping the object does not.
+    var unreadableName: JSONSyntaxError?
 
     package subscript(key: String) -> JSONNode? {
         guard let index = keys.firstIndex(of: key) else { return nil }
@@ -129,6 +134,14 @@ package struct JSONSyntaxError: Error, CustomStringConvertible {
     package var offset: Int
 
     package var description: String { "\(reason) at byte \(offset)" }
+
+    /// This error as `JSONDecoder` reports a document that is not JSON, at `path`.
+    func decodingError(at path: CodingPath) -> DecodingError {
+        .dataCorrupted(
+            .init(
+                codingPath: path.keys, debugDescription: "The given data was not valid JSON: \(self)",
+                underlyingError: self))
+    }
 }
 
 /// Reads RFC 8259 JSON from UTF-8 bytes: strict (no comments, no trailing commas, no
@@ -162,7 +175,7 @@ struct JSONParser {
         switch bytes[index] {
         case UInt8(ascii: "{"): return try parseObject()
         case UInt8(ascii: "["): return try parseArray()
-        case UInt8(ascii: "\""): return .string(try parseString())
+        case UInt8(ascii: "\""): return try parseStringValue()
         case UInt8(ascii: "t"):
             try expectLiteral("true")
             return .bool(true)
@@ -188,12 +201,21 @@ struct JSONParser {
         while true {
             skipWhitespace()
             guard peek() == UInt8(ascii: "\"") else { throw failure("expected a member name in quotes") }
-            object.keys.append(try parseString())
+            let name = try parseStringValue()
             skipWhitespace()
             guard peek() == UInt8(ascii: ":") else { throw failure("expected ':' after a member name") }
             index += 1
             skipWhitespace()
-            object.values.append(try parseValue())
+            let value = try parseValue()
+            switch name {
+            case .string(let key):
+                object.keys.append(key)
+                object.values.append(value)
+            case .unreadableString(let error):
+                object.unreadableName = object.unreadableName ?? error
+            default:
+                break
+            }
             skipWhitespace()
             switch peek() {
             case UInt8(ascii: ","):
@@ -256,6 +278,40 @@ struct JSONParser {
     }
 
     // MARK: - Strings
+
+    /// A string value. Contents that make it unreadable (invalid UTF-8, a raw control
+    /// character, a bad escape) fail only a decode that reads it — as with `JSONDecoder`, which
+    /// checks a string when it is decoded — so a broken byte in a member the type ignores, or
+    /// reads leniently, does not fail the whole answer. An unterminated string still does, and
+    /// member names are always checked.
+    private mutating func parseStringValue() throws(JSONSyntaxError) -> JSONNode {
+        let start = index
+        do {
+            return .string(try parseString())
+        } catch {
+            index = start
+            try skipString()
+            return .unreadableString(error)
+        }
+    }
+
+    /// Moves past a string without reading it, to just after its first unescaped quote.
+    private mutating func skipString() throws(JSONSyntaxError) {
+        index += 1  // the opening quote
+        while index < bytes.count {
+            switch bytes[index] {
+            case UInt8(ascii: "\""):
+                index += 1
+                return
+            case UInt8(ascii: "\\"):
+                index += 2
+            default:
+                index += 1
+            }
+        }
+        index = bytes.count
+        throw failure("unterminated string")
+    }
 
     private mutating func parseString() throws(JSONSyntaxError) -> String {
         index += 1  // the opening quote

@@ -88,6 +88,7 @@ struct JSONTreeDecoder: Decoder, SingleValueDecodingContainer {
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
         guard case .object(let object) = node else { throw Self.mismatch([String: Any].self, node, path) }
+        if let error = object.unreadableName { throw error.decodingError(at: path) }
         return KeyedDecodingContainer(KeyedContainer<Key>(object: object, path: path))
     }
 
@@ -129,6 +130,7 @@ struct JSONTreeDecoder: Decoder, SingleValueDecodingContainer {
     }
 
     static func string(_ node: JSONNode, path: CodingPath) throws -> String {
+        if case .unreadableString(let error) = node { throw error.decodingError(at: path) }
         guard case .string(let value) = node else { throw mismatch(String.self, node, path) }
         return value
     }
