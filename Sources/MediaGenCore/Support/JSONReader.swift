@@ -282,8 +282,9 @@ struct JSONParser {
     /// A string value. Contents that make it unreadable (invalid UTF-8, a raw control
     /// character, a bad escape) fail only a decode that reads it — as with `JSONDecoder`, which
     /// checks a string when it is decoded — so a broken byte in a member the type ignores, or
-    /// reads leniently, does not fail the whole answer. An unterminated string still does, and
-    /// member names are always checked.
+    /// reads leniently, does not fail the whole answer. An unterminated string still does. A
+    /// member name read this way and found unreadable marks its object instead
+    /// (`JSONObject.unreadableName`).
     private mutating func parseStringValue() throws(JSONSyntaxError) -> JSONNode {
         let start = index
         do {
