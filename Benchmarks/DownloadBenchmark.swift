@@ -7,19 +7,23 @@ import MediaGenCore
 #endif
 
 /// Figure 2: a 1 GiB output through `RemoteFile.download` against `curl -o` of the same URL, and
-/// against a bare `URLSession` download task (what the SDK's transport is built on).
+/// against a bare `URLSession` download task (what the SDK's transport is built on); and the
+/// same download with a progress handler (2e), which takes another path in the transport.
 ///
-/// Each side runs in a process of its own, in the order curl, SDK, URLSession, URLSession, SDK,
-/// curl, so that a change of load during the run weighs on all equally. Each process times its own transfer (curl's
+/// Each side runs in a process of its own, in the order curl, SDK, SDK with a progress handler,
+/// URLSession, URLSession, SDK with progress, SDK, curl, so that a change of load during the run
+/// weighs on all equally. Each process times its own transfer (curl's
 /// `time_total`; the SDK child from the call to the file in place). The SDK child reports its
-/// own `VmHWM` at the end. Files are deleted after each run.
+/// own `VmHWM` at the end. Figure 2d is each side's processor time (user + system, from the
+/// kernel's accounts of the finished child), which on a machine with few cores bounds how fast
+/// a side can go once the emulator has taken its share. Files are deleted after each run.
 struct DownloadBenchmark {
     var bytes: Int64 = 1 << 30
     static let throughputTarget = 0.9
     static let memoryTarget: Int64 = 64 << 20
 
     func run(_ emulator: Emulator) async throws -> [Report] {
-        guard let curl = Subprocess.find("curl") else {
+        guard let curlExecutable = Subprocess.find("curl") else {
             return [Report(figure: "2 download", measured: "curl is not installed", target: "", verdict: .miss)]
         }
         let url = "\(emulator.origin.absoluteString)/media/blob.bin?bytes=\(bytes)"
@@ -28,40 +32,80 @@ struct DownloadBenchmark {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
 
-        var curlSeconds: [Double] = []
-        var sdkSeconds: [Double] = []
-        var rawSeconds: [Double] = []
-        var sdkPeak: Int64 = 0
-        for side in ["curl", "sdk", "raw", "raw", "sdk", "curl"] {
+        var curl: [Transfer] = []
+        var sdk: [Transfer] = []
+        var withProgress: [Transfer] = []
+        var raw: [Transfer] = []
+        for side in ["curl", "sdk", "progress", "raw", "raw", "progress", "sdk", "curl"] {
+            let served = emulator.processorTime
+            var transfer: Transfer
             switch side {
-            case "curl":
-                curlSeconds.append(try await curlDownload(curl, url: url, into: directory))
-            case "raw":
-                rawSeconds.append(try await childDownload(RawDownloadChild.command, url: url, into: directory).seconds)
-            default:
-                let child = try await childDownload(DownloadChild.command, url: url, into: directory)
-                sdkSeconds.append(child.seconds)
-                sdkPeak = max(sdkPeak, child.peakBytes)
+            case "curl": transfer = try await curlDownload(curlExecutable, url: url, into: directory)
+            case "raw": transfer = try await childDownload(RawDownloadChild.command, url: url, into: directory)
+            case "progress":
+                transfer = try await childDownload(
+                    DownloadChild.command, url: url, into: directory, extra: ["progress"])
+            default: transfer = try await childDownload(DownloadChild.command, url: url, into: directory)
+            }
+            if let served, let now = emulator.processorTime { transfer.serverTime = now - served }
+            switch side {
+            case "curl": curl.append(transfer)
+            case "raw": raw.append(transfer)
+            case "progress": withProgress.append(transfer)
+            default: sdk.append(transfer)
             }
         }
         let total = Double(bytes) * 2
-        let curlRate = total / curlSeconds.reduce(0, +)
-        let sdkRate = total / sdkSeconds.reduce(0, +)
-        let rawRate = total / rawSeconds.reduce(0, +)
+        let curlRate = total / curl.map(\.seconds).reduce(0, +)
+        let sdkRate = total / sdk.map(\.seconds).reduce(0, +)
+        let rawRate = total / raw.map(\.seconds).reduce(0, +)
+        let progressRate = total / withProgress.map(\.seconds).reduce(0, +)
+        let progressPeak = withProgress.map(\.peakBytes).max() ?? 0
         let ratio = sdkRate / curlRate
-        let times = { (seconds: [Double]) in seconds.map { Format.fixed($0) + " s" }.joined(separator: ", ") }
+        let sdkPeak = sdk.map(\.peakBytes).max() ?? 0
+        let times = { (runs: [Transfer]) in runs.map { Format.fixed($0.seconds) + " s" }.joined(separator: ", ") }
+        // Processor seconds per GiB, the two runs of a side together.
+        let gibibytes = Double(bytes) / Double(1 << 30)
+        let perGiB = { (runs: [Transfer], time: KeyPath<Transfer, Duration>) -> Double in
+            runs.map { $0[keyPath: time].seconds }.reduce(0, +) / (gibibytes * Double(runs.count))
+        }
+        // Client and emulator processor time over the transfers' wall time: how many cores the
+        // download kept busy. Near the machine's count, a side is as fast as its processor time lets it be.
+        let busy = { (runs: [Transfer]) -> String in
+            let wall = runs.map(\.seconds).reduce(0, +)
+            let used = runs.map { $0.processorTime.seconds + ($0.serverTime?.seconds ?? 0) }.reduce(0, +)
+            return Format.fixed(used / wall, 2)
+        }
+        let mib = { (rate: Double) in Format.fixed(rate / 1_048_576, 0) + " MiB/s" }
+        let cpu = { (runs: [Transfer]) in
+            "\(Format.fixed(perGiB(runs, \.processorTime))) s + emulator \(Format.fixed(perGiB(runs, \.servedTime))) s"
+        }
         return [
             Report(
                 figure: "2a download throughput, 1 GiB",
                 measured:
-                    "RemoteFile.download \(Format.fixed(sdkRate / 1_048_576, 0)) MiB/s (\(times(sdkSeconds))) vs curl -o \(Format.fixed(curlRate / 1_048_576, 0)) MiB/s (\(times(curlSeconds))); ratio \(Format.fixed(ratio, 3))",
+                    "RemoteFile.download \(mib(sdkRate)) (\(times(sdk))) vs curl -o \(mib(curlRate)) (\(times(curl))); ratio \(Format.fixed(ratio, 3))",
                 target: "≥ \(Self.throughputTarget)",
                 verdict: .init(ratio >= Self.throughputTarget)
             ),
             Report(
                 figure: "2c download throughput, 1 GiB, against URLSession",
                 measured:
-                    "RemoteFile.download \(Format.fixed(sdkRate / 1_048_576, 0)) MiB/s vs a bare URLSession download task \(Format.fixed(rawRate / 1_048_576, 0)) MiB/s (\(times(rawSeconds))); ratio \(Format.fixed(sdkRate / rawRate, 3))",
+                    "RemoteFile.download \(mib(sdkRate)) vs a bare URLSession download task \(mib(rawRate)) (\(times(raw))); ratio \(Format.fixed(sdkRate / rawRate, 3))",
+                target: "",
+                verdict: .info
+            ),
+            Report(
+                figure: "2d download processor time per GiB (user + system)",
+                measured:
+                    "RemoteFile.download \(cpu(sdk)), bare URLSession \(cpu(raw)), curl -o \(cpu(curl)); client SDK / curl \(Format.fixed(perGiB(sdk, \.processorTime) / perGiB(curl, \.processorTime), 2))×; cores busy: SDK \(busy(sdk)), URLSession \(busy(raw)), curl \(busy(curl)) of \(ProcessInfo.processInfo.activeProcessorCount)",
+                target: "",
+                verdict: .info
+            ),
+            Report(
+                figure: "2e download with a progress handler, 1 GiB",
+                measured:
+                    "RemoteFile.download(progress:) \(mib(progressRate)) (\(times(withProgress))), \(Format.fixed(progressRate / sdkRate, 3)) of the speed without; VmHWM \(Format.mebibytes(progressPeak))",
                 target: "",
                 verdict: .info
             ),
@@ -74,7 +118,20 @@ struct DownloadBenchmark {
         ]
     }
 
-    private func curlDownload(_ curl: URL, url: String, into directory: URL) async throws -> Double {
+    /// One side's transfer: the time it took (as the side measured it), the processor time of its
+    /// whole process and of the emulator meanwhile, and, for the SDK and URLSession children,
+    /// their peak resident memory.
+    private struct Transfer {
+        var seconds: Double
+        var processorTime: Duration
+        var peakBytes: Int64 = 0
+        /// `nil` where the emulator's processor time cannot be read (not Linux).
+        var serverTime: Duration?
+
+        var servedTime: Duration { serverTime ?? .zero }
+    }
+
+    private func curlDownload(_ curl: URL, url: String, into directory: URL) async throws -> Transfer {
         let file = directory.appendingPathComponent("curl.bin")
         defer { try? FileManager.default.removeItem(at: file) }
         let outcome = try await Subprocess.run(
@@ -82,18 +139,18 @@ struct DownloadBenchmark {
         let fields = outcome.output.split(separator: " ")
         guard outcome.status == 0, fields.count == 2, let seconds = Double(fields[0]), Int64(fields[1]) == bytes
         else { throw BenchmarkError("curl failed (\(outcome.status)): \(outcome.output)") }
-        return seconds
+        return Transfer(seconds: seconds, processorTime: outcome.processorTime)
     }
 
-    private func childDownload(_ command: String, url: String, into directory: URL) async throws
-        -> DownloadChild.Result
+    private func childDownload(_ command: String, url: String, into directory: URL, extra: [String] = []) async throws
+        -> Transfer
     {
         let outcome = try await Subprocess.run(
-            Subprocess.currentExecutable, [command, url, String(bytes), directory.path])
+            Subprocess.currentExecutable, [command, url, String(bytes), directory.path] + extra)
         guard outcome.status == 0, let result = DownloadChild.Result(outcome.output) else {
             throw BenchmarkError("the \(command) child failed (\(outcome.status)): \(outcome.output)")
         }
-        return result
+        return Transfer(seconds: result.seconds, processorTime: outcome.processorTime, peakBytes: result.peakBytes)
     }
 }
 
@@ -120,12 +177,20 @@ enum DownloadChild {
         }
     }
 
-    /// Downloads as an app would save an output (no progress handler: the transport's leanest
-    /// path), checks the size, deletes the file and prints `<seconds> <VmHWM bytes>`.
+    /// Downloads as an app would save an output (without a progress handler, the transport's
+    /// leanest path, unless `progress` follows the directory), checks the size, deletes the file
+    /// and prints `<seconds> <VmHWM bytes>`.
     static func main(_ arguments: [String]) async throws {
-        guard arguments.count == 3, let url = URL(string: arguments[0]), let bytes = Int64(arguments[1]) else {
-            throw BenchmarkError("usage: Benchmarks \(command) <url> <bytes> <directory>")
+        guard (3...4).contains(arguments.count), let url = URL(string: arguments[0]), let bytes = Int64(arguments[1])
+        else {
+            throw BenchmarkError("usage: Benchmarks \(command) <url> <bytes> <directory> [progress]")
         }
+        // With a progress handler (what an app showing a progress bar passes), or without.
+        let reported = Locked<Int64>(0)
+        let record: @Sendable (DownloadProgress) -> Void = { update in
+            reported.withLock { $0 = update.bytesReceived }
+        }
+        let progress = arguments.count == 4 ? record : nil
         let destination = URL(fileURLWithPath: arguments[2], isDirectory: true)
             .appendingPathComponent("sdk-\(UUID().uuidString).bin")
         defer { try? FileManager.default.removeItem(at: destination) }
@@ -134,7 +199,7 @@ enum DownloadChild {
         let clock = ContinuousClock()
         let start = clock.now
         let saved = try await RemoteFile(url: url, byteCount: bytes).download(
-            to: destination, configuration: configuration)
+            to: destination, configuration: configuration, progress: progress)
         let elapsed = start.duration(to: clock.now)
         let size = (try FileManager.default.attributesOfItem(atPath: saved.path)[.size] as? NSNumber)?.int64Value
         guard size == bytes else { throw BenchmarkError("downloaded \(size ?? -1) bytes, expected \(bytes)") }

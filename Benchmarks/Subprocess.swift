@@ -1,5 +1,11 @@
 import Foundation
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// Runs another program to completion and returns its standard output.
 ///
 /// The pipe read and the wait block, so they happen on a thread of their own: never on one of
@@ -8,9 +14,14 @@ enum Subprocess {
     struct Outcome: Sendable {
         var status: Int32
         var output: String
+        /// The processor time (user + system) of the child and anything it waited for, from the
+        /// kernel's accounts of reaped children. Only the child's own when no other child of this
+        /// process ends while it runs; the benchmark runs its children one at a time.
+        var processorTime: Duration
     }
 
     static func run(_ executable: URL, _ arguments: [String]) async throws -> Outcome {
+        let accountedBefore = reapedChildrenProcessorTime()
         let process = Process()
         let pipe = Pipe()
         process.executableURL = executable
@@ -24,12 +35,31 @@ enum Subprocess {
                 let data = pipe.fileHandleForReading.readDataToEndOfFile()
                 process.waitUntilExit()
                 continuation.resume(
-                    returning: Outcome(status: process.terminationStatus, output: String(decoding: data, as: UTF8.self))
+                    returning: Outcome(
+                        status: process.terminationStatus,
+                        output: String(decoding: data, as: UTF8.self),
+                        processorTime: reapedChildrenProcessorTime() - accountedBefore
+                    )
                 )
             }
             thread.name = "benchmark-subprocess"
             thread.start()
         }
+    }
+
+    /// User + system time of every child this process has waited for (`RUSAGE_CHILDREN`).
+    /// `Process` has waited for a child by the time `waitUntilExit()` returns.
+    private static func reapedChildrenProcessorTime() -> Duration {
+        var usage = rusage()
+        #if os(Linux)
+            getrusage(__rusage_who_t(RUSAGE_CHILDREN.rawValue), &usage)
+        #else
+            getrusage(RUSAGE_CHILDREN, &usage)
+        #endif
+        let microseconds =
+            (Int64(usage.ru_utime.tv_sec) + Int64(usage.ru_stime.tv_sec)) * 1_000_000
+            + Int64(usage.ru_utime.tv_usec) + Int64(usage.ru_stime.tv_usec)
+        return .microseconds(microseconds)
     }
 
     /// This very program, to re-run it with a hidden subcommand in a process of its own.

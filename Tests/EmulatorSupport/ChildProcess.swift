@@ -5,7 +5,8 @@ import MediaGenCore
 final class ChildProcess: @unchecked Sendable {
     // Safe: `process` and the pipe are created in `init` and never reassigned; after launch the
     // process and `terminating` are touched only under `lock` (terminate) — then only by the reaping
-    // thread, which just waits — and the pipe's read end only by one reading thread.
+    // thread, which just waits — and the pipe's read end only by one reading thread. Other reads
+    // (`processIdentifier`) see a value set once, before `run()` returned.
     private let process = Process()
     private let output = Pipe()
     private let lock = NSLock()
@@ -54,6 +55,21 @@ final class ChildProcess: @unchecked Sendable {
             throw EmulatorError.startFailed("the emulator exited before printing its port")
         }
         return text
+    }
+
+    /// The processor time (user + system) the child has used so far, from `/proc/<pid>/stat`;
+    /// `nil` where there is no such file (not Linux) or the child has gone.
+    var processorTime: Duration? {
+        let path = "/proc/\(process.processIdentifier)/stat"
+        guard let stat = try? String(contentsOfFile: path, encoding: .utf8),
+            let nameEnd = stat.lastIndex(of: ")")
+        else { return nil }
+        // After the parenthesized command name: state (field 3), …, utime (14), stime (15).
+        let fields = stat[stat.index(after: nameEnd)...].split(separator: " ")
+        let ticksPerSecond = Int64(sysconf(Int32(_SC_CLK_TCK)))
+        guard fields.count > 12, ticksPerSecond > 0, let user = Int64(fields[11]), let system = Int64(fields[12])
+        else { return nil }
+        return .milliseconds((user + system) * 1000 / ticksPerSecond)
     }
 
     /// Stops the child (SIGTERM) and reaps it on a thread of its own, so that no cooperative

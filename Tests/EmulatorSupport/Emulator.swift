@@ -108,6 +108,11 @@ public final class Emulator: Sendable {
         return try await body(emulator)
     }
 
+    /// The processor time (user + system) the emulator process has used so far; `nil` where the
+    /// system does not say (it is read from `/proc`, so on Linux only). The benchmarks use it to
+    /// show how much of the machine serving a download took.
+    public var processorTime: Duration? { child.processorTime }
+
     /// Stops the emulator and waits for it to exit.
     public func stop() {
         child.terminate()

@@ -14,27 +14,43 @@ import Foundation
 /// }
 /// ```
 ///
-/// Downloads are URLSession download tasks: Foundation writes the body to disk as it reads it, so
-/// memory stays flat whatever the file's size (`URLSession.bytes(for:)` does not exist on Linux,
-/// and a data delegate there queues every chunk in memory when it falls behind). Progress comes
-/// from the download delegate, and the file is moved where the caller asked when it completes. Cookies and the URL
-/// cache are off: API answers must never be served stale or carry state between clients.
+/// Downloads stream to disk with flat memory whatever the file's size. Without a progress handler
+/// they are URLSession download tasks with a completion handler: Foundation writes the body to
+/// disk as it reads it, and the file is moved where the caller asked when it completes. With one,
+/// on Apple platforms they are download tasks with a delegate; on Linux, where that path is twice
+/// as slow, they are data tasks whose chunks the transport writes into the caller's file itself,
+/// on a delegate queue that makes URLSession stop reading while writing is behind. Cookies and the
+/// URL cache are off: API answers must never be served stale or carry state between clients.
 public final class URLSessionTransport: HTTPTransport {
     private let session: URLSession
     private let downloadSession: URLSession
-    private let downloads: DownloadDelegate
-    /// The Dispatch queues under the sessions' delegate queues. `OperationQueue.underlyingQueue`
-    /// does not retain its queue, so the transport does.
-    private let callbackQueues: [DispatchQueue]
+    #if canImport(FoundationNetworking)
+        private let downloads = StreamedDownloads()
+    #else
+        private let downloads = DownloadDelegate()
+    #endif
+    /// The Dispatch queue under `session`'s delegate queue. `OperationQueue.underlyingQueue` does
+    /// not retain its queue, so the transport does.
+    private let callbackQueue: DispatchQueue
+
+    /// Chunks (16 KiB at most) a download may have waiting for the disk before URLSession stops
+    /// reading: 1 MiB.
+    static let downloadBacklog = 64
 
     /// Creates a transport with its own sessions built from `configuration`.
     public init(configuration: URLSessionConfiguration = URLSessionTransport.defaultConfiguration()) {
-        let downloads = DownloadDelegate()
-        self.downloads = downloads
         let (queue, callbacks) = Self.delegateQueue(label: "MediaGenKit.URLSessionTransport")
-        let (downloadQueue, downloadCallbacks) = Self.delegateQueue(label: "MediaGenKit.URLSessionTransport.download")
-        self.callbackQueues = [callbacks, downloadCallbacks]
+        self.callbackQueue = callbacks
         self.session = URLSession(configuration: configuration, delegate: nil, delegateQueue: queue)
+        let downloadLabel = "MediaGenKit.URLSessionTransport.download"
+        #if canImport(FoundationNetworking)
+            let downloadQueue = BoundedDelegateQueue(label: downloadLabel, limit: Self.downloadBacklog)
+        #else
+            // Serial: a download's callbacks must be handled in order.
+            let downloadQueue = OperationQueue()
+            downloadQueue.name = downloadLabel
+            downloadQueue.maxConcurrentOperationCount = 1
+        #endif
         self.downloadSession = URLSession(
             configuration: configuration, delegate: downloads, delegateQueue: downloadQueue)
     }
@@ -45,8 +61,7 @@ public final class URLSessionTransport: HTTPTransport {
     /// one without an `underlyingQueue` hands each callback to its own scheduling first, which
     /// made every call ~70 µs slower than `URLSession.data(for:)` (which completes inline) on the
     /// reference machine; over a serial Dispatch queue a completion handler costs what
-    /// `data(for:)` does (`swift run -c release Benchmarks _breakdown`). Serial, because a
-    /// download's chunks must be handled in order; each callback here is short.
+    /// `data(for:)` does (`swift run -c release Benchmarks _breakdown`).
     private static func delegateQueue(label: String) -> (OperationQueue, DispatchQueue) {
         let dispatchQueue = DispatchQueue(label: label)
         let queue = OperationQueue()
@@ -127,14 +142,17 @@ public final class URLSessionTransport: HTTPTransport {
     /// Whole-exchange deadlines are kept here (see `armDeadline`), so the executor adds none.
     public var enforcesTimeouts: Bool { true }
 
-    /// Starts `task` and waits for the result `box` receives; cancelling the Swift task cancels it.
+    /// Starts `task` and waits for the result `box` receives; cancelling the Swift task ends the
+    /// wait at once with `CancellationError` and cancels the URLSession task.
     ///
     /// The cancellation handler runs while the Swift runtime holds the task's status lock, and
     /// `URLSessionTask.cancel()` waits for the session's work queue — which, when the answer is
     /// arriving at that moment, is resuming this very task and waiting for the same lock. On Linux
     /// that deadlock froze whole processes (swift-corelibs-foundation issue 5412, with `data(for:)`
     /// and a per-request timeout racing a dropped connection), so the cancel is sent from another
-    /// thread, after the handler has returned.
+    /// thread, after the handler has returned. The caller does not wait for it: `cancel()` waits
+    /// until the work queue is free, which during a large download can take a second or more, and
+    /// the global queue's few threads may all be waiting so.
     private static func run(_ task: URLSessionTask, box: ContinuationBox) async throws -> HTTPResponse {
         try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
@@ -142,9 +160,15 @@ public final class URLSessionTransport: HTTPTransport {
                 task.resume()
             }
         } onCancel: {
+            // The caller is released on a serial queue of the transport's own: Dispatch gives such
+            // a queue a thread even when every thread of the global pool is blocked in `cancel()`.
+            cancellations.async { box.resume(with: .failure(CancellationError())) }
             DispatchQueue.global().async { task.cancel() }
         }
     }
+
+    /// Where cancelled calls are released (see `run(_:box:)`).
+    private static let cancellations = DispatchQueue(label: "MediaGenKit.URLSessionTransport.cancellations")
 
     public func download(
         _ request: HTTPRequest,
@@ -154,18 +178,26 @@ public final class URLSessionTransport: HTTPTransport {
         try Task.checkCancellation()
         var urlRequest = Self.urlRequest(for: request)
         if case .data(let body) = request.body { urlRequest.httpBody = body }
-        // Foundation reports progress only to a download delegate, and on Linux it queues one
-        // delegate call per chunk received; when nobody asked for progress, a completion handler
-        // avoids that queue entirely and memory stays at its flattest.
-        let task: URLSessionDownloadTask
         let box = ContinuationBox()
+        let task: URLSessionTask
         if let progress {
-            task = downloadSession.downloadTask(with: urlRequest)
-            downloads.register(DownloadJob(file: file, progress: progress, box: box), for: task.taskIdentifier)
+            // Foundation reports progress only to a delegate. On Linux its download delegate
+            // path is twice as slow as a plain download task, so there the transport streams a
+            // data task into the file itself (see `StreamedDownload`).
+            #if canImport(FoundationNetworking)
+                task = downloadSession.dataTask(with: urlRequest)
+                downloads.register(StreamedDownload(file: file, progress: progress, box: box), for: task.taskIdentifier)
+            #else
+                task = downloadSession.downloadTask(with: urlRequest)
+                downloads.register(DownloadJob(file: file, progress: progress, box: box), for: task.taskIdentifier)
+            #endif
         } else {
+            // No delegate queue at all: Foundation writes the body to disk inside its network
+            // callback, so a slow disk slows the transfer, and memory stays at its flattest.
             task = session.downloadTask(with: urlRequest) { location, response, error in
-                // Foundation may delete `location` after this returns: place the file now.
-                let placed = location.map { DownloadOutcome.place($0, at: file) }
+                // Foundation may delete `location` after this returns: place the file now, unless
+                // the caller has stopped waiting (cancelled, timed out) and may have cleaned up.
+                let placed = box.whileWaiting { location.map { DownloadOutcome.place($0, at: file) } } ?? nil
                 box.resume(
                     with: Result {
                         try DownloadOutcome.response(file: file, placement: placed, response: response, error: error)
@@ -241,7 +273,7 @@ public final class URLSessionTransport: HTTPTransport {
 }
 
 /// What a finished download task amounts to: the file in place, checked, and the response head.
-private enum DownloadOutcome {
+enum DownloadOutcome {
     /// Error bodies are read back for the error message, up to this size.
     static let errorBodyLimit = 64 * 1024
 
@@ -287,7 +319,7 @@ private enum DownloadOutcome {
 
 /// Hands a completion handler's result to the continuation registered just before the task starts,
 /// or keeps a result that arrives first (a task cancelled before it started completes at once).
-private final class ContinuationBox: Sendable {
+final class ContinuationBox: Sendable {
     private enum State {
         case empty
         case waiting(CheckedContinuation<HTTPResponse, any Error>)
@@ -307,6 +339,28 @@ private final class ContinuationBox: Sendable {
             return nil
         }
         if let early { continuation.resume(with: early) }
+    }
+
+    /// Whether a result has been given (the caller has it, or will as soon as it waits).
+    var isSettled: Bool {
+        state.withLock { state in
+            switch state {
+            case .empty, .waiting: false
+            case .finished, .done: true
+            }
+        }
+    }
+
+    /// Runs `body` unless a result has been given, holding off any result until it returns: for
+    /// work whose effect the caller must not find after it has stopped waiting (a file put in
+    /// place after a cancelled download was cleaned up). `nil` when it did not run.
+    func whileWaiting<T>(_ body: () -> T) -> T? {
+        state.withLock { state in
+            switch state {
+            case .empty, .waiting: body()
+            case .finished, .done: nil
+            }
+        }
     }
 
     func resume(with result: Result<HTTPResponse, any Error>) {
@@ -370,8 +424,10 @@ private final class DownloadDelegate: NSObject, URLSessionDownloadDelegate, Send
     /// Foundation deletes `location` when this returns: move the body where the caller wants it now.
     func urlSession(_ session: URLSession, downloadTask: URLSessionDownloadTask, didFinishDownloadingTo location: URL) {
         jobs.withLock { jobs in
-            guard let file = jobs[downloadTask.taskIdentifier]?.file else { return }
-            jobs[downloadTask.taskIdentifier]?.placement = DownloadOutcome.place(location, at: file)
+            guard let job = jobs[downloadTask.taskIdentifier] else { return }
+            jobs[downloadTask.taskIdentifier]?.placement = job.box.whileWaiting {
+                DownloadOutcome.place(location, at: job.file)
+            }
         }
     }
 
