@@ -415,6 +415,8 @@ private final class DownloadDelegate: NSObject, URLSessionDownloadDelegate, Send
         totalBytesExpectedToWrite: Int64
     ) {
         guard let report = jobs.withLock({ $0[downloadTask.taskIdentifier]?.progress }) else { return }
+        // Progress is the file's: an error answer's body is not reported (as on Linux).
+        if let http = downloadTask.response as? HTTPURLResponse, !(200..<300).contains(http.statusCode) { return }
         report(
             DownloadProgress(
                 bytesReceived: totalBytesWritten,
