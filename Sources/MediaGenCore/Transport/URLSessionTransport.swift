@@ -14,7 +14,7 @@ import Foundation
 /// }
 /// ```
 ///
-/// Downloads stream to disk with flat memory whatever the file's size. Without a progress handler
+/// Downloads stream to disk and never hold the body in memory. Without a progress handler
 /// they are URLSession download tasks with a completion handler: Foundation writes the body to
 /// disk as it reads it, and the file is moved where the caller asked when it completes. With one,
 /// on Apple platforms they are download tasks with a delegate; on Linux, where that path is twice
@@ -196,8 +196,11 @@ public final class URLSessionTransport: HTTPTransport {
             // callback, so a slow disk slows the transfer, and memory stays at its flattest.
             task = session.downloadTask(with: urlRequest) { location, response, error in
                 // Foundation may delete `location` after this returns: place the file now, unless
-                // the caller has stopped waiting (cancelled, timed out) and may have cleaned up.
-                let placed = box.whileWaiting { location.map { DownloadOutcome.place($0, at: file) } } ?? nil
+                // the caller has stopped waiting (cancelled, timed out) and may have cleaned up;
+                // then the body is nobody's.
+                let placement = box.whileWaiting { location.map { DownloadOutcome.place($0, at: file) } }
+                if placement == nil, let location { try? FileManager.default.removeItem(at: location) }
+                let placed = placement ?? nil
                 box.resume(
                     with: Result {
                         try DownloadOutcome.response(file: file, placement: placed, response: response, error: error)
