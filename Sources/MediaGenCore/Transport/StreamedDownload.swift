@@ -128,20 +128,9 @@ final class StreamedDownload: @unchecked Sendable {
             guard let http = response ?? taskResponse as? HTTPURLResponse else {
                 throw TransportError(.invalidResponse, "the answer was not an HTTP response")
             }
-            var head = HTTPResponse(status: http.statusCode, headers: URLSessionTransport.headers(of: http))
-            guard head.isSuccess else {
-                head.body = errorBody
-                return head
+            return try DownloadOutcome.head(of: http, file: file, received: received, fileExists: received > 0) {
+                errorBody
             }
-            if http.expectedContentLength >= 0, http.expectedContentLength != received {
-                throw TransportError(
-                    .invalidResponse, "body cut short: \(received) of \(http.expectedContentLength) bytes")
-            }
-            // An empty body writes nothing; the caller still expects a file.
-            if received == 0, !FileManager.default.createFile(atPath: file.path, contents: nil) {
-                throw TransportError(.other, "cannot create \(file.path)")
-            }
-            return head
         }
     }
 

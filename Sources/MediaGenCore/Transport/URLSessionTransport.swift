@@ -299,19 +299,30 @@ enum DownloadOutcome {
         guard let http = response as? HTTPURLResponse else {
             throw TransportError(.invalidResponse, "the answer was not an HTTP response")
         }
-        var head = HTTPResponse(status: http.statusCode, headers: URLSessionTransport.headers(of: http))
         let placed = placement != nil
         let received =
             placed
             ? ((try? FileManager.default.attributesOfItem(atPath: file.path)[.size]) as? NSNumber)?.int64Value ?? 0 : 0
-        if !head.isSuccess {
+        return try head(of: http, file: file, received: received, fileExists: placed) {
             let handle = try? FileHandle(forReadingFrom: file)
-            head.body = (try? handle?.read(upToCount: errorBodyLimit)) ?? Data()
-            try? handle?.close()
+            defer { try? handle?.close() }
+            return (try? handle?.read(upToCount: errorBodyLimit)) ?? Data()
+        }
+    }
+
+    /// The head of a finished download's answer: an error answer carries its body (`errorBody`,
+    /// for the message); a success must have brought the length it announced, and leaves a file
+    /// even when it was empty.
+    static func head(
+        of http: HTTPURLResponse, file: URL, received: Int64, fileExists: Bool, errorBody: () -> Data
+    ) throws -> HTTPResponse {
+        var head = HTTPResponse(status: http.statusCode, headers: URLSessionTransport.headers(of: http))
+        if !head.isSuccess {
+            head.body = errorBody()
         } else if http.expectedContentLength >= 0, http.expectedContentLength != received {
             throw TransportError(.invalidResponse, "body cut short: \(received) of \(http.expectedContentLength) bytes")
-        } else if !placed {
-            // An empty body: Foundation may give no file; the caller expects one.
+        } else if !fileExists {
+            // An empty body: there may be no file yet; the caller expects one.
             guard FileManager.default.createFile(atPath: file.path, contents: nil) else {
                 throw TransportError(.other, "cannot create \(file.path)")
             }
