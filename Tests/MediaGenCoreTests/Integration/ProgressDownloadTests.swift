@@ -58,6 +58,35 @@ struct ProgressDownloadTests {
         }
     }
 
+    /// Downloads share the transport's download session and its bounded delegate queue: each
+    /// chunk must reach its own file.
+    @Test func concurrentDownloadsEachGetTheirOwnBytes() async throws {
+        try await Emulator.run { emulator in
+            let scratch = try Scratch()
+            let transport = URLSessionTransport()
+            let sizes = [1 << 20, 3 << 20, 5 << 20, 2 << 20, 4 << 20, 6 << 20, 1_000_003, 7]
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for (index, size) in sizes.enumerated() {
+                    group.addTask {
+                        let file = scratch.file("blob-\(index).bin")
+                        let latest = Locked<Int64>(0)
+                        let response = try await transport.download(
+                            HTTPRequest(method: .get, url: Self.blob(emulator, bytes: size)), to: file
+                        ) { update in latest.withLock { $0 = update.bytesReceived } }
+                        #expect(response.status == 200)
+                        #expect(latest.current == Int64(size))
+                        let content = try Data(contentsOf: file)
+                        #expect(content.count == size)
+                        for offset in [0, size / 2, size - 1] {
+                            #expect(content[offset] == Self.blobByte(offset), "file \(index), byte \(offset)")
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+        }
+    }
+
     @Test func anErrorAnswerComesBackWithItsBodyAndNoProgress() async throws {
         try await Emulator.run { emulator in
             let scratch = try Scratch()
