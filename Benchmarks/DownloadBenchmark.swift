@@ -32,29 +32,24 @@ struct DownloadBenchmark {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
 
-        var curl: [Transfer] = []
-        var sdk: [Transfer] = []
-        var withProgress: [Transfer] = []
-        var raw: [Transfer] = []
+        var bySide: [String: [Transfer]] = [:]
         for side in ["curl", "sdk", "progress", "raw", "raw", "progress", "sdk", "curl"] {
             let served = emulator.processorTime
-            var transfer: Transfer
-            switch side {
-            case "curl": transfer = try await curlDownload(curlExecutable, url: url, into: directory)
-            case "raw": transfer = try await childDownload(RawDownloadChild.command, url: url, into: directory)
-            case "progress":
-                transfer = try await childDownload(
-                    DownloadChild.command, url: url, into: directory, extra: ["progress"])
-            default: transfer = try await childDownload(DownloadChild.command, url: url, into: directory)
-            }
+            var transfer =
+                switch side {
+                case "curl": try await curlDownload(curlExecutable, url: url, into: directory)
+                case "raw": try await childDownload(RawDownloadChild.command, url: url, into: directory)
+                case "progress":
+                    try await childDownload(DownloadChild.command, url: url, into: directory, extra: ["progress"])
+                default: try await childDownload(DownloadChild.command, url: url, into: directory)
+                }
             if let served, let now = emulator.processorTime { transfer.serverTime = now - served }
-            switch side {
-            case "curl": curl.append(transfer)
-            case "raw": raw.append(transfer)
-            case "progress": withProgress.append(transfer)
-            default: sdk.append(transfer)
-            }
+            bySide[side, default: []].append(transfer)
         }
+        let curl = bySide["curl"] ?? []
+        let sdk = bySide["sdk"] ?? []
+        let withProgress = bySide["progress"] ?? []
+        let raw = bySide["raw"] ?? []
         let total = Double(bytes) * 2
         let curlRate = total / curl.map(\.seconds).reduce(0, +)
         let sdkRate = total / sdk.map(\.seconds).reduce(0, +)
@@ -73,12 +68,12 @@ struct DownloadBenchmark {
         // download kept busy. Near the machine's count, a side is as fast as its processor time lets it be.
         let busy = { (runs: [Transfer]) -> String in
             let wall = runs.map(\.seconds).reduce(0, +)
-            let used = runs.map { $0.processorTime.seconds + ($0.serverTime?.seconds ?? 0) }.reduce(0, +)
+            let used = runs.map { ($0.processorTime + $0.serverTime).seconds }.reduce(0, +)
             return Format.fixed(used / wall, 2)
         }
         let mib = { (rate: Double) in Format.fixed(rate / 1_048_576, 0) + " MiB/s" }
         let cpu = { (runs: [Transfer]) in
-            "\(Format.fixed(perGiB(runs, \.processorTime))) s + emulator \(Format.fixed(perGiB(runs, \.servedTime))) s"
+            "\(Format.fixed(perGiB(runs, \.processorTime))) s + emulator \(Format.fixed(perGiB(runs, \.serverTime))) s"
         }
         return [
             Report(
@@ -125,10 +120,8 @@ struct DownloadBenchmark {
         var seconds: Double
         var processorTime: Duration
         var peakBytes: Int64 = 0
-        /// `nil` where the emulator's processor time cannot be read (not Linux).
-        var serverTime: Duration?
-
-        var servedTime: Duration { serverTime ?? .zero }
+        /// Zero where the emulator's processor time cannot be read (not Linux).
+        var serverTime: Duration = .zero
     }
 
     private func curlDownload(_ curl: URL, url: String, into directory: URL) async throws -> Transfer {
