@@ -175,6 +175,19 @@ public final class Emulator: Sendable {
         }
     }
 
+    /// The emulator's log of the webhooks it sent (`GET /_emulator/webhooks`), waiting up to
+    /// `timeout` for at least `count` entries: a delivery is logged only once its sender has read
+    /// the receiver's answer, which can be after the inbox has it.
+    public func webhookLog(count: Int = 1, timeout: Duration = .seconds(10)) async throws -> [JSONValue] {
+        let deadline = ContinuousClock.now + timeout
+        while true {
+            let response = try await control(.get, "webhooks")
+            let log = try JSONDecoder().decode(JSONValue.self, from: response.body)["deliveries"]?.arrayValue ?? []
+            if log.count >= count || ContinuousClock.now >= deadline { return log }
+            try await Task.sleep(for: .milliseconds(25))
+        }
+    }
+
     /// Forgets every task, counter, fault and idempotency key.
     public func reset() async throws {
         _ = try await control(.post, "reset")

@@ -92,12 +92,13 @@ struct TaskUpdatesTests {
         }
         for await poll in polled where poll >= 3 { break }
         consumer.cancel()
-        await #expect(throws: CancellationError.self) { try await consumer.value }
+        // Read at once: on a busy machine the poller may have run far ahead of this task before
+        // the cancel. After it, at most the poll that was just starting may still be made.
         let pollsAtCancel = client.polls.count
+        await #expect(throws: CancellationError.self) { try await consumer.value }
         // Give a stray poller every chance to show itself.
         for _ in 0..<50 { await Task.yield() }
-        #expect(client.polls.count == pollsAtCancel)
-        #expect(pollsAtCancel <= 5)
+        #expect(client.polls.count <= pollsAtCancel + 1, "\(client.polls.count) polls, \(pollsAtCancel) at the cancel")
     }
 
     @Test func theOverallDeadlineEndsPollingWithATimeoutNamingTheTask() async {

@@ -35,7 +35,13 @@ package final class Watchdog: @unchecked Sendable {
 
     /// Calls `action` on the watchdog's thread once `timeout` has passed, unless disarmed before.
     package func arm(after timeout: Duration, _ action: @escaping @Sendable () -> Void) -> Deadline {
-        let deadline = Deadline(instant: clock.now.advanced(by: timeout), action: action)
+        arm(at: clock.now.advanced(by: timeout), action)
+    }
+
+    /// Calls `action` on the watchdog's thread once `instant` has passed, unless disarmed before;
+    /// deadlines that have all passed run in the order of their instants.
+    package func arm(at instant: ContinuousClock.Instant, _ action: @escaping @Sendable () -> Void) -> Deadline {
+        let deadline = Deadline(instant: instant, action: action)
         condition.lock()
         defer { condition.unlock() }
         if !threadStarted {

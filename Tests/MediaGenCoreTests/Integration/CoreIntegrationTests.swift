@@ -276,11 +276,15 @@ struct CoreIntegrationTests {
             }
             for await count in polled where count >= 5 { break }
             consumer.cancel()
+            // Polls answered by the time the cancel was made. Besides them, at most two reach the
+            // emulator: one answered just as the cancel was made and one then in flight, which may
+            // arrive after the consumer has ended (a cancelled call is released at once). Were
+            // polling to go on, the immediate clock would add hundreds in the wait below.
+            let answered = counter.current
             _ = await consumer.result
-            let atCancel = try await emulator.stats().counter("skytells", "polls")
             try await Task.sleep(for: .milliseconds(200))
-            #expect(try await emulator.stats().counter("skytells", "polls") == atCancel)
-            #expect(atCancel <= 7)
+            let polls = try await emulator.stats().counter("skytells", "polls")
+            #expect(polls <= answered + 2, "\(polls) polls, \(answered) answered when cancelled")
         }
     }
 

@@ -167,7 +167,7 @@ struct FalIntegrationTests {
 
     @Test func abandoningASubscriptionCancelsTheRequestOnFal() async throws {
         try await Emulator.run { emulator in
-            let fal = client(emulator, headers: ["X-Emulator-Script": "IN_QUEUE*200,COMPLETED"])
+            let fal = client(emulator, headers: ["X-Emulator-Script": "IN_QUEUE*5000,COMPLETED"])
             let (ids, continuation) = AsyncStream<String>.makeStream()
             let subscription = Task {
                 try await fal.subscribe(.beatovenMusicGeneration, input: BeatovenInput(prompt: "jazz")) { update in
@@ -189,7 +189,7 @@ struct FalIntegrationTests {
 
     @Test func aSubscriptionAbandonedWithTheOptOutLeavesTheRequestRunning() async throws {
         try await Emulator.run { emulator in
-            let fal = client(emulator, headers: ["X-Emulator-Script": "IN_QUEUE*200,COMPLETED"])
+            let fal = client(emulator, headers: ["X-Emulator-Script": "IN_QUEUE*5000,COMPLETED"])
             let (ids, continuation) = AsyncStream<String>.makeStream()
             let subscription = Task {
                 try await fal.subscribe(
@@ -279,9 +279,7 @@ struct FalIntegrationTests {
             #expect(forged?.kind == .invalidSignature)
 
             // fal_webhook was fully encoded: the emulator decoded it once and delivered to `a+b`.
-            let log = try await URLSessionTransport().send(
-                HTTPRequest(method: .get, url: emulator.origin.appendingPathComponent("_emulator/webhooks")))
-            let deliveries = try JSONDecoder().decode(JSONValue.self, from: log.body)["deliveries"]?.arrayValue ?? []
+            let deliveries = try await emulator.webhookLog()
             #expect(deliveries.first?["url"]?.stringValue?.hasSuffix("/_emulator/inbox/fal?tag=a+b") == true)
         }
     }

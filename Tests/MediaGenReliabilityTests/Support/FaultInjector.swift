@@ -14,11 +14,15 @@ final class FaultInjector: HTTPMiddleware {
     }
 
     private let fault: String
+    private let faultedTimeout: Duration?
     private let placement: Placement
     private let state = Locked(Counts())
 
-    init(fault: String, placement: Placement) {
+    /// `faultedTimeout`, when given, replaces the faulted request's timeout (the transport keeps
+    /// `HTTPRequest.timeout` as its deadline).
+    init(fault: String, faultedTimeout: Duration? = nil, placement: Placement) {
         self.fault = fault
+        self.faultedTimeout = faultedTimeout
         self.placement = placement
     }
 
@@ -37,7 +41,10 @@ final class FaultInjector: HTTPMiddleware {
             return hit
         }
         var request = request
-        if inject { request.headers["X-Emulator-Fault"] = fault }
+        if inject {
+            request.headers["X-Emulator-Fault"] = fault
+            if let faultedTimeout { request.timeout = faultedTimeout }
+        }
         return try await next(request)
     }
 }

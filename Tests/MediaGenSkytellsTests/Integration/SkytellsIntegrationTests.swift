@@ -230,7 +230,9 @@ struct SkytellsIntegrationTests {
 
     @Test func aCreateThatTimesOutIsOutcomeUnknown() async throws {
         try await Emulator.run { emulator in
-            try await emulator.injectFaults([FaultRule("slow-first-byte;ms=2000", provider: "skytells", method: "POST")]
+            try await emulator.injectFaults([
+                FaultRule("slow-first-byte;ms=600000", provider: "skytells", method: "POST")
+            ]
             )
             let error = await mediaError {
                 try await client(emulator, timeout: .milliseconds(300)).generateMusic(
