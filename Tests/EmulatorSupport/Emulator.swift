@@ -165,25 +165,24 @@ public final class Emulator: Sendable {
     public func inbox(_ name: String, count: Int = 1, timeout: Duration = .seconds(10)) async throws
         -> [WebhookDelivery]
     {
-        let deadline = ContinuousClock.now + timeout
-        while true {
-            let response = try await control(.get, "inbox/\(name)")
-            let list = try JSONDecoder().decode(JSONValue.self, from: response.body)["deliveries"]?.arrayValue ?? []
-            let deliveries = list.map(WebhookDelivery.init(json:))
-            if deliveries.count >= count || ContinuousClock.now >= deadline { return deliveries }
-            try await Task.sleep(for: .milliseconds(25))
-        }
+        try await deliveries(at: "inbox/\(name)", count: count, timeout: timeout).map(WebhookDelivery.init(json:))
     }
 
     /// The emulator's log of the webhooks it sent (`GET /_emulator/webhooks`), waiting up to
     /// `timeout` for at least `count` entries: a delivery is logged only once its sender has read
     /// the receiver's answer, which can be after the inbox has it.
     public func webhookLog(count: Int = 1, timeout: Duration = .seconds(10)) async throws -> [JSONValue] {
+        try await deliveries(at: "webhooks", count: count, timeout: timeout)
+    }
+
+    /// The `deliveries` list of the control route `path`, read every 25 ms until it has `count`
+    /// entries or `timeout` has passed.
+    private func deliveries(at path: String, count: Int, timeout: Duration) async throws -> [JSONValue] {
         let deadline = ContinuousClock.now + timeout
         while true {
-            let response = try await control(.get, "webhooks")
-            let log = try JSONDecoder().decode(JSONValue.self, from: response.body)["deliveries"]?.arrayValue ?? []
-            if log.count >= count || ContinuousClock.now >= deadline { return log }
+            let response = try await control(.get, path)
+            let list = try JSONDecoder().decode(JSONValue.self, from: response.body)["deliveries"]?.arrayValue ?? []
+            if list.count >= count || ContinuousClock.now >= deadline { return list }
             try await Task.sleep(for: .milliseconds(25))
         }
     }
