@@ -88,8 +88,6 @@ public final class URLSessionTransport: HTTPTransport {
     }
 
     public func send(_ request: HTTPRequest) async throws -> HTTPResponse {
-        // A call cancelled before it starts sends nothing.
-        try Task.checkCancellation()
         var urlRequest = Self.urlRequest(for: request)
         // Completion-handler tasks rather than `data(for:)`/`upload(for:)`: those cancel their
         // URLSession task from inside the Swift task's cancellation, which deadlocks on Linux (see
@@ -143,7 +141,8 @@ public final class URLSessionTransport: HTTPTransport {
     public var enforcesTimeouts: Bool { true }
 
     /// Starts `task` and waits for the result `box` receives; cancelling the Swift task ends the
-    /// wait at once with `CancellationError` and cancels the URLSession task.
+    /// wait at once with `CancellationError` and cancels the URLSession task. A call cancelled
+    /// before `task` is started never starts it, so it sends nothing.
     ///
     /// The cancellation handler runs while the Swift runtime holds the task's status lock, and
     /// `URLSessionTask.cancel()` waits for the session's work queue — which, when the answer is
@@ -157,7 +156,11 @@ public final class URLSessionTransport: HTTPTransport {
         try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
                 box.set(continuation)
-                task.resume()
+                // Cancelled already: `onCancel` below has run (or is running) and sends `cancel()`,
+                // which completes a task never resumed without a byte sent. Checked here rather
+                // than when the call begins, so a cancel that lands while the task is being made
+                // is caught too.
+                if !Task.isCancelled { task.resume() }
             }
         } onCancel: {
             // The caller is released on a serial queue of the transport's own: Dispatch gives such
@@ -175,7 +178,6 @@ public final class URLSessionTransport: HTTPTransport {
         to file: URL,
         progress: (@Sendable (DownloadProgress) -> Void)?
     ) async throws -> HTTPResponse {
-        try Task.checkCancellation()
         var urlRequest = Self.urlRequest(for: request)
         if case .data(let body) = request.body { urlRequest.httpBody = body }
         let box = ContinuationBox()

@@ -14,6 +14,45 @@ import Testing
     .timeLimit(.minutes(2))
 )
 struct URLSessionTransportCancellationTests {
+    /// A call made by a task already cancelled ends with `CancellationError` and never reaches
+    /// the server: a paid create is not sent, a download leaves no file.
+    @Test func aCallCancelledBeforeItStartsSendsNothing() async throws {
+        try await Emulator.run { emulator in
+            let transport = URLSessionTransport()
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cancelled-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: folder) }
+            let create = HTTPRequest(
+                method: .post, url: emulator.origin.appendingPathComponent("skytells/v1/predictions"),
+                headers: ["x-api-key": Emulator.skytellsKey, "Content-Type": "application/json"],
+                body: .data(Data(#"{"model":"beatfusion-2.0","input":{"prompt":"jazz"}}"#.utf8)), timeout: .seconds(30))
+            let blob = HTTPRequest(method: .get, url: emulator.origin.appendingPathComponent("media/blob.bin"))
+            let progressed = Locked(0)
+            let calls: [@Sendable () async throws -> HTTPResponse] = [
+                { try await transport.send(create) },
+                { try await transport.download(blob, to: folder.appendingPathComponent("plain.bin"), progress: nil) },
+                {
+                    try await transport.download(blob, to: folder.appendingPathComponent("progress.bin")) { _ in
+                        progressed.withLock { $0 += 1 }
+                    }
+                },
+            ]
+            for (index, call) in calls.enumerated() {
+                let result = await Task {
+                    withUnsafeCurrentTask { $0?.cancel() }
+                    return try await call()
+                }.result
+                #expect(throws: CancellationError.self, "call \(index)") { try result.get() }
+            }
+
+            let stats = try await emulator.stats()
+            #expect(stats.requests("skytells", "POST /v1/predictions") == 0)
+            #expect(stats.requests("media", "GET /blob.bin") == 0)
+            #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty)
+            #expect(progressed.current == 0)
+        }
+    }
+
     @Test func cancellingWhileAnswersAndDroppedConnectionsArriveAlwaysFinishes() async throws {
         try await Emulator.run { emulator in
             let transport = URLSessionTransport()
