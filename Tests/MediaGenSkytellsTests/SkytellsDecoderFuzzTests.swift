@@ -41,7 +41,7 @@ struct SkytellsDecoderFuzzTests {
         "prediction-canceled", "prediction-cancelled", "prediction-failed-object", "prediction-failed-string",
         "prediction-official-client", "prediction-pending", "prediction-processing-percent",
         "prediction-processing-progress", "prediction-queued", "prediction-starting", "prediction-succeeded-list",
-        "prediction-succeeded-string", "prediction-unknown-status",
+        "prediction-status-false-queued", "prediction-succeeded-string", "prediction-unknown-status",
     ]
 
     /// Error answers with the status each was documented with.

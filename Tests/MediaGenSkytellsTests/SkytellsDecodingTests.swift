@@ -25,6 +25,7 @@ struct SkytellsDecodingTests {
             .failed(TaskFailure(code: "INFERENCE_TIMEOUT", message: "Model took too long to respond"))
         ),
         ("prediction-unknown-status", .running(progress: nil)),
+        ("prediction-status-false-queued", .queued(position: nil)),
     ]
 
     @Test(arguments: statuses)
@@ -32,6 +33,19 @@ struct SkytellsDecodingTests {
         let prediction = try JSONDecoder().decode(Prediction.self, from: try fixture(fixtureName))
         #expect(prediction.status == status)
         #expect(prediction.handle.provider == .skytells)
+    }
+
+    /// Skytells' TypeScript SDK reads a prediction whose top-level `status` is `false` as still queued;
+    /// the `error.message` it carries is a note, not a failure.
+    @Test func aQueuedStatusFalseEnvelopeIsAQueuedPredictionWithoutAFailure() throws {
+        let prediction = try JSONDecoder().decode(
+            Prediction.self, from: try fixture("prediction-status-false-queued"))
+        #expect(prediction.id == "pred_aud_q7f3a91c")
+        #expect(prediction.rawStatus == "queued")
+        #expect(prediction.failure == nil)
+        #expect(prediction.model == "beatfusion-2.0")
+        #expect(
+            prediction.handle.statusURL?.absoluteString == "https://api.skytells.ai/v1/predictions/pred_aud_q7f3a91c")
     }
 
     @Test func unknownStatusesKeepTheirRawText() throws {

@@ -61,6 +61,24 @@ struct SkytellsErrorTests {
         #expect(error?.httpStatus == 200)
     }
 
+    /// A 200 with `status: false` that carries a prediction `id` is a queued prediction (Skytells'
+    /// TypeScript SDK, `src/http.ts`): reading it as an error would make an app create — and pay — again.
+    @Test func aQueuedStatusFalseAnswerToACreateIsThePredictionNotAnError() async throws {
+        let harness = SkytellsHarness(fixtures: [
+            ("prediction-status-false-queued", 200), ("prediction-status-false-queued", 200),
+            ("prediction-succeeded-list", 200),
+        ])
+        let created = try await harness.client.createPrediction(
+            .beatFusion2, input: BeatFusionInput(prompt: "Lo-fi piano, 85 BPM"))
+        #expect(created.id == "pred_aud_q7f3a91c")
+        #expect(created.status == .queued(position: nil))
+        let polled = try await harness.client.prediction(id: created.id)
+        #expect(polled.status == .queued(position: nil))
+        let done = try await harness.client.prediction(id: created.id)
+        #expect(done.status == .succeeded)
+        #expect(harness.requests.filter { $0.method == .post }.count == 1)
+    }
+
     /// Only a boolean `false` status is the error-in-200; `false` elsewhere in a prediction is data.
     @Test func aPredictionWithFalseMembersIsNotAnError() async throws {
         let harness = SkytellsHarness(fixtures: [("prediction-official-client", 200)])

@@ -9,7 +9,8 @@ extension Provider {
 
 extension ProviderDialect {
     /// How Skytells speaks: `x-api-key`, and errors as `{"error": {"message", "error_id", "details",
-    /// "http_status"}}`, as `{"response": "…"}`, or inside a 200 whose `status` is `false`.
+    /// "http_status"}}`, as `{"response": "…"}`, or inside a 200 whose `status` is `false` and which
+    /// carries no prediction `id` (with an `id`, it is a queued prediction).
     static let skytells = ProviderDialect(
         provider: .skytells,
         defaultBaseURL: .constant("https://api.skytells.ai/v1"),
@@ -23,10 +24,13 @@ extension ProviderDialect {
 /// Reads Skytells' error bodies.
 enum SkytellsError {
     static func details(in response: HTTPResponse, json: JSONNode?) -> ProviderErrorDetails? {
-        // A prediction's `status` is a string; only an error envelope carries `"status": false`.
-        // Every poll's answer passes here: read that one member, not the whole document.
+        // A prediction's `status` is a string; only an envelope carries `"status": false`. Every
+        // poll's answer passes here: read those members, not the whole document.
         if response.isSuccess {
             guard case .bool(false)? = json?["status"] else { return nil }
+            // A `false` status beside a prediction `id` is a prediction still queued (Skytells'
+            // TypeScript SDK, `src/http.ts`): an error here would make the app create — and pay — again.
+            if case .string(let id)? = json?["id"], !id.isEmpty { return nil }
         }
         let body = try? json?.jsonValue()
         guard let body else { return response.isSuccess ? nil : ProviderErrorDetails() }

@@ -13,7 +13,9 @@ import MediaGenCore
 ///
 /// Decoding accepts every shape Skytells has been seen to send: `output` as `null`, one URL or a
 /// list of URLs; `model` as a name or an object; `error` as text or an object; `canceled` and
-/// `cancelled`; and status strings no document lists (kept in ``rawStatus``, mapped to running).
+/// `cancelled`; a top-level `"status": false` beside the `id`, which Skytells sends while a
+/// prediction waits (read as `queued`); and status strings no document lists (kept in
+/// ``rawStatus``, mapped to running).
 public struct Prediction: MediaTask, Hashable, Sendable, Decodable {
     public let id: String
     public let rawStatus: String
@@ -94,7 +96,12 @@ public struct Prediction: MediaTask, Hashable, Sendable, Decodable {
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         id = try container.decode(String.self, forKey: .id)
-        rawStatus = try container.decodeIfPresent(String.self, forKey: .status) ?? "unknown"
+        // Skytells may answer a prediction still waiting with a top-level `"status": false` and an
+        // `error.message` saying so (its TypeScript SDK reads that as queued): the note is no failure.
+        let statusFlag = try? container.decodeIfPresent(Bool.self, forKey: .status)
+        let isQueuedEnvelope = statusFlag == false
+        rawStatus =
+            isQueuedEnvelope ? "queued" : try container.decodeIfPresent(String.self, forKey: .status) ?? "unknown"
         input = try container.decodeIfPresent(JSONValue.self, forKey: .input)
 
         let modelValue = try container.decodeIfPresent(JSONValue.self, forKey: .model)
@@ -109,7 +116,7 @@ public struct Prediction: MediaTask, Hashable, Sendable, Decodable {
         progress = metrics?["progress"]?.decimalValue.map(Self.fraction)
 
         let error = try container.decodeIfPresent(JSONValue.self, forKey: .error) ?? .null
-        failure = Self.failure(from: error)
+        failure = isQueuedEnvelope ? nil : Self.failure(from: error)
 
         let metadata = try container.decodeIfPresent(JSONValue.self, forKey: .metadata)
         creditsUsed = metadata?["billing"]?["credits_used"]?.decimalValue

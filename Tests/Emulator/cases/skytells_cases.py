@@ -101,6 +101,16 @@ class SkytellsPredictionTests(EmulatorCase):
         self.assertIsInstance(answer.json["response"], str)
         self.assertEqual(self.stats("skytells")["tasks_created"], 0)
 
+    def test_status_false_queued_fault_wraps_a_real_prediction(self):
+        answer = self.call("POST", "/skytells/v1/predictions", MUSIC,
+                           {**SKYTELLS, "X-Emulator-Fault": "status-false-queued"})
+        self.assertEqual(answer.status, 200)
+        self.assertIs(answer.json["status"], False)
+        self.assertIsInstance(answer.json["error"]["message"], str)
+        self.assertEqual(self.stats("skytells")["tasks_created"], 1)
+        polled = self.call("GET", f"/skytells/v1/predictions/{answer.json['id']}", None, SKYTELLS)
+        self.assertEqual(polled.status, 200)
+
     def test_predict_with_await_returns_the_final_prediction(self):
         answer = self.call("POST", "/skytells/v1/predict", {**MUSIC, "await": True}, SKYTELLS)
         self.assertEqual(answer.status, 200)

@@ -146,6 +146,7 @@ class Emulator:
             response.content_type = "text/plain"
         if fault.name == "large-body":
             self._pad(response, int(fault.number("bytes", 5_000_000)))
+        ctx.provider.adjust_answer(ctx, fault, response)
         return response
 
     @staticmethod

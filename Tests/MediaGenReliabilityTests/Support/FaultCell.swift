@@ -92,6 +92,9 @@ enum FaultTable {
             FaultSpec(fault: "response-body;status=500", onCreate: [.outcomeUnknown]),
             // A 200 with `"status": false` is Skytells refusing the request: nothing ran, nothing to retry.
             FaultSpec(fault: "status-false", onCreate: [.invalidRequest], onPoll: [.invalidRequest]),
+            // The same envelope beside a prediction `id` is a prediction still queued: followed to
+            // its end, never created twice (Skytells' TypeScript SDK, `src/http.ts`).
+            FaultSpec(fault: "status-false-queued", onCreate: [.succeeded]),
         ]
 
     static let fal =

@@ -264,6 +264,22 @@ struct SkytellsIntegrationTests {
         }
     }
 
+    /// A create and its first polls answered as queued inside `status: false` (Skytells' TypeScript
+    /// SDK reads them so) are followed to success: one prediction, one create, nothing paid twice.
+    @Test func aQueuedStatusFalseAnswerIsFollowedToSuccessWithOneCreate() async throws {
+        try await Emulator.run { emulator in
+            try await emulator.injectFaults([FaultRule("status-false-queued", count: 3, provider: "skytells")])
+            let skytells = client(emulator)
+            let created = try await skytells.generateMusic(MusicRequest(prompt: "jazz", duration: .seconds(5)))
+            #expect(created.status == .queued(position: nil))
+            let done = try await skytells.wait(for: created)
+            #expect(done.status == .succeeded)
+            let stats = try await emulator.stats()
+            #expect(stats.tasksCreated("skytells") == 1)
+            #expect(stats.requests("skytells", "POST /v1/predictions") == 1)
+        }
+    }
+
     @Test(arguments: ["500", "502", "503", "504", "drop-before", "drop-after", "truncate", "429;retry_after=1"])
     func pollsRecoverFromEachFault(fault: String) async throws {
         try await Emulator.run { emulator in

@@ -177,6 +177,9 @@ class Provider:
     def decorate(self, ctx, response):
         """Headers the provider puts on every answer (request ids)."""
 
+    def adjust_answer(self, ctx, fault, response):
+        """A provider-only after-handler fault applied to the handler's real answer."""
+
     def implied_fault(self, req):
         """A fault requested by a provider-specific control header, as fault text."""
         return None

@@ -79,6 +79,16 @@ class Skytells(Provider):
                 "message", "Emulated failure reported as a bare response string.")})
         return super().fault_response(ctx, fault)
 
+    def adjust_answer(self, ctx, fault, response):
+        # Skytells/ts-sdk src/http.ts: a prediction still waiting may come back inside a 200 whose
+        # top-level `status` is false, with an `error.message` saying so. The task is real.
+        if fault.name != "status-false-queued" or not isinstance(response.payload, dict):
+            return
+        if "id" in response.payload and 200 <= response.status < 300:
+            response.status = 200
+            response.set_payload({**response.payload, "status": False, "error": {
+                "message": fault.text("message", "Prediction is queued and will start shortly.")}})
+
     def fault_error(self, ctx, fault, status, headers, retry_after):
         code, message = FAULT_ERRORS.get(status, ("INTERNAL_ERROR", f"Emulated HTTP {status}."))
         return self.error(ctx, status, code, message, headers)
