@@ -461,6 +461,53 @@ struct ExecutorBudgetTests {
         #expect(await budget.spent == .usd(0.75))
     }
 
+    /// A create the caller cancels once it was handed to the transport may have reached the
+    /// provider: it stays counted, or cancelled creates could spend past the limit.
+    @Test func aCreateCancelledWhileInFlightStaysCounted() async throws {
+        let budget = Budget(limit: .usd(1))
+        let harness = ExecutorHarness(budget: budget) { _ in
+            try await Task.sleep(for: .seconds(3600))
+            return .created
+        }
+        let call = Task { try await harness.executor.send(.create(estimate: .usd(0.75))) }
+        try await waitUntil { harness.attempts == 1 }
+        call.cancel()
+        await #expect(throws: CancellationError.self) { try await call.value }
+        #expect(await budget.spent == .usd(0.75))
+    }
+
+    @Test func aCreateCancelledBeforeItIsSentIsGivenBack() async throws {
+        let budget = Budget(limit: .usd(1))
+        let harness = ExecutorHarness(budget: budget) { _ in .created }
+        let call = Task {
+            withUnsafeCurrentTask { $0?.cancel() }
+            return try await harness.executor.send(.create(estimate: .usd(0.75)))
+        }
+        await #expect(throws: CancellationError.self) { try await call.value }
+        #expect(harness.attempts == 0)
+        #expect(await budget.spent == .usd(0))
+    }
+
+    /// A keyed create that met a 503 (it may have run) and then a refusal is still counted: the
+    /// first attempt may have made the task the refusal is about.
+    @Test func aRefusalAfterAnAttemptThatMayHaveRunStaysCounted() async {
+        let budget = Budget(limit: .usd(1))
+        let harness = ExecutorHarness(
+            budget: budget, responses: [.status(503), .success(.acmeError(409, code: "in_progress"))])
+        let error = await mediaError { try await harness.executor.send(.create(key: "k-1", estimate: .usd(0.75))) }
+        #expect(error?.kind == .conflict)
+        #expect(await budget.spent == .usd(0.75))
+    }
+
+    @Test func aCreateThatCouldNotConnectIsGivenBack() async {
+        let budget = Budget(limit: .usd(1))
+        let harness = ExecutorHarness(
+            retry: RetryPolicy(maxAttempts: 1), budget: budget,
+            responses: [.failure(TransportError(.cannotConnect, "refused"))])
+        _ = await mediaError { try await harness.executor.send(.create(estimate: .usd(0.75))) }
+        #expect(await budget.spent == .usd(0))
+    }
+
     @Test func readsAreNeverCounted() async throws {
         let budget = Budget(limit: .usd(1))
         let harness = ExecutorHarness(budget: budget) { _ in .created }

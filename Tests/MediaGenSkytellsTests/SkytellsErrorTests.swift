@@ -126,4 +126,31 @@ struct SkytellsErrorTests {
         let error = await mediaError { try await harness.client.prediction(id: "p1") }
         #expect(error.map(String.init(describing:))?.contains(testKey) == false)
     }
+
+    /// Twelve predictions created and cancelled in flight under a $3 budget: each one may exist at
+    /// Skytells, so each stays counted and the fifth is refused before it is sent.
+    @Test func cancellingCreatesInFlightCannotSpendPastTheBudget() async throws {
+        let budget = Budget(limit: .usd(3))
+        let harness = SkytellsHarness(budget: budget) { _ in
+            try await Task.sleep(for: .seconds(3600))
+            return try fixtureResponse("prediction-queued", status: 201)
+        }
+        var refused = 0
+        for _ in 1...12 {
+            let sentBefore = harness.requests.count
+            let finished = Locked(false)
+            let call = Task {
+                defer { finished.withLock { $0 = true } }
+                return try await harness.client.createPrediction(.beatFusion2, input: BeatFusionInput(prompt: "jazz"))
+            }
+            // Cancelled once the create is on its way, or after the budget refused it.
+            try await waitUntil { harness.requests.count > sentBefore || finished.current }
+            call.cancel()
+            if case .budgetExceeded? = await mediaError({ try await call.value })?.kind { refused += 1 }
+        }
+        #expect(harness.requests.count == 4)
+        #expect(refused == 8)
+        #expect(await budget.spent == .usd(3))
+    }
 }
+

@@ -404,11 +404,10 @@ public struct BeatraClient: MediaClient, MusicGenerating {
             try ReferenceAudio.checkExternal(url)
             return .url(url, .string)
         case .file(let source):
-            if let budget = configuration.budget {
-                let counted = try await budget.charge(
-                    request.estimatedCost, for: request.model.id.rawValue, provider: .beatra)
-                await budget.refund(counted)
-            }
+            // Checked, not counted: the create counts it. Counting and giving back here would
+            // make a concurrent create see a budget fuller than it is.
+            try await configuration.budget?.ensureAffordable(
+                request.estimatedCost, for: request.model.id.rawValue, provider: .beatra)
             return .artifact(try await uploadReferenceAudio(source).id)
         }
     }

@@ -243,12 +243,17 @@ package struct RequestExecutor: Sendable {
         if case .create(_, let charge?) = intent, let budget = configuration.budget {
             charged = try await budget.charge(charge.estimate, for: charge.model, provider: provider)
         }
-        // Whether some attempt of a create may have been processed by the provider.
+        let isCreate: Bool
+        if case .create = intent { isCreate = true } else { isCreate = false }
+        // Whether some attempt of a create may have reached the provider and been processed.
         var ambiguous = false
         var attemptNumber = 0
         do {
             while true {
                 attemptNumber += 1
+                // A cancel seen here provably sent nothing of this attempt; one seen after the
+                // request was handed to the transport may not have stopped it in time.
+                try Task.checkCancellation()
                 let failure: Failure
                 do {
                     let response =
@@ -262,8 +267,11 @@ package struct RequestExecutor: Sendable {
                         return Answer(response: response, json: json)
                     }
                 } catch let error as CancellationError {
+                    if isCreate { ambiguous = true }
                     throw error
                 } catch let error as MediaGenError {
+                    // Thrown by a middleware or transport of the user's: nothing says what was sent.
+                    if isCreate { ambiguous = true }
                     throw error
                 } catch {
                     failure = .transport(error as? TransportError ?? TransportError(.other, Redaction.describe(error)))
@@ -277,10 +285,11 @@ package struct RequestExecutor: Sendable {
                 try await time.sleep(for: delay)
             }
         } catch {
-            // Give the budget back only when nothing can have been created.
-            if let charged, let budget = configuration.budget {
-                let definitive = (error as? MediaGenError).map { $0.kind != .outcomeUnknown } ?? !ambiguous
-                if definitive { await budget.refund(charged) }
+            // Give the budget back only when no attempt can have made the task: every attempt was
+            // refused outright or provably never reached the provider. A cancelled call, a refusal
+            // after an attempt that may have run, an unknown outcome: all stay counted.
+            if let charged, let budget = configuration.budget, !ambiguous {
+                await budget.refund(charged)
             }
             throw error
         }

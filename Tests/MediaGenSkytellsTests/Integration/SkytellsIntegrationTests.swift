@@ -280,6 +280,44 @@ struct SkytellsIntegrationTests {
         }
     }
 
+    /// Over the real transport: a create cancelled after it reached Skytells (the emulator made the
+    /// prediction and is slow to answer) stays counted by the budget.
+    @Test func aCreateCancelledAfterItArrivedStaysCountedByTheBudget() async throws {
+        try await Emulator.run { emulator in
+            try await emulator.injectFaults([
+                FaultRule("slow-first-byte;ms=600000", provider: "skytells", method: "POST")
+            ])
+            let budget = Budget(limit: .usd(3))
+            let skytells = SkytellsClient(
+                apiKey: Emulator.skytellsKey,
+                configuration: ClientConfiguration(
+                    baseURL: emulator.skytellsBaseURL, budget: budget, transport: URLSessionTransport(),
+                    clock: ImmediateClock()))
+            let call = Task {
+                try await skytells.createPrediction(.beatFusion2, input: BeatFusionInput(prompt: "jazz"))
+            }
+            try await waitUntil { try await emulator.stats().tasksCreated("skytells") == 1 }
+            call.cancel()
+            await #expect(throws: CancellationError.self) { try await call.value }
+            #expect(await budget.spent == .usd(0.75))
+        }
+    }
+
+    /// A create that could not connect never reached Skytells: its charge is given back.
+    @Test func aCreateThatNeverConnectedIsGivenBackByTheBudget() async throws {
+        let budget = Budget(limit: .usd(3))
+        let skytells = SkytellsClient(
+            apiKey: Emulator.skytellsKey,
+            configuration: ClientConfiguration(
+                baseURL: URL(string: "http://127.0.0.1:9/v1")!, budget: budget, transport: URLSessionTransport(),
+                clock: ImmediateClock()))
+        let error = await mediaError {
+            try await skytells.createPrediction(.beatFusion2, input: BeatFusionInput(prompt: "jazz"))
+        }
+        #expect(error?.kind == .network)
+        #expect(await budget.spent == .usd(0))
+    }
+
     @Test(arguments: ["500", "502", "503", "504", "drop-before", "drop-after", "truncate", "429;retry_after=1"])
     func pollsRecoverFromEachFault(fault: String) async throws {
         try await Emulator.run { emulator in

@@ -26,8 +26,8 @@ struct SkytellsHarness {
     let transport: StubTransport
     let clock = ImmediateClock()
 
-    init(budget: Budget? = nil, answer: @escaping @Sendable (HTTPRequest) throws -> HTTPResponse) {
-        let transport = StubTransport { try answer($0) }
+    init(budget: Budget? = nil, answer: @escaping @Sendable (HTTPRequest) async throws -> HTTPResponse) {
+        let transport = StubTransport { try await answer($0) }
         self.transport = transport
         self.client = SkytellsClient(
             apiKey: testKey,
