@@ -168,6 +168,18 @@ public final class Emulator: Sendable {
         try await deliveries(at: "inbox/\(name)", count: count, timeout: timeout).map(WebhookDelivery.init(json:))
     }
 
+    /// A URL on another origin (`localhost` rather than `127.0.0.1`, same port) whose requests the
+    /// emulator keeps under `name`, whatever their method: a foreign host, to check what a client
+    /// sent where it should not have.
+    public func foreignCaptureURL(_ name: String) -> URL {
+        URL(string: "http://localhost:\(port)/_emulator/capture/\(name)")!
+    }
+
+    /// The requests received at ``foreignCaptureURL(_:)`` so far, as `{"method", "path", "headers"}`.
+    public func captures(_ name: String) async throws -> [JSONValue] {
+        try await deliveries(at: "captures/\(name)", count: 0, timeout: .zero)
+    }
+
     /// The emulator's log of the webhooks it sent (`GET /_emulator/webhooks`), waiting up to
     /// `timeout` for at least `count` entries: a delivery is logged only once its sender has read
     /// the receiver's answer, which can be after the inbox has it.

@@ -74,9 +74,31 @@ struct RequestBuildingTests {
 
     @Test func aFullURLTargetIsUsedAsGiven() async throws {
         let harness = ExecutorHarness { _ in .created }
-        let status = try #require(URL(string: "https://queue.acme.test/owner/app/requests/r1/status"))
+        let status = try #require(URL(string: "https://api.acme.test/owner/app/requests/r1/status"))
         _ = try await harness.executor.send(APIRequest(.get, .url(status), query: [("logs", "true")]))
         #expect(harness.transport.requests.first?.url.absoluteString == status.absoluteString + "?logs=true")
+    }
+
+    /// The credential goes only to the configured origin: another host, scheme or port is refused.
+    @Test(arguments: [
+        "https://queue.acme.test/r1", "http://api.acme.test/v1/r1", "https://api.acme.test:8443/v1/r1",
+        "https://api.acme.test.evil.example/v1/r1",
+    ])
+    func aFullURLOffTheProvidersOriginIsRefusedBeforeSending(text: String) async throws {
+        let harness = ExecutorHarness { _ in .created }
+        let url = try #require(URL(string: text))
+        let error = await mediaError { try await harness.executor.send(APIRequest(.get, .url(url))) }
+        #expect(error?.kind == .invalidRequest(field: "url", reason: "not on Acme's configured hosts"))
+        #expect(harness.attempts == 0)
+    }
+
+    /// A URL that must receive no credential (a pre-signed upload URL) may be anywhere.
+    @Test func aURLSentWithoutTheCredentialMayBeOnAnyHost() async throws {
+        let harness = ExecutorHarness { _ in .created }
+        var request = APIRequest(.put, .url(try #require(URL(string: "https://storage.example/upload?sig=1"))))
+        request.sendsCredential = false
+        _ = try await harness.executor.send(request)
+        #expect(harness.transport.requests.first?.headers["Authorization"] == nil)
     }
 
     @Test func createsCarryTheirIdempotencyKey() async throws {

@@ -54,6 +54,11 @@ public struct DecoderFuzzTally: Sendable {
             }
             return (label, nil)
         }
+        // A URL the mutated answer handed back that is off the provider's hosts is refused before
+        // anything is sent (the key never goes there): the right outcome, not the answer's error.
+        if case .invalidRequest(field: "url", _) = error.kind, error.httpStatus == nil {
+            return (label, nil)
+        }
         switch route {
         case .answer(let status) where error.httpStatus != status:
             return (label, "a .\(label) error that is not the answer's (HTTP \(status)): \(error)")

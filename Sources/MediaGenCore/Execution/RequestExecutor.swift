@@ -28,6 +28,9 @@ package struct RequestExecutor: Sendable {
     private let defaultHeaders: HTTPHeaders
     private let publicDefaultHeaders: HTTPHeaders
     private let baseURLText: String
+    /// Where the credential may go: the base URL's origin and the provider's documented one. A URL
+    /// a provider hands back (fal's status, result and cancel URLs) gets it only when it is on one.
+    private let credentialOrigins: Set<Origin>
     /// Jitter source, in 0..<1. Replaced in tests for exact backoff figures.
     package var random: @Sendable () -> Double = { Double.random(in: 0..<1) }
     /// Wall-clock time, for `Retry-After` dates. Replaced in tests.
@@ -59,6 +62,7 @@ package struct RequestExecutor: Sendable {
         var baseURLText = baseURL.absoluteString
         while baseURLText.hasSuffix("/") { baseURLText.removeLast() }
         self.baseURLText = baseURLText
+        self.credentialOrigins = Set([baseURL, dialect.defaultBaseURL].compactMap(Origin.init))
     }
 
     package var provider: Provider { dialect.provider }
@@ -158,6 +162,7 @@ package struct RequestExecutor: Sendable {
             guard let authorization else {
                 throw MediaGenError(.authentication, provider: provider, message: "no API key was given")
             }
+            if case .url(let url) = request.target { try checkCredentialOrigin(of: url) }
             headers[dialect.authorizationHeader] = authorization.value
         }
         if case .create(let key?, _) = request.intent {
@@ -201,6 +206,20 @@ package struct RequestExecutor: Sendable {
             timeout: request.timeout ?? configuration.timeout
         )
         return Prepared(http: http, temporaryFile: temporaryFile)
+    }
+
+    /// Refuses to send the credential to a URL off the provider's configured origins, before
+    /// anything is sent: a hostile answer or a tampered `TaskHandle` must not harvest the key.
+    private func checkCredentialOrigin(of url: URL) throws(MediaGenError) {
+        if let origin = Origin(url), credentialOrigins.contains(origin) { return }
+        let trusted = credentialOrigins.map(\.description).sorted().joined(separator: ", ")
+        let target = Origin(url)?.description ?? url.absoluteString
+        throw MediaGenError(
+            .invalidRequest(field: "url", reason: "not on \(provider.displayName)'s configured hosts"),
+            provider: provider,
+            message:
+                "refusing to send the \(provider.displayName) API key to \(target): only \(trusted) receive it. A status, result or cancel URL must be on the provider's host; if this one is yours (a proxy), make it the client's base URL"
+        )
     }
 
     private func url(for request: APIRequest) throws(MediaGenError) -> URL {

@@ -41,7 +41,7 @@ public final class URLSessionTransport: HTTPTransport {
     public init(configuration: URLSessionConfiguration = URLSessionTransport.defaultConfiguration()) {
         let (queue, callbacks) = Self.delegateQueue(label: "MediaGenKit.URLSessionTransport")
         self.callbackQueue = callbacks
-        self.session = URLSession(configuration: configuration, delegate: nil, delegateQueue: queue)
+        self.session = URLSession(configuration: configuration, delegate: RedirectGuard(), delegateQueue: queue)
         let downloadLabel = "MediaGenKit.URLSessionTransport.download"
         #if canImport(FoundationNetworking)
             let downloadQueue = BoundedDelegateQueue(label: downloadLabel, limit: Self.downloadBacklog)
@@ -447,6 +447,16 @@ private final class DownloadDelegate: NSObject, URLSessionDownloadDelegate, Send
                 DownloadOutcome.place(location, at: job.file)
             }
         }
+    }
+
+    func urlSession(
+        _ session: URLSession,
+        task: URLSessionTask,
+        willPerformHTTPRedirection response: HTTPURLResponse,
+        newRequest request: URLRequest,
+        completionHandler: @escaping @Sendable (URLRequest?) -> Void
+    ) {
+        completionHandler(CredentialRedirects.follow(request, from: task.originalRequest))
     }
 
     func urlSession(_ session: URLSession, task: URLSessionTask, didCompleteWithError error: (any Error)?) {

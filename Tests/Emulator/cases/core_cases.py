@@ -78,6 +78,26 @@ class ControlTests(EmulatorCase):
         self.call("POST", "/_emulator/reset")
         self.assertEqual(self.call("GET", "/_emulator/inbox/hooks").json, {"deliveries": []})
 
+    def test_capture_keeps_any_request_line_and_headers(self):
+        got = self.call("GET", "/_emulator/capture/foreign?x=1", headers={"X-Api-Key": "k"})
+        self.assertEqual(got.status, 200)
+        self.call("PUT", "/_emulator/capture/foreign", raw=b"bytes")
+        captured = self.call("GET", "/_emulator/captures/foreign").json["deliveries"]
+        self.assertEqual([c["method"] for c in captured], ["GET", "PUT"])
+        self.assertEqual(captured[0]["headers"]["X-Api-Key"], "k")
+        self.call("POST", "/_emulator/reset")
+        self.assertEqual(self.call("GET", "/_emulator/captures/foreign").json, {"deliveries": []})
+
+    def test_redirect_fault_sends_a_location(self):
+        target = f"http://localhost:{self.port}/_emulator/capture/r"
+        answer = self.call("GET", "/skytells/v1/models",
+                           headers={**SKYTELLS, "X-Emulator-Fault": f"redirect;to={target};status=302"})
+        self.assertEqual(answer.status, 302)
+        self.assertEqual(answer.headers["Location"], target)
+        missing = self.call("GET", "/skytells/v1/models",
+                            headers={**SKYTELLS, "X-Emulator-Fault": "redirect"})
+        self.assertEqual(missing.status, 400)
+
     def test_a_skytells_webhook_lands_in_the_inbox_signed(self):
         inbox = f"http://127.0.0.1:{self.port}/_emulator/inbox/sky"
         self.call("POST", "/skytells/v1/predictions",

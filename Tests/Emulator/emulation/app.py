@@ -78,6 +78,7 @@ class Emulator:
         self.faults = FaultBook()
         self.deliveries = collections.deque(maxlen=1000)
         self.inboxes = {}  # name -> deliveries received at /_emulator/inbox/{name}
+        self.captures = {}  # name -> requests received at /_emulator/capture/{name}
         self.files = FileStore(os.path.join(self.workdir, "files"))
         self.media = MediaLibrary(os.path.join(self.workdir, "media"), config.ffmpeg)
         self.scheduler = Scheduler()
@@ -184,6 +185,7 @@ class Emulator:
             self.faults.clear()
             self.deliveries.clear()
             self.inboxes.clear()
+            self.captures.clear()
             self.files.clear()
             for provider in self.providers.values():
                 provider.reset()

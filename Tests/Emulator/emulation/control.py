@@ -35,6 +35,11 @@ class Control:
                 return Response.json(200, {"deliveries": list(self.app.deliveries)})
         if parts[:1] == ["inbox"] and len(parts) == 2:
             return self._inbox(req, parts[1])
+        if parts[:1] == ["capture"] and len(parts) == 2:
+            return self._capture(req, parts[1])
+        if route == ("GET", "captures") and len(parts) == 2:
+            with self.app.lock:
+                return Response.json(200, {"deliveries": list(self.app.captures.get(parts[1], []))})
         return emulator_error(404, f"no control route {req.method} {req.path}")
 
     def _faults(self, req):
@@ -75,6 +80,16 @@ class Control:
             with self.app.lock:
                 return Response.json(200, {"deliveries": list(self.app.inboxes.get(name, []))})
         return emulator_error(405, "use POST or GET on /_emulator/inbox/{name}")
+
+    def _capture(self, req, name):
+        """Any method: keeps the request line and every header, answers 200 — the stand-in for a
+        foreign host, to see what a client sent where it should not have."""
+        req.body.drain()
+        entry = {"method": req.method, "path": req.path,
+                 "headers": {key: value for key, value in req.headers.items()}}
+        with self.app.lock:
+            self.app.captures.setdefault(name, []).append(entry)
+        return Response.json(200, {"captured": True})
 
     def _task(self, provider_name, task_id):
         provider = self.app.providers.get(provider_name)

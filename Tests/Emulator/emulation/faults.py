@@ -4,7 +4,7 @@ FAULT_HEADER = "X-Emulator-Fault"
 
 # Faults answered instead of running the route handler (nothing is created).
 BEFORE_HANDLER = {"429", "500", "502", "503", "504", "drop-before", "non-json",
-                  "response-body", "status-false"}
+                  "response-body", "status-false", "redirect"}
 # Faults applied to (or around) the handler's real answer.
 AFTER_HANDLER = {"drop-after", "slow-first-byte", "truncate", "wrong-content-type", "large-body",
                  "status-false-queued"}
@@ -42,6 +42,8 @@ class Fault:
             fault.number(key, None)  # reject bad numbers now, before anything runs
         if "status" in params:
             fault.status(None)
+        if name == "redirect" and not params.get("to"):
+            raise FaultError("redirect needs to=<url>")
         return fault
 
     @property

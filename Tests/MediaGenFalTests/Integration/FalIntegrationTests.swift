@@ -62,6 +62,35 @@ struct FalIntegrationTests {
             .appendingPathComponent("fal-\(UUID().uuidString)/")
     }
 
+    // MARK: - Credentials
+
+    /// A request's status, result and cancel URLs moved to another origin (a tampered handle, a
+    /// hostile answer) are refused over the real transport: nothing reaches the foreign host.
+    @Test func aHandleWhoseURLsLeaveFalsOriginSendsNothingThere() async throws {
+        try await Emulator.run { emulator in
+            let fal = client(emulator)
+            let submitted = try await fal.submit(
+                .beatovenMusicGeneration, input: BeatovenInput(prompt: "jazz", duration: .seconds(5)))
+            let foreign = emulator.foreignCaptureURL("fal-key")
+            let handle = TaskHandle(
+                provider: .fal, id: submitted.requestID, model: submitted.handle.model, statusURL: foreign,
+                resultURL: foreign, cancelURL: foreign)
+            for call in 0..<3 {
+                let error = await mediaError {
+                    switch call {
+                    case 0: _ = try await fal.status(handle)
+                    case 1: _ = try await fal.result(of: handle)
+                    default: _ = try await fal.cancelRequest(handle)
+                    }
+                }
+                #expect(error?.kind == .invalidRequest(field: "url", reason: "not on fal's configured hosts"))
+            }
+            #expect(try await emulator.captures("fal-key").isEmpty)
+            // The genuine handle still works.
+            #expect(try await fal.status(submitted.handle).requestID == submitted.requestID)
+        }
+    }
+
     // MARK: - The queue
 
     @Test func musicFromSubscribeToDownloadedWAVWithQueuePositionsAndLogs() async throws {

@@ -155,6 +155,9 @@ class Provider:
 
     def fault_response(self, ctx, fault):
         """The answer for a before-handler fault (429, 5xx, non-json, ...)."""
+        if fault.name == "redirect":
+            # A 3xx to `to` (another origin, say): what a hijacked or misconfigured host sends.
+            return Response.empty(fault.status(307), {"Location": fault.text("to")})
         if fault.name == "non-json":
             status = fault.status(502)
             page = (f"<html><head><title>{status} Error</title></head><body><center><h1>"
