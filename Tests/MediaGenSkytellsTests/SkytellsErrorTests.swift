@@ -153,4 +153,3 @@ struct SkytellsErrorTests {
         #expect(await budget.spent == .usd(3))
     }
 }
-
