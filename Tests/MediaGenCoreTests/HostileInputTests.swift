@@ -103,6 +103,19 @@ struct HostileInputTests {
         _ = try harness.executor.jsonBody(["cfg": .number(Decimal(0.5))] as JSONValue)
     }
 
+    @Test func theWordNaNInsideStringsIsSentAsIs() throws {
+        let harness = ExecutorHarness { _ in HTTPResponse(status: 200, body: Data("{}".utf8)) }
+        let body: JSONValue = [
+            "prompt": "NaN, [NaN]: {NaN} — \"NaN\"", "NaN": ["NaN", "a\\\"NaN"],
+            "file": .string("data:audio/wav;base64,QUFBNaNBQUFB,NaN]"), "seed": 7,
+        ]
+        guard case .json(let data) = try harness.executor.jsonBody(body) else {
+            Issue.record("not a JSON body")
+            return
+        }
+        #expect(try JSONDecoder().decode(JSONValue.self, from: data) == body)
+    }
+
     // MARK: Download URLs
 
     static let notDownloadable = [

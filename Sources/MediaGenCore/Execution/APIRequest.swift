@@ -151,11 +151,37 @@ package enum JSONBodyCheck {
         return MediaGenError(.invalidRequest(field: field ?? "body", reason: reason), message: reason)
     }
 
+    /// `false` when no "NaN" in `data` sits between JSON punctuation (`:`, `[` or `,` before it;
+    /// `,`, `}`, `]` or the end after it, whitespace aside), as a bare token must.
+    private static func mayHoldBareNaN(_ data: Data) -> Bool {
+        let token = Data("NaN".utf8)
+        let spaces: Set<UInt8> = [0x20, 0x09, 0x0A, 0x0D]
+        var searchStart = data.startIndex
+        while let found = data.range(of: token, in: searchStart..<data.endIndex) {
+            var before = found.lowerBound
+            while before > data.startIndex, spaces.contains(data[data.index(before: before)]) {
+                before = data.index(before: before)
+            }
+            var after = found.upperBound
+            while after < data.endIndex, spaces.contains(data[after]) { after = data.index(after: after) }
+            let opens =
+                before == data.startIndex
+                || [UInt8(ascii: ":"), UInt8(ascii: "["), UInt8(ascii: ",")].contains(data[data.index(before: before)])
+            let closes =
+                after == data.endIndex
+                || [UInt8(ascii: ","), UInt8(ascii: "}"), UInt8(ascii: "]")].contains(data[after])
+            if opens && closes { return true }
+            searchStart = found.upperBound
+        }
+        return false
+    }
+
     /// The path to the first bare `NaN` token (how `JSONEncoder` writes a `Decimal` NaN) in
     /// encoded JSON; `nil` when there is none.
     package static func pathOfBareNaN(in data: Data) -> [Step]? {
-        // Almost every body has no "NaN" at all: find that out at memchr speed.
-        guard data.range(of: Data("NaN".utf8)) != nil else { return nil }
+        // Almost every body has no bare-looking "NaN" at all: find that out at memchr speed, so a
+        // large inline file (base64, where "NaN" occurs by chance) is not walked byte by byte.
+        guard mayHoldBareNaN(data) else { return nil }
         enum Frame {
             case object(key: String?)
             case array(index: Int)
