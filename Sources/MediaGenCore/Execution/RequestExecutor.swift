@@ -105,6 +105,7 @@ package struct RequestExecutor: Sendable {
         to file: URL,
         progress: (@Sendable (DownloadProgress) -> Void)?
     ) async throws -> HTTPResponse {
+        try URLPolicy.checkDownloadURL(url, provider: provider)
         let prepared = try prepare(APIRequest(.get, .url(url)), authorized: false)
         return try await perform(prepared.http, intent: .read, taskID: nil) { httpRequest in
             try await configuration.transport.download(httpRequest, to: file, progress: progress)

@@ -43,13 +43,16 @@ public struct RemoteFile: Hashable, Sendable, Codable {
     /// file's path, replaced if it exists. Returns where the file is.
     ///
     /// No credential is sent (output URLs are public links). Transient failures are retried as
-    /// reads, with `configuration`'s policy, transport, middleware and clock.
+    /// reads, with `configuration`'s policy, transport, middleware and clock. A URL that is not
+    /// http(s) with a host (`file:`, `ftp:`, `data:`, …) is refused with
+    /// `.invalidRequest(field: "url", …)` before anything is read, written or created.
     @discardableResult
     public func download(
         to destination: URL,
         configuration: ClientConfiguration = ClientConfiguration(),
         progress: (@Sendable (DownloadProgress) -> Void)? = nil
     ) async throws -> URL {
+        try URLPolicy.checkDownloadURL(url)
         let target = Self.resolve(destination, name: suggestedFileName)
         let directory = target.deletingLastPathComponent()
         do {
