@@ -77,10 +77,13 @@ struct MuxPlan {
     /// taken as a prefix in decoding order (sample-accurate for video, frame-accurate for audio).
     static func cut(_ track: SourceTrack, toSeconds seconds: Double) -> SourceTrack {
         let limit = seconds * Double(track.timescale)
+        // In Double: a composition offset and an edit's media time straight from the file may be
+        // anything, and their difference must not trap.
+        let start = Double(track.mediaStart)
         var decodeTime: Int64 = 0
         var count = 0
         for sample in track.samples {
-            if Double(decodeTime + Int64(sample.compositionOffset) - track.mediaStart) < limit { count += 1 }
+            if Double(decodeTime) + Double(sample.compositionOffset) - start < limit { count += 1 }
             decodeTime += Int64(sample.duration)
         }
         var cut = track
