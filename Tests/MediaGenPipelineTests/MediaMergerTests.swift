@@ -95,6 +95,18 @@ struct MediaMergerTests {
         }
     }
 
+    @Test func aCancelledRemuxStopsAndLeavesNoFile() throws {
+        let folder = try MediaFactory.folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        #expect(throws: CancellationError.self) {
+            try NativeMuxer.merge(
+                video: try MediaFactory.fixture("h264-aac.mp4"), audio: try MediaFactory.fixture("music.mp3"),
+                to: folder.appendingPathComponent("out.mp4")
+            ) { true }
+        }
+        #expect(try leftovers(folder).isEmpty)
+    }
+
     /// Broken copies of a good file: each fails with a typed error and leaves nothing behind.
     @Test(arguments: ["truncated", "box past the end", "no samples", "absurd sample count"])
     func aBrokenVideoFailsWithATypedErrorAndLeavesNoFile(damage: String) async throws {
@@ -185,19 +197,29 @@ struct MP4ReaderFuzzTests {
         return bytes
     }
 
-    @Test(arguments: ["h264-aac.mp4", "aac.m4a", "music.mp3"])
+    /// 1,000 mutations a file (5,000 in all); `MEDIAGEN_FUZZ_ITERATIONS` asks for more (a longer run by hand).
+    static let iterations = ProcessInfo.processInfo.environment["MEDIAGEN_FUZZ_ITERATIONS"].flatMap(Int.init) ?? 1000
+
+    @Test(arguments: ["h264-aac.mp4", "aac.m4a", "music.mp3", "demo video.mp4", "demo audio.mp3"])
     func mutatedFilesOnlyReturnOrThrowTheTypedError(name: String) throws {
-        let original = [UInt8](try Data(contentsOf: try MediaFactory.fixture(name)))
+        let url =
+            name.hasPrefix("demo ")
+            ? NativeMuxerTests.demoMedia.appendingPathComponent(String(name.dropFirst(5)))
+            : try MediaFactory.fixture(name)
+        let original = [UInt8](try Data(contentsOf: url))
         let boxes = Self.boxOffsets(Array(original.prefix(8192)))
         var random = SeededGenerator(state: 0x5EED_0000 &+ UInt64(name.utf8.count))
         var outcomes = (read: 0, threw: 0)
-        for _ in 0..<1500 {
+        for _ in 0..<Self.iterations {
             let source = MemoryByteSource(bytes: mutate(original, boxes: boxes, &random))
             do throws(MP4Error) {
                 let video: SourceTrack? = name.hasSuffix(".mp4") ? try MP4Reader.track(.video, in: source) : nil
+                // The demo's video has no audio: its own track stands in, to exercise the writer.
                 let audio =
-                    try NativeMuxer.kind(of: source) == .mp3
-                    ? try MP3Reader.track(in: source) : try MP4Reader.track(.audio, in: source)
+                    name == "demo video.mp4"
+                    ? try MP4Reader.track(.video, in: source)
+                    : try NativeMuxer.kind(of: source) == .mp3
+                        ? try MP3Reader.track(in: source) : try MP4Reader.track(.audio, in: source)
                 let plan = try MuxPlan(video: video ?? audio, audio: audio)
                 _ = try MP4Writer(plan: plan, sources: [source, source]).header()
                 outcomes.read += 1
@@ -206,7 +228,7 @@ struct MP4ReaderFuzzTests {
                 outcomes.threw += 1
             }
         }
-        #expect(outcomes.read + outcomes.threw == 1500)
+        #expect(outcomes.read + outcomes.threw == Self.iterations)
         #expect(outcomes.threw > 0)
     }
 }
