@@ -33,6 +33,8 @@ public struct MultimediaPipeline<VideoClient: VideoGenerating, MusicClient: Musi
     public let ffmpeg: FFmpeg?
     /// Checked against the whole pipeline's estimate before anything is created.
     public let budget: Budget?
+    /// The merger to use instead of one made from `ffmpeg` (tests: a machine without ffmpeg).
+    var mergerOverride: MediaMerger?
 
     public init(video: VideoClient, music: MusicClient, ffmpeg: FFmpeg? = nil, budget: Budget? = nil) {
         self.videoClient = video
@@ -101,7 +103,9 @@ public struct MultimediaPipeline<VideoClient: VideoGenerating, MusicClient: Musi
         // Everything that can fail locally fails before a cent is spent: an ffmpeg given but
         // missing, or options that only ffmpeg can honour without it.
         let merger: MediaMerger
-        if let ffmpeg = self.ffmpeg {
+        if let mergerOverride {
+            merger = mergerOverride
+        } else if let ffmpeg = self.ffmpeg {
             guard FileManager.default.isExecutableFile(atPath: ffmpeg.executable.path),
                 FileManager.default.isExecutableFile(atPath: ffmpeg.probeExecutable.path)
             else {
