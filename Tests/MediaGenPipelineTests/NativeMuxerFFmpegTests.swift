@@ -45,6 +45,9 @@ struct NativeMuxerFFmpegTests {
             videoFile: "v.mov", audio: tone(4, rate: 22050, codec: ["-c:a", "libmp3lame", "-b:a", "32k"]),
             audioFile: "a.mp3"),
         Case(
+            name: "H.264 (avc3) with MP3", video: video(2, rate: 24, codec: x264 + ["-tag:v", "avc3"]),
+            videoFile: "v.mp4", audio: tone(3, codec: ["-c:a", "libmp3lame"]), audioFile: "a.mp3"),
+        Case(
             name: "HEVC (hev1) with AAC", video: video(2, rate: 24, codec: x265 + ["-tag:v", "hev1"]),
             videoFile: "v.mp4", audio: tone(3, rate: 48000, codec: ["-c:a", "aac"]), audioFile: "a.m4a"),
     ]
