@@ -44,6 +44,12 @@ protocol ByteSource {
     var size: UInt64 { get }
     /// Exactly `count` bytes at `offset`; throws when they are not all there.
     func read(at offset: UInt64, count: Int) throws(MP4Error) -> [UInt8]
+    /// The same as `Data`, for copying sample bytes without converting them.
+    func readData(at offset: UInt64, count: Int) throws(MP4Error) -> Data
+}
+
+extension ByteSource {
+    func readData(at offset: UInt64, count: Int) throws(MP4Error) -> Data { Data(try read(at: offset, count: count)) }
 }
 
 /// A file on disk, read with `FileHandle` a piece at a time: never loaded whole.
@@ -65,10 +71,14 @@ final class FileByteSource: ByteSource {
     deinit { try? handle.close() }
 
     func read(at offset: UInt64, count: Int) throws(MP4Error) -> [UInt8] {
+        [UInt8](try readData(at: offset, count: count))
+    }
+
+    func readData(at offset: UInt64, count: Int) throws(MP4Error) -> Data {
         guard count >= 0, offset <= size, UInt64(count) <= size - offset else {
             throw .malformed("a read of \(count) bytes at \(offset) passes the end of the file (\(size) bytes)")
         }
-        if count == 0 { return [] }
+        if count == 0 { return Data() }
         let data: Data?
         do {
             try handle.seek(toOffset: offset)
@@ -77,7 +87,7 @@ final class FileByteSource: ByteSource {
             throw .malformed("cannot read \(url.lastPathComponent): \(error.localizedDescription)")
         }
         guard let data, data.count == count else { throw .malformed("the file ended early at \(offset)") }
-        return [UInt8](data)
+        return data
     }
 }
 

@@ -66,7 +66,7 @@ struct MP4Writer {
                 var left = range.count
                 while left > 0 {
                     let piece = Int(min(left, UInt64(Self.copyBlock)))
-                    pending.append(contentsOf: try source.read(at: offset, count: piece))
+                    pending.append(try source.readData(at: offset, count: piece))
                     offset += UInt64(piece)
                     left -= UInt64(piece)
                     try flush(false)
