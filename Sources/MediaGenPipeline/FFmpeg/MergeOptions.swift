@@ -2,7 +2,7 @@
 ///
 /// ```swift
 /// var options = MergeOptions()      // seed 000's defaults: copy the video, stop at the shorter
-/// options.merger = .native          // only without ffmpeg (the default, .automatic, picks)
+/// options.merger = .native          // never ffmpeg (the default, .automatic, picks one)
 /// options.loopAudio = true          // repeat a short track until the video ends
 /// options.fadeOut = .seconds(2)     // fade the music out over the last two seconds
 /// options.volume = 0.8              // a little quieter
