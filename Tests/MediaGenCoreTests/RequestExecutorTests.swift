@@ -584,6 +584,18 @@ struct ExecutorErrorTests {
         #expect(error.providerCode == "E_<redacted>")
     }
 
+    /// A file here that cannot be read or written is a file error, not a network one, and no
+    /// attempt is repeated for it.
+    @Test func aLocalFileFailureIsAFileErrorAndIsNeverRetried() async {
+        let harness = ExecutorHarness(responses: [
+            .failure(TransportError(.localFile, "No space left on device", path: "/data/out.mp4")), .success(.created),
+        ])
+        let error = await mediaError { try await harness.executor.send(.read) }
+        #expect(error?.kind == .file(path: "/data/out.mp4"))
+        #expect(error?.isTransient == false)
+        #expect(harness.attempts == 1)
+    }
+
     @Test func partsOfAnIdAndSecretKeyAreScrubbedToo() async {
         let key = "key-id-1234:key-secret-5678"
         let harness = ExecutorHarness(apiKey: key) { _ in .acmeError(401, message: "secret key-secret-5678 rejected") }

@@ -353,6 +353,12 @@ package struct RequestExecutor: Sendable {
         case .transport(let transportError):
             let error = self.error(for: transportError, taskID: taskID, idempotencyKey: key)
             if transportError.reason == .invalidRequest { throw error }
+            // A file here that cannot be read or written fails the same way on every attempt. A
+            // create that failed so may still have been sent: it stays counted by the budget.
+            if transportError.reason == .localFile {
+                if isCreate { ambiguous = true }
+                throw error
+            }
             if isCreate && transportError.mayHaveReachedServer {
                 ambiguous = true
                 if key == nil { throw outcomeUnknown(error, because: transportError.detail) }
@@ -470,8 +476,14 @@ package struct RequestExecutor: Sendable {
     }
 
     private func error(for failure: TransportError, taskID: String?, idempotencyKey: String?) -> MediaGenError {
-        MediaGenError(
-            failure.reason == .timedOut ? .timeout : .network,
+        let kind: MediaGenError.Kind
+        switch failure.reason {
+        case .timedOut: kind = .timeout
+        case .localFile: kind = .file(path: failure.path ?? "")
+        default: kind = .network
+        }
+        return MediaGenError(
+            kind,
             provider: provider,
             message: scrub(failure.detail),
             taskID: taskID,

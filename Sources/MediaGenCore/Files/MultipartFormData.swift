@@ -41,14 +41,16 @@ public struct MultipartFormData: Hashable, Sendable {
         guard FileManager.default.createFile(atPath: file.path, contents: nil),
             let output = try? FileHandle(forWritingTo: file)
         else {
-            throw .invalidInput("file", "cannot create the request body at \(file.path)")
+            throw MediaGenError(.file(path: file.path), message: "cannot create the request body at \(file.path)")
         }
         defer { try? output.close() }
         try write { data throws(MediaGenError) in
             do {
                 try output.write(contentsOf: data)
             } catch {
-                throw .invalidInput("file", "cannot write the request body: \(error.localizedDescription)")
+                // Disk full, most likely: a local failure, not a bad input.
+                throw MediaGenError(
+                    .file(path: file.path), message: "cannot write the request body: \(error.localizedDescription)")
             }
         }
     }

@@ -58,8 +58,8 @@ public struct RemoteFile: Hashable, Sendable, Codable {
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         } catch {
-            throw MediaGenError.invalidInput(
-                "destination", "cannot create \(directory.path): \(error.localizedDescription)")
+            throw MediaGenError(
+                .file(path: directory.path), message: "cannot create \(directory.path): \(error.localizedDescription)")
         }
         // Beside the destination, so the final move is a rename on the same volume.
         let partial = directory.appendingPathComponent(".\(target.lastPathComponent).\(UUID().uuidString).partial")
@@ -88,7 +88,8 @@ public struct RemoteFile: Hashable, Sendable, Codable {
         // (swift-corelibs-foundation issue #4655).
         guard rename(partial.path, target.path) == 0 else {
             let reason = String(cString: strerror(errno))
-            throw MediaGenError.invalidInput("destination", "cannot move the download to \(target.path): \(reason)")
+            throw MediaGenError(
+                .file(path: target.path), message: "cannot move the download to \(target.path): \(reason)")
         }
         return target
     }
