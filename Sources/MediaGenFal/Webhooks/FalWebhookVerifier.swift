@@ -13,7 +13,7 @@ import MediaGenCore
 /// print(delivery.requestID, delivery.status)
 /// ```
 ///
-/// Keys come either from you (``init(keys:verifier:tolerance:)``: never fetched) or from
+/// Keys come either from you (``init(keys:verifier:expectedUserID:tolerance:)``: never fetched) or from
 /// `{rest}/.well-known/jwks.json` through the client: fetched on first use, kept for
 /// `maxKeyAge` (a day), and fetched again once when a signature matches none of the cached keys —
 /// fal may have rotated them — but not more than once per `refetchInterval`, so forged deliveries
