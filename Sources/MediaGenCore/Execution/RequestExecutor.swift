@@ -71,9 +71,6 @@ package struct RequestExecutor: Sendable {
 
     package var provider: Provider { dialect.provider }
 
-    /// Whether a credential was configured.
-    package var hasCredential: Bool { credential != nil }
-
     // MARK: - Sending
 
     /// Sends `request` under the retry rule and returns the successful response.
@@ -459,7 +456,7 @@ package struct RequestExecutor: Sendable {
             case 409: kind = .conflict
             case 429: kind = .rateLimited(retryAfter: retryAfter(in: response, details: details))
             case 500...: kind = .server
-            case 200..<300: kind = .invalidRequest(field: details.field, reason: message)
+            // An error inside a 2xx (Skytells' `status: false`) and any other status: a refusal.
             default: kind = .invalidRequest(field: details.field, reason: message)
             }
         }
