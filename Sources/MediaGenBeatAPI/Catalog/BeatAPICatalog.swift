@@ -12,7 +12,7 @@ extension Currency {
     public static let beatAPICredits = Currency.credits("BeatAPI credits", perUSD: nil)
 }
 
-/// BeatAPI's two launch workflows, as the documents describe them (seed 002, `providers.md`).
+/// BeatAPI's two launch workflows, as BeatAPI's API reference and published description describe them.
 ///
 /// ```swift
 /// for workflow in BeatAPICatalog.models {
@@ -22,7 +22,7 @@ extension Currency {
 /// // Ecommerce Video price unknown
 /// ```
 ///
-/// **What the 450 credits are, and are not.** The seed's only example of a music-video task
+/// **What the 450 credits are, and are not.** The API reference's only example of a music-video task
 /// reserves 450 credits (`usage.credits_reserved`) for a 720p request. That figure is the catalog's
 /// estimate, so that a budget in BeatAPI credits can count music videos before they are sent. It
 /// is *not* a published price list: BeatAPI does not document how the reservation is computed
@@ -41,7 +41,7 @@ extension Currency {
 /// asks: first poll after 36 s, then every 12 s growing to 60 s, for up to 40 minutes. To poll at exactly the
 /// documented cadence, pass ``BeatAPIClient/documentedPolling``.
 public enum BeatAPICatalog {
-    /// The music-video credits the seed's example reserved (720p).
+    /// The music-video credits the API reference's example reserved (720p).
     public static let musicVideoExampleCredits = Money(450, .beatAPICredits)
 
     /// The resolutions BeatAPI documents for video output.
@@ -59,7 +59,7 @@ public enum BeatAPICatalog {
             price: Price(musicVideoExampleCredits, per: .task),
             typicalLatency: typicalLatency,
             summary:
-                "A music video from reference images, a song, a prompt and an explicit language; 450 credits is the seed example's reservation at 720p, not a price list"
+                "A music video from reference images, a song, a prompt and an explicit language; 450 credits is the API reference example's reservation at 720p, not a price list"
         ),
         ModelDescriptor(
             id: BeatAPIWorkflowID.ecommerceVideo.rawValue,

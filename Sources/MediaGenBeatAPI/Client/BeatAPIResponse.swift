@@ -67,19 +67,19 @@ extension BeatAPIList: Hashable where Element: Hashable {}
 extension BeatAPIResponse: Equatable where Payload: Equatable {}
 extension BeatAPIResponse: Hashable where Payload: Hashable {}
 
-/// The seed's `WorkflowList` schema.
+/// BeatAPI's `WorkflowList` schema.
 public typealias BeatAPIWorkflowList = BeatAPIList<BeatAPIWorkflow>
-/// The seed's `WorkflowListResponse` schema.
+/// BeatAPI's `WorkflowListResponse` schema.
 public typealias BeatAPIWorkflowListResponse = BeatAPIResponse<BeatAPIWorkflowList>
-/// The seed's `TaskResponse` schema.
+/// BeatAPI's `TaskResponse` schema.
 public typealias BeatAPITaskResponse = BeatAPIResponse<BeatAPITask>
-/// The seed's `UsageResponse` schema.
+/// BeatAPI's `UsageResponse` schema.
 public typealias BeatAPIUsageResponse = BeatAPIResponse<BeatAPIUsage>
-/// The seed's `FileResponse` schema.
+/// BeatAPI's `FileResponse` schema.
 public typealias BeatAPIFileResponse = BeatAPIResponse<BeatAPIFile>
-/// The seed's `WebhookEndpointList` schema.
+/// BeatAPI's `WebhookEndpointList` schema.
 public typealias BeatAPIWebhookEndpointList = BeatAPIList<BeatAPIWebhookEndpoint>
-/// The seed's `WebhookEndpointListResponse` schema.
+/// BeatAPI's `WebhookEndpointListResponse` schema.
 public typealias BeatAPIWebhookEndpointListResponse = BeatAPIResponse<BeatAPIWebhookEndpointList>
-/// The seed's `WebhookEndpointResponse` schema.
+/// BeatAPI's `WebhookEndpointResponse` schema.
 public typealias BeatAPIWebhookEndpointResponse = BeatAPIResponse<BeatAPIWebhookEndpoint>

@@ -9,7 +9,7 @@ import MediaGenCore
 /// let chinese: BeatAPILanguage = "zh"
 /// ```
 ///
-/// The seed's example is `"en"`; BeatAPI's published description lists `en` and `zh`. Any value
+/// The API reference's example is `"en"`; BeatAPI's published description lists `en` and `zh`. Any value
 /// shaped like a language code (`"en"`, `"pt-BR"`) is sent, so a language BeatAPI adds works
 /// without an update; an empty or malformed one is refused before sending.
 public struct BeatAPILanguage: RawRepresentable, Hashable, Sendable, Codable, ExpressibleByStringLiteral,
@@ -19,7 +19,7 @@ public struct BeatAPILanguage: RawRepresentable, Hashable, Sendable, Codable, Ex
     public init(rawValue: String) { self.rawValue = rawValue }
     public init(stringLiteral value: String) { self.rawValue = value }
 
-    /// `"en"`, the seed's example.
+    /// `"en"`, the API reference's example.
     public static let english = BeatAPILanguage(rawValue: "en")
     /// `"zh"`.
     public static let chinese = BeatAPILanguage(rawValue: "zh")

@@ -6,7 +6,7 @@ import MediaGenCore
 /// ```swift
 /// var input = MusicVideoInput(imageURLs: [cover], audioURL: song, prompt: "Neon rooftop", language: .english)
 /// input.resolution = .p1080
-/// input.resolution = "720p"          // the seed's value, as a literal
+/// input.resolution = "720p"          // the API reference's value, as a literal
 /// let parsed = try BeatAPIResolution.parse("1080p")   // from a command line
 /// ```
 public struct BeatAPIResolution: RawRepresentable, Hashable, Sendable, Codable, ExpressibleByStringLiteral,
@@ -17,7 +17,7 @@ public struct BeatAPIResolution: RawRepresentable, Hashable, Sendable, Codable, 
     public init(stringLiteral value: String) { self.rawValue = value }
 
     public static let p540 = BeatAPIResolution(rawValue: "540p")
-    /// The seed's example resolution.
+    /// The API reference's example resolution.
     public static let p720 = BeatAPIResolution(rawValue: "720p")
     public static let p1080 = BeatAPIResolution(rawValue: "1080p")
 

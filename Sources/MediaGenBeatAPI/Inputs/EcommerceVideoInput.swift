@@ -11,7 +11,7 @@ import MediaGenCore
 /// let task = try await beatAPI.createEcommerceVideo(input)
 /// ```
 ///
-/// The seed lists this endpoint without its body, so it is modelled like the music video's with
+/// BeatAPI's API reference lists this endpoint without its body, so it is modelled like the music video's with
 /// its own fields (BeatAPI's published description names `duration` and `aspect_ratio`) and kept
 /// open with ``additionalFields``. Checked before sending: at least one image; every URL public
 /// HTTPS (local files are uploaded first); a non-empty prompt when given; a language code and a

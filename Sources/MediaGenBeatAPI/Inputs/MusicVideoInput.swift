@@ -2,7 +2,7 @@ import Foundation
 import MediaGenCore
 
 /// The body of `POST /v1/music-video/tasks`: reference images, a song, a prompt and an explicit
-/// language (seed 002).
+/// language (BeatAPI's music-video documentation).
 ///
 /// ```swift
 /// var input = MusicVideoInput(
@@ -25,7 +25,7 @@ import MediaGenCore
 /// `audio/*`); a prompt; a language code; a resolution from ``BeatAPIResolution/known``.
 ///
 /// Options BeatAPI documents elsewhere (its published description lists `quality`, `lip_sync`
-/// and `duration`) go in ``additionalFields`` and are sent as given; limits the seed does not state
+/// and `duration`) go in ``additionalFields`` and are sent as given; limits the API reference does not state
 /// (how many images, prompt length) are BeatAPI's to enforce.
 public struct MusicVideoInput: Hashable, Sendable {
     /// Reference images, as public HTTPS URLs or local files to upload. At least one.

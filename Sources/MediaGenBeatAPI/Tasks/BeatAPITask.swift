@@ -12,7 +12,7 @@ import MediaGenCore
 /// }
 /// ```
 ///
-/// Decoding takes the seed's fields and those of BeatAPI's published description (`stage`,
+/// Decoding takes the API reference's fields and those of BeatAPI's published description (`stage`,
 /// `completed_at`, `usage.credits_charged`), requires only `id`, and ignores anything else.
 /// Times are Unix seconds (ISO 8601 text is read too). `output` is kept as sent and read into
 /// ``outputs`` from every plausible shape: `{"media": [{"url", "mime_type"}]}` (BeatAPI's

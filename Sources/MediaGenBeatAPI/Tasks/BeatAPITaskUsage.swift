@@ -11,7 +11,7 @@ import MediaGenCore
 /// print(done.usage?.creditsSettled ?? "unknown", done.usage?.creditsRefunded ?? "unknown")
 /// ```
 ///
-/// The seed shows `credits_reserved`, `credits_settled` and `credits_refunded`; BeatAPI's
+/// BeatAPI's API reference shows `credits_reserved`, `credits_settled` and `credits_refunded`; BeatAPI's
 /// published description adds `credits_charged` and `billable_duration_seconds`. Each is `nil`
 /// when absent, and numbers sent as text are read too.
 public struct BeatAPITaskUsage: Hashable, Sendable, Decodable {

@@ -11,7 +11,7 @@ import MediaGenCore
 /// }
 /// ```
 ///
-/// The seed names the schema without its fields; these are BeatAPI's published description's.
+/// BeatAPI's API reference names the schema without its fields; these are BeatAPI's published description's.
 /// Every field is optional, and the whole answer is kept in ``json`` for anything else.
 public struct BeatAPIUsage: Hashable, Sendable, Decodable {
     /// How many tasks may be active at once, and how many are.

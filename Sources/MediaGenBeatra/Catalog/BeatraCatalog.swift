@@ -1,7 +1,7 @@
 import Foundation
 import MediaGenCore
 
-/// Beatra's music models as documented (seed 003): a flat price per task in credits, and how many
+/// Beatra's music models as Beatra's music-generation documentation gives them: a flat price per task in credits, and how many
 /// clips a task returns.
 ///
 /// ```swift

@@ -1,7 +1,7 @@
 import Foundation
 import MediaGenCore
 
-/// The input of `beatoven/music-generation` (seed 001's schema).
+/// The input of `beatoven/music-generation` (fal's published schema).
 ///
 /// ```swift
 /// var input = BeatovenInput(prompt: "Jazz music for a late-night restaurant setting",

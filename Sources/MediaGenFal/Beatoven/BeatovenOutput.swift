@@ -9,7 +9,7 @@ import MediaGenCore
 /// let saved = try await result.data.audio.remoteFile.download(to: URL(fileURLWithPath: "outputs/"))
 /// ```
 ///
-/// The schema marks `metadata` as required, yet the seed's own example answer has none: it is
+/// The schema marks `metadata` as required, yet fal's own example answer has none: it is
 /// optional here, as are the metadata's fields, so either shape decodes.
 public struct BeatovenOutput: Hashable, Sendable, Decodable {
     /// The generated music: a 44.1 kHz stereo WAV.

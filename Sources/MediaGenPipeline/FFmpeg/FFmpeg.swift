@@ -12,7 +12,7 @@ import MediaGenCore
 ///     options: MergeOptions(loopAudio: true, fadeOut: .seconds(2)))
 /// ```
 ///
-/// By default the merge is seed 000's: `-c:v copy -c:a aac -shortest` — the video is copied as
+/// By default the merge is the BeatFusion guide's: `-c:v copy -c:a aac -shortest` — the video is copied as
 /// is, the audio encoded to AAC, and the output stops with the shorter input. The inputs are
 /// probed first, so a file that is not media fails with a clear error before ffmpeg runs. The
 /// output is written beside its destination under a temporary name and renamed into place when

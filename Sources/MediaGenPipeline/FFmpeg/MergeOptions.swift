@@ -1,7 +1,7 @@
 /// How a video and a music track are combined (by ``MediaMerger`` or `FFmpeg.merge(video:audio:to:options:)`).
 ///
 /// ```swift
-/// var options = MergeOptions()      // seed 000's defaults: copy the video, stop at the shorter
+/// var options = MergeOptions()      // the BeatFusion guide's: copy the video, stop at the shorter
 /// options.merger = .native          // never ffmpeg (the default, .automatic, picks one)
 /// options.loopAudio = true          // repeat a short track until the video ends
 /// options.fadeOut = .seconds(2)     // fade the music out over the last two seconds

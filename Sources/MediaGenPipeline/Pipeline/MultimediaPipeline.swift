@@ -3,7 +3,7 @@ import MediaGenCore
 
 /// Generates a video and matching music in parallel — with any providers that can — downloads
 /// both before their links expire, and merges them — natively when the files allow, else with
-/// FFmpeg (see ``MediaMerger``): seed 000's pipeline.
+/// FFmpeg (see ``MediaMerger``): the pipeline of Skytells' BeatFusion guide.
 ///
 /// ```swift
 /// let pipeline = MultimediaPipeline(video: skytells, music: skytells)

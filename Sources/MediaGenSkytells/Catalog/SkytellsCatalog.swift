@@ -1,7 +1,7 @@
 import Foundation
 import MediaGenCore
 
-/// The Skytells music and video models, as documented (seeds 000 and 004): price per prediction,
+/// The Skytells music and video models, as Skytells' BeatFusion and video guides give them: price per prediction,
 /// typical generation time, accepted inputs.
 ///
 /// ```swift

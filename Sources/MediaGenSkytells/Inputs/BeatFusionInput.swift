@@ -1,7 +1,7 @@
 import Foundation
 import MediaGenCore
 
-/// The input of Skytells' BeatFusion music models (seed 000).
+/// The input of Skytells' BeatFusion music models (Skytells' BeatFusion guide).
 ///
 /// ```swift
 /// var input = BeatFusionInput(prompt: "Cinematic orchestral score, strings and brass, 80 BPM",

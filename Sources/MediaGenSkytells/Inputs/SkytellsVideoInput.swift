@@ -1,7 +1,7 @@
 import Foundation
 import MediaGenCore
 
-/// The input of Skytells' video models (seed 004), LipFusion's face and audio included.
+/// The input of Skytells' video models (Skytells' video guide), LipFusion's face and audio included.
 ///
 /// ```swift
 /// let input = SkytellsVideoInput(

@@ -45,7 +45,7 @@ public struct Prediction: MediaTask, Hashable, Sendable, Decodable {
     private let outputLinks: [String]
     private let links: [String: String]
 
-    /// Output CDN links expire 24 hours after the prediction ends (seed 004): download promptly.
+    /// Output CDN links expire 24 hours after the prediction ends (Skytells' video guide): download promptly.
     public static let outputLifetime: Duration = .seconds(24 * 60 * 60)
 
     public var createdAt: Date? { Timestamp.date(fromISO8601: createdAtText) }

@@ -9,7 +9,7 @@ import MediaGenCore
 /// let prediction = try await skytells.createPrediction(.trueFusionVideoPro, input: input, webhook: webhook)
 /// ```
 ///
-/// Skytells documents two ways to send it, and both are supported: the seeds' `"webhook": "<url>"`
+/// Skytells documents two ways to send it, and both are supported: the guides' `"webhook": "<url>"`
 /// with `"webhook_events_filter": [...]`, and the official client's `"webhook": {"url", "events"}`.
 /// By default each create endpoint uses its own documented form (see ``PredictionEndpoint``).
 public struct PredictionWebhook: Hashable, Sendable {
@@ -20,7 +20,7 @@ public struct PredictionWebhook: Hashable, Sendable {
 
     /// How the webhook is written in the create body.
     public enum Form: Hashable, Sendable {
-        /// `"webhook": "<url>", "webhook_events_filter": [...]` (the seeds' form).
+        /// `"webhook": "<url>", "webhook_events_filter": [...]` (the guides' form).
         case urlWithEventsFilter
         /// `"webhook": {"url": "<url>", "events": [...]}` (the official client's form).
         case object
@@ -41,7 +41,7 @@ public struct PredictionWebhook: Hashable, Sendable {
 
 /// Which create endpoint to use.
 public enum PredictionEndpoint: Hashable, Sendable {
-    /// `POST /v1/predictions`, as the seeds document it. Returns at once with a queued prediction.
+    /// `POST /v1/predictions`, as Skytells' guides document it. Returns at once with a queued prediction.
     case predictions
     /// `POST /v1/predict`, as the official client uses it. With `waitForCompletion`, the call holds
     /// until the prediction ends (`"await": true`) and its timeout is raised to match.
