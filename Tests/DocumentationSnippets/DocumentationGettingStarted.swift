@@ -9,7 +9,7 @@ import MediaGenPipeline
 import MediaGenSkytells
 import MediaGenTesting
 
-// Documentation/GettingStarted.md, block 3 (line 64)
+// Documentation/GettingStarted.md, block 3 (line 65)
 private func documentationGettingStartedBlock3() async throws {
     func makeMusic<Client: MusicGenerating>(with client: Client) async throws -> URL? {
         let task = try await client.generateMusic(MusicRequest(prompt: "Ambient pads, slow, warm", duration: .seconds(30)))

@@ -3,7 +3,7 @@
 import Foundation
 import MediaGenSkytells
 
-// Documentation/GettingStarted.md, block 2 (line 42)
+// Documentation/GettingStarted.md, block 2 (line 43)
 private func documentationGettingStartedBlock2() async throws {
 
     let skytells = SkytellsClient()

@@ -25,7 +25,7 @@ private func documentationPipelineBlock1() async throws {
         case .downloading(let side, let progress): print(side, progress.fraction ?? 0)
         case .downloaded(let side, let media): print(side, "saved", media.file.path)
         case .merging: print("merging")
-        case .finished(let result): print("done:", result.output.path, result.merge)   // merged natively (h264 video and mp3 audio copied as they are), 10.0 s
+        case .finished(let result): print("done:", result.output.path, result.merge)   // which merger ran, and why
         }
     }
     // Read every top-level value, so an example that only shows one does not warn.

@@ -1,8 +1,8 @@
 import Foundation
 import MediaGenCore
 
-/// Beatra's music models as Beatra's music-generation documentation gives them: a flat price per task in credits, and how many
-/// clips a task returns.
+/// Beatra's music models as its music-generation documentation gives them: a flat price per task
+/// in credits, and how many clips a task returns.
 ///
 /// ```swift
 /// for model in BeatraCatalog.models {

@@ -1,6 +1,7 @@
 import MediaGenCore
 
-/// The fal apps this SDK supports, as fal's app pages document them: what they make, what they accept, what they cost.
+/// The fal apps this SDK supports, as fal's app pages document them: what they make, what they
+/// accept, what they cost.
 ///
 /// ```swift
 /// let beatoven = FalCatalog.models[0]
