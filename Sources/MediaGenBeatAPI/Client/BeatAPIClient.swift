@@ -143,8 +143,7 @@ public struct BeatAPIClient: MediaClient {
 
     /// The task's current state (`GET /v1/tasks/{id}`, one poll).
     public func task(id: String) async throws -> BeatAPITask {
-        try Self.requireID(id, field: "id")
-        return try await send(.get("tasks", id, taskID: id), as: BeatAPITask.self)
+        try await send(.get("tasks", id, taskID: id), as: BeatAPITask.self)
     }
 
     // MARK: - Usage
@@ -178,17 +177,7 @@ public struct BeatAPIClient: MediaClient {
     /// The caller's key, checked, or a new one for this call.
     static func idempotencyKey(_ given: String?) throws(MediaGenError) -> String {
         guard let given else { return UUID().uuidString.lowercased() }
-        let printable = given.unicodeScalars.allSatisfy { (0x21...0x7E).contains($0.value) }
-        guard !given.isEmpty, given.count <= 255, printable else {
-            throw .invalidInput(
-                "idempotencyKey", "use 1–255 printable ASCII characters without spaces", provider: .beatAPI)
-        }
+        try RequestValidation.checkIdempotencyKey(given, provider: .beatAPI)
         return given
-    }
-
-    static func requireID(_ id: String, field: String) throws(MediaGenError) {
-        guard !id.trimmingCharacters(in: .whitespaces).isEmpty else {
-            throw .invalidInput(field, "the id is empty", provider: .beatAPI)
-        }
     }
 }
