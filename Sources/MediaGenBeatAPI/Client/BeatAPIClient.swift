@@ -70,8 +70,9 @@ public struct BeatAPIClient: MediaClient {
     ///
     /// The input is checked first; local files are then uploaded and their URLs sent; the
     /// estimate (450 credits) is counted against the client's budget. The `Idempotency-Key` is
-    /// `idempotencyKey` when given (to resend a call you are unsure of), else a new one, reused on
-    /// every retry of this call.
+    /// `idempotencyKey` when given (to resend a call you are unsure of: 1–255 visible ASCII
+    /// characters), else a new one, reused on every retry of this call. Each upload's key derives
+    /// from it and stays within 255 characters.
     public func createMusicVideo(_ input: MusicVideoInput, idempotencyKey: String? = nil) async throws
         -> BeatAPITask
     {

@@ -31,7 +31,8 @@ extension FalClient {
     /// The input is checked first. `webhookURL` becomes `?fal_webhook=` (fully percent-encoded:
     /// a `+` arrives as `+`); `priority`, `startTimeout` (how long fal may wait to start the
     /// request) and `runnerHint` are the `X-Fal-Queue-Priority`, `X-Fal-Request-Timeout` and
-    /// `X-Fal-Runner-Hint` headers. fal has no idempotency key: a failure after the request may
+    /// `X-Fal-Runner-Hint` headers (a `runnerHint` with a line break or another control character
+    /// is refused before sending). fal has no idempotency key: a failure after the request may
     /// have reached fal is `.outcomeUnknown`.
     public func submit<Input, Output>(
         _ app: FalApp<Input, Output>,
