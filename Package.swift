@@ -52,7 +52,7 @@ let package = Package(
             name: "Benchmarks",
             dependencies: [
                 "MediaGenCore", "MediaGenSkytells", "MediaGenFal", "MediaGenBeatAPI", "MediaGenBeatra",
-                "EmulatorSupport",
+                "MediaGenPipeline", "EmulatorSupport",
             ],
             path: "Benchmarks"
         ),
@@ -81,7 +81,9 @@ let package = Package(
             // `Demo` is run as the README runs it.
             dependencies: [
                 "MediaGenPipeline", "MediaGenSkytells", "MediaGenCore", "MediaGenTesting", "EmulatorSupport", "Demo",
-            ]
+            ],
+            // Tiny MP4, M4A and MP3 files for the native muxer's tests without ffmpeg (Fixtures/SOURCES.md).
+            resources: [.copy("Fixtures")]
         ),
         .testTarget(
             name: "MediaGenFalTests",

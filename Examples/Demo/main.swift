@@ -1,12 +1,14 @@
 // Seed 000's multimedia pipeline: a video and matching music generated in parallel, downloaded
-// before their links expire, and merged with FFmpeg.
+// before their links expire, and merged — natively (an MP4 remux, no ffmpeg needed) when the files
+// allow, else with FFmpeg.
 //
 //     swift run Demo                                  # offline, on the bundled cassette, no key
 //     SKYTELLS_API_KEY=sk-… swift run Demo            # for real, against Skytells
 //
 // Offline, the answers Skytells would give are replayed from `Cassettes/seed-000-pipeline.json`
-// (real small media files included), time runs 100 times faster, and the merge is a real ffmpeg
-// run. Options: --out <file> (default outputs/scene_with_music.mp4).
+// (real small media files included), time runs 100 times faster, and the merge is real: H.264
+// video and MP3 music remuxed into one MP4. Options: --out <file> (default
+// outputs/scene_with_music.mp4), --cassette <file> (another recording to replay).
 import Foundation
 import MediaGenCore
 import MediaGenPipeline
@@ -32,13 +34,14 @@ let outputPath = arguments.firstIndex(of: "--out").flatMap {
 let output = URL(fileURLWithPath: outputPath ?? "outputs/scene_with_music.mp4")
 let apiKey = ProcessInfo.processInfo.environment["SKYTELLS_API_KEY"].flatMap { $0.isEmpty ? nil : $0 }
 
-// Without ffmpeg there is nothing to merge with: say how to get it, before anything else.
-let ffmpeg: FFmpeg
-do {
-    ffmpeg = try FFmpeg.locate()
-} catch {
-    print(error)
-    exit(1)
+let cassettePath = arguments.firstIndex(of: "--cassette").flatMap {
+    arguments.indices.contains($0 + 1) ? arguments[$0 + 1] : nil
+}
+
+// Without ffmpeg the merge is native: enough for H.264 video with MP3 or AAC music.
+let ffmpeg = try? FFmpeg.locate()
+if ffmpeg == nil {
+    print("ffmpeg is not installed: the video and music will be remuxed natively (H.264/HEVC with AAC/MP3).")
 }
 
 let configuration: ClientConfiguration
@@ -47,8 +50,8 @@ if apiKey != nil {
     configuration = ClientConfiguration()
 } else {
     guard
-        let cassette = Bundle.module.url(
-            forResource: "seed-000-pipeline", withExtension: "json", subdirectory: "Cassettes")
+        let cassette = cassettePath.map({ URL(fileURLWithPath: $0) })
+            ?? Bundle.module.url(forResource: "seed-000-pipeline", withExtension: "json", subdirectory: "Cassettes")
     else {
         print("The demo's cassette is missing from the build (Examples/Demo/Cassettes).")
         exit(1)
@@ -94,14 +97,13 @@ do {
         case .downloaded(let side, let media):
             line(side, "saved \(media.file.path)")
         case .merging:
-            print("merging with ffmpeg (-c:v copy -c:a aac -shortest)…")
+            print("merging…")
         case .finished(let result):
-            let probe = try await ffmpeg.probe(result.output)
-            let seconds =
-                Double(probe.duration?.components.seconds ?? 0) + Double(probe.duration?.components.attoseconds ?? 0)
-                / 1e18
-            let streams = probe.streams.map { "\($0.type) \($0.codec ?? "?")" }.joined(separator: " + ")
+            let duration = result.merge.duration ?? .zero
+            let seconds = Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+            let streams = result.merge.streams.joined(separator: " + ")
             print("done: \(result.output.path) — \(String(format: "%.1f", seconds)) s, \(streams)")
+            print(result.merge)
             let elapsed = (ContinuousClock.now - started).components
             let took = String(format: "%.1f s", Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18)
             print(

@@ -55,46 +55,70 @@ public final class RecordingTransport: HTTPTransport {
     }
 
     private func record(_ request: HTTPRequest, _ response: HTTPResponse, body: Data?) {
+        let scrubber = Scrubber(secrets: secrets + Self.credentials(in: request.headers))
         var recordedRequest = Cassette.Request(
             method: request.method.rawValue,
-            url: scrub(request.url.absoluteString),
-            headers: headers(request.headers)
+            url: scrubber.scrub(request.url.absoluteString),
+            headers: scrubber.headers(request.headers)
         )
-        let sent = request.bodyData.map { recordable($0, limited: true) }
+        let sent = request.bodyData.map { recordable($0, limited: true, scrubber) }
         (recordedRequest.json, recordedRequest.text, recordedRequest.base64) = (sent?.json, sent?.text, sent?.base64)
-        var recordedResponse = Cassette.Response(status: response.status, headers: headers(response.headers))
+        var recordedResponse = Cassette.Response(status: response.status, headers: scrubber.headers(response.headers))
         // Error answers are small and worth keeping whole; only successful bodies obey the limit.
-        let received = body.map { recordable($0, limited: response.isSuccess) }
+        let received = body.map { recordable($0, limited: response.isSuccess, scrubber) }
         (recordedResponse.json, recordedResponse.text, recordedResponse.base64) = (
             received?.json, received?.text, received?.base64
         )
         recorded.withLock { $0.append(Cassette.Interaction(request: recordedRequest, response: recordedResponse)) }
     }
 
-    /// A body in its most readable recorded form: JSON, else text, else base64; left out when empty
-    /// or larger than `maxInlineBodyBytes`. Secrets are scrubbed from JSON and text.
-    private func recordable(_ data: Data, limited: Bool) -> (json: JSONValue?, text: String?, base64: String?) {
-        guard !data.isEmpty, !limited || data.count <= maxInlineBodyBytes else { return (nil, nil, nil) }
-        if let value = json(data) { return (value, nil, nil) }
-        if let text = String(data: data, encoding: .utf8), !text.contains("\0") { return (nil, scrub(text), nil) }
-        return (nil, nil, data.base64EncodedString())
-    }
-
-    private func headers(_ headers: HTTPHeaders) -> [String: String]? {
-        var kept: [String: String] = [:]
-        for field in headers where !HTTPHeaders.isSensitive(field.name) {
-            kept[field.name] = scrub(field.value)
+    /// The secrets a request carries in its credential headers, whether or not they were passed
+    /// to `init`: `x-api-key: K`, `Authorization: Bearer K` or `Key id:secret`. A server that
+    /// echoes one back has it scrubbed from the recording too.
+    static func credentials(in headers: HTTPHeaders) -> [String] {
+        headers.filter { HTTPHeaders.isSensitive($0.name) }.flatMap { field -> [String] in
+            let value = field.value.trimmingCharacters(in: .whitespaces)
+            let token = value.split(separator: " ", maxSplits: 1).last.map(String.init) ?? value
+            return [value, token] + token.split(separator: ":").map(String.init)
         }
-        return kept.isEmpty ? nil : kept
     }
 
-    /// The body as JSON with secrets scrubbed from every string, when it is JSON.
-    private func json(_ data: Data) -> JSONValue? {
-        guard let value = try? JSONReader().value(from: data) else { return nil }
-        return scrub(value)
+    /// A body in its most readable recorded form: JSON, else text, else base64; left out when empty
+    /// or larger than `maxInlineBodyBytes`. Secrets are scrubbed from all three: from JSON strings
+    /// and text, and from the bytes before they are encoded as base64.
+    private func recordable(_ data: Data, limited: Bool, _ scrubber: Scrubber) -> (
+        json: JSONValue?, text: String?, base64: String?
+    ) {
+        guard !data.isEmpty, !limited || data.count <= maxInlineBodyBytes else { return (nil, nil, nil) }
+        if let value = try? JSONReader().value(from: data) { return (scrubber.scrub(value), nil, nil) }
+        if let text = String(data: data, encoding: .utf8), !text.contains("\0") {
+            return (nil, scrubber.scrub(text), nil)
+        }
+        return (nil, nil, scrubber.scrub(data).base64EncodedString())
+    }
+}
+
+/// Scrubs one interaction's secrets from every form the cassette stores.
+private struct Scrubber {
+    let secrets: [String]
+    let secretBytes: [Data]
+
+    init(secrets: [String]) {
+        let worth = Set(secrets.filter { $0.count >= 4 })
+        // Longest first, so that a whole key goes before its parts.
+        self.secrets = worth.sorted { $0.count > $1.count }
+        self.secretBytes = self.secrets.map { Data($0.utf8) }
     }
 
-    private func scrub(_ value: JSONValue) -> JSONValue {
+    func scrub(_ text: String) -> String {
+        Redaction.scrub(text, secrets: secrets)
+    }
+
+    func scrub(_ data: Data) -> Data {
+        Redaction.scrub(data, secrets: secretBytes)
+    }
+
+    func scrub(_ value: JSONValue) -> JSONValue {
         switch value {
         case .string(let text): .string(scrub(text))
         case .array(let items): .array(items.map(scrub))
@@ -110,7 +134,11 @@ public final class RecordingTransport: HTTPTransport {
         }
     }
 
-    private func scrub(_ text: String) -> String {
-        Redaction.scrub(text, secrets: secrets)
+    func headers(_ headers: HTTPHeaders) -> [String: String]? {
+        var kept: [String: String] = [:]
+        for field in headers where !HTTPHeaders.isSensitive(field.name) {
+            kept[field.name] = scrub(field.value)
+        }
+        return kept.isEmpty ? nil : kept
     }
 }

@@ -170,3 +170,13 @@ struct MultipartInjectionTests {
         #expect(harness.attempts == 0)
     }
 }
+
+extension MultipartInjectionTests {
+    @Test func aRefusedFormCreatesNoFile() {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("refused-\(UUID().uuidString)")
+        var form = MultipartFormData(boundary: "b")
+        form.append(field: "a\r\nb", value: "v")
+        #expect(throws: MediaGenError.self) { try form.writeBody(to: file) }
+        #expect(!FileManager.default.fileExists(atPath: file.path))
+    }
+}

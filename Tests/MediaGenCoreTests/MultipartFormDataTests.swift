@@ -209,13 +209,15 @@ struct MultipartFormDataTests {
         #expect(error?.message.contains(missing.path) == true)
     }
 
-    @Test func unwritableDestinationIsAnInvalidFileInput() {
+    /// Where the body cannot be written is a local file failure, not a bad input or the network's.
+    @Test func anUnwritableDestinationIsAFileError() {
         let output = Self.temporaryFile("no-such-folder").appendingPathComponent("body")
         var form = MultipartFormData(boundary: "b")
         form.append(field: "k", value: "v")
         let error = #expect(throws: MediaGenError.self) {
             try form.writeBody(to: output)
         }
-        #expect(error?.invalidField == "file")
+        #expect(error?.kind == .file(path: output.path))
+        #expect(error?.isTransient == false)
     }
 }

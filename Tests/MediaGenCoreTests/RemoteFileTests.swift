@@ -248,7 +248,7 @@ struct RemoteFileTests {
                 .download(to: folder.url, configuration: Self.configuration(Self.serving()))
         }
 
-        #expect(error?.invalidField == "destination")
+        #expect(error?.kind == .file(path: folder.url.appendingPathComponent("video.mp4").path))
         #expect(folder.entries() == ["video.mp4"])
         #expect(try Data(contentsOf: blocking) == Data("keep".utf8))
     }

@@ -549,6 +549,53 @@ struct ExecutorErrorTests {
         #expect(error.map { String(reflecting: $0) }?.contains(acmeKey) == false)
     }
 
+    /// The body is scrubbed before the snippet is cut: a key across the 200-character cut leaves
+    /// no part of itself in the message.
+    @Test(arguments: [180, 190, 195, 199, 200, 201])
+    func aKeyAcrossTheSnippetCutLeavesNoPart(offset: Int) async {
+        let key = "ACMEKEY0123456789ABCDEFGH"
+        let body = String(repeating: "x", count: offset) + key + String(repeating: "y", count: 100)
+        let harness = ExecutorHarness(apiKey: key) { _ in HTTPResponse(status: 502, body: Data(body.utf8)) }
+        let error = await mediaError { try await harness.executor.send(.read) }
+        let text = error.map { "\($0) \(String(reflecting: $0))" } ?? ""
+        #expect(error != nil)
+        for length in 6...key.count {
+            #expect(!text.contains(key.prefix(length)), "a prefix of \(length) characters survived")
+        }
+    }
+
+    /// Every field an error answer fills — code, request id (body and header), field, message — is
+    /// scrubbed, not only the message.
+    @Test func theKeyIsScrubbedFromEveryFieldOfAnErrorAnswer() async throws {
+        let harness = ExecutorHarness { _ in
+            .acmeError(
+                422, code: "E_\(acmeKey)", message: "bad \(acmeKey)", extra: #", "param": "p_\#(acmeKey)""#,
+                headers: ["X-Request-Id": "hdr-\(acmeKey)"])
+        }
+        let error = try #require(await mediaError { try await harness.executor.send(.read) })
+        var dumped = ""
+        dump(error, to: &dumped)
+        for text in [
+            "\(error)", String(reflecting: error), error.localizedDescription, dumped, error.providerCode ?? "",
+            error.requestID ?? "", error.message,
+        ] {
+            #expect(!text.contains(acmeKey))
+        }
+        #expect(error.providerCode == "E_<redacted>")
+    }
+
+    /// A file here that cannot be read or written is a file error, not a network one, and no
+    /// attempt is repeated for it.
+    @Test func aLocalFileFailureIsAFileErrorAndIsNeverRetried() async {
+        let harness = ExecutorHarness(responses: [
+            .failure(TransportError(.localFile, "No space left on device", path: "/data/out.mp4")), .success(.created),
+        ])
+        let error = await mediaError { try await harness.executor.send(.read) }
+        #expect(error?.kind == .file(path: "/data/out.mp4"))
+        #expect(error?.isTransient == false)
+        #expect(harness.attempts == 1)
+    }
+
     @Test func partsOfAnIdAndSecretKeyAreScrubbedToo() async {
         let key = "key-id-1234:key-secret-5678"
         let harness = ExecutorHarness(apiKey: key) { _ in .acmeError(401, message: "secret key-secret-5678 rejected") }

@@ -123,7 +123,8 @@ struct FalInputTests {
     }
 
     @Test(arguments: [
-        ("https", true), ("http", true), ("ftp", false), ("file", false),
+        // Plain http to a public host is refused: fal would post the result in clear text.
+        ("https", true), ("http", false), ("ftp", false), ("file", false),
     ])
     func webhooksMustBeHTTP(scheme: String, accepted: Bool) async throws {
         let harness = FalHarness(fixtures: [("submit-response", 200)])

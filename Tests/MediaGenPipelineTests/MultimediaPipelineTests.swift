@@ -1,10 +1,11 @@
 import EmulatorSupport
 import Foundation
 import MediaGenCore
-import MediaGenPipeline
 import MediaGenSkytells
 import MediaGenTesting
 import Testing
+
+@testable import MediaGenPipeline
 
 /// Seed 000's pipeline with Skytells video and BeatFusion music, over real HTTP against the emulator.
 @Suite(
@@ -50,6 +51,9 @@ struct MultimediaPipelineTests {
             let events = Locked<[PipelineEvent]>([])
             let result = try await pipeline.make(request) { event in events.withLock { $0.append(event) } }
 
+            // The emulator's music is a WAV: it is encoded by ffmpeg, and the report says why.
+            #expect(result.merge.merger == .ffmpeg)
+            #expect(result.merge.reason.contains("WAV (PCM) audio"))
             let merged = try await #require(MediaFactory.ffmpeg).probe(result.output)
             #expect(merged.hasVideo && merged.hasAudio)
             #expect(abs(Double(merged.duration?.components.seconds ?? 0) - 3) <= 1)
@@ -109,6 +113,45 @@ struct MultimediaPipelineTests {
             let pipeline = MultimediaPipeline(video: client, music: client, ffmpeg: missing)
             await #expect(throws: PipelineError.self) { _ = try await pipeline.make(request(in: folder)) }
             #expect(try await emulator.stats().tasksCreated("skytells") == 0)
+        }
+    }
+
+    @Test func withoutFFmpegALoopIsRefusedBeforeAnythingIsCreated() async throws {
+        try await Emulator.run { emulator in
+            let folder = try MediaFactory.folder()
+            defer { try? FileManager.default.removeItem(at: folder) }
+            let client = skytells(emulator)
+            var pipeline = MultimediaPipeline(video: client, music: client)
+            pipeline.mergerOverride = MediaMerger(ffmpeg: nil)
+            var request = request(in: folder)
+            request.merge.loopAudio = true
+            await #expect {
+                _ = try await pipeline.make(request)
+            } throws: { error in
+                guard case .needsFFmpeg(let reason, _) = error as? PipelineError else { return false }
+                return reason.contains("looping")
+            }
+            #expect(try await emulator.stats().tasksCreated("skytells") == 0)
+        }
+    }
+
+    @Test func withoutFFmpegAWAVMusicIsDownloadedKeptAndTheErrorSaysHowToMerge() async throws {
+        try await Emulator.run { emulator in
+            let folder = try MediaFactory.folder()
+            defer { try? FileManager.default.removeItem(at: folder) }
+            let client = skytells(emulator)
+            var pipeline = MultimediaPipeline(video: client, music: client)
+            pipeline.mergerOverride = MediaMerger(ffmpeg: nil)
+            let request = request(in: folder)
+            await #expect {
+                _ = try await pipeline.make(request)
+            } throws: { error in
+                guard case .needsFFmpeg(let reason, _) = error as? PipelineError else { return false }
+                return reason.contains("WAV (PCM) audio") && reason.contains(request.sourcesDirectory.path)
+            }
+            let kept = try FileManager.default.contentsOfDirectory(atPath: request.sourcesDirectory.path)
+            #expect(kept.count == 2)
+            #expect(!FileManager.default.fileExists(atPath: request.output.path))
         }
     }
 

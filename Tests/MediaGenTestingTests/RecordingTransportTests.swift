@@ -163,6 +163,47 @@ struct RecordingTransportTests {
         }
     }
 
+    /// A binary body is kept as base64: the key is scrubbed from its bytes before encoding, so it
+    /// is in the cassette in no encoding at all.
+    @Test func aKeyInABinaryBodyIsScrubbedBeforeItIsEncodedAsBase64() async throws {
+        var bytes = Data([0, 1, 2, 0xFF])
+        bytes.append(contentsOf: Self.apiKey.utf8)
+        bytes.append(contentsOf: [0, 9])
+        bytes.append(contentsOf: Self.falSecret.utf8)
+        let interaction = try await Self.record(
+            makeRequest(.get, "https://api.example.test/v1/blob"), answer: HTTPResponse(status: 200, body: bytes))
+        let encoded = try #require(interaction.response.base64)
+        let recorded = try #require(Data(base64Encoded: encoded))
+        #expect(recorded.range(of: Data(Self.apiKey.utf8)) == nil)
+        #expect(recorded.range(of: Data(Self.falSecret.utf8)) == nil)
+        #expect(recorded.range(of: Data("<redacted>".utf8)) != nil)
+    }
+
+    /// Keys the request carries in its credential headers are scrubbed even when the recorder was
+    /// given no `secrets:` — a server that echoes them has them removed from every body form.
+    @Test(arguments: [
+        ("x-api-key", "sk-live-unlisted-77aa", "sk-live-unlisted-77aa"),
+        ("Authorization", "Bearer bt-unlisted-88bb", "bt-unlisted-88bb"),
+        ("Authorization", "Key kid-unlisted-1:ksecret-unlisted-2", "ksecret-unlisted-2"),
+    ])
+    func keysInTheRequestsCredentialHeadersAreScrubbedWithoutBeingListed(
+        header: String, value: String, echoed: String
+    ) async throws {
+        let recorder = RecordingTransport(
+            wrapping: StubTransport { _ in
+                HTTPResponse(
+                    status: 401, headers: ["X-Request-Id": "req-\(echoed)"],
+                    body: Data(#"{"error": {"message": "bad key \#(echoed)"}}"#.utf8))
+            })
+        _ = try await recorder.send(makeRequest(.get, "https://api.example.test/v1/models", headers: [header: value]))
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("cassette-\(UUID().uuidString).json")
+        defer { try? FileManager.default.removeItem(at: file) }
+        try recorder.cassette.write(to: file)
+        let text = try String(contentsOf: file, encoding: .utf8)
+        #expect(!text.contains(echoed))
+        #expect(text.contains("<redacted>"))
+    }
+
     @Test func aBinaryResponseIsRecordedAsBase64() async throws {
         let tone = try Fixture.tone()
 

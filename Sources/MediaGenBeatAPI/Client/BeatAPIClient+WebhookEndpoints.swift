@@ -23,7 +23,9 @@ extension BeatAPIClient {
     /// try vault.store(created.secret?.value ?? "", for: created.endpoint.id)
     /// ```
     ///
-    /// `events` `nil` subscribes to every event (BeatAPI's default); an empty list is refused.
+    /// `url` must be https (http only to `localhost`, `127.0.0.0/8` or `[::1]` while developing),
+    /// without `user:password@`. `events` `nil` subscribes to every event (BeatAPI's default); an
+    /// empty list is refused.
     /// Tasks created while an endpoint is active report to it.
     public func createWebhookEndpoint(
         url: URL,
@@ -76,7 +78,8 @@ extension BeatAPIClient {
         return try executor.decode(BeatAPIResponse<BeatAPIDeleteResponse>.self, from: response).data
     }
 
-    /// The create or update body, checked: an absolute http(s) URL, a non-empty event list.
+    /// The create or update body, checked: an https URL (http only to a loopback host), a
+    /// non-empty event list.
     static func endpointBody(
         url: URL?,
         events: [BeatAPIWebhookEventType]?,
@@ -85,12 +88,7 @@ extension BeatAPIClient {
     ) throws(MediaGenError) -> JSONValue {
         var body: [String: JSONValue] = [:]
         if let url {
-            let scheme = url.scheme?.lowercased()
-            guard scheme == "https" || scheme == "http", url.host?.isEmpty == false else {
-                throw .invalidInput(
-                    "url", "a webhook endpoint is an absolute http(s) URL; got \(url.absoluteString)",
-                    provider: .beatAPI)
-            }
+            try URLPolicy.checkWebhookURL(url, field: "url", provider: .beatAPI)
             body["url"] = .string(url.absoluteString)
         }
         if let events {

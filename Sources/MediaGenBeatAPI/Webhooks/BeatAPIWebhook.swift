@@ -32,11 +32,8 @@ public enum BeatAPIWebhook {
         tolerance: Duration = WebhookVerification.defaultTolerance,
         now: Date = Date()
     ) throws(MediaGenError) {
-        guard !secret.value.isEmpty else {
-            throw MediaGenError(
-                .invalidSignature, provider: .beatAPI,
-                message: "no secret to verify with: pass the endpoint's whsec_… secret from its creation")
-        }
+        // First, so that a blank secret is named even when the timestamp is stale too.
+        try WebhookVerification.checkSecret(secret.value, provider: .beatAPI)
         let stamp = timestamp?.trimmingCharacters(in: .whitespaces) ?? ""
         try WebhookVerification.checkTimestamp(stamp, tolerance: tolerance, now: now, provider: .beatAPI)
         var hex = signature?.trimmingCharacters(in: .whitespaces)

@@ -56,6 +56,10 @@ public struct MediaGenError: Error, Hashable, Sendable {
         case invalidSignature
         /// The feature is not available here (for example no Ed25519 verifier on Linux).
         case unsupported
+        /// A file on this machine could not be read or written — a download's destination not
+        /// writable or its disk full, an upload's source missing. Nothing the provider did, and
+        /// nothing a retry would fix: it is never retried.
+        case file(path: String)
     }
 
     public var kind: Kind
@@ -143,6 +147,7 @@ extension MediaGenError: CustomStringConvertible, LocalizedError {
         case .outcomeUnknown: "outcome unknown"
         case .invalidSignature: "webhook rejected"
         case .unsupported: "not supported"
+        case .file: "local file error"
         }
     }
 
@@ -182,6 +187,9 @@ extension MediaGenError: CustomStringConvertible, LocalizedError {
             return "Reject the delivery; check the signing secret and the server clock."
         case .unsupported:
             return "See the documentation for alternatives."
+        case .file(let path):
+            return
+                "Check that \(path.isEmpty ? "the file" : path) can be read or written here (the folder exists and is writable, the disk has room), then retry."
         }
     }
 

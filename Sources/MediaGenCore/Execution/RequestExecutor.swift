@@ -31,6 +31,9 @@ package struct RequestExecutor: Sendable {
     /// Where the credential may go: the base URL's origin and the provider's documented one. A URL
     /// a provider hands back (fal's status, result and cancel URLs) gets it only when it is on one.
     private let credentialOrigins: Set<Origin>
+    /// The credential's bytes in every form a server could echo it (``Redaction/echoForms(of:)``),
+    /// scrubbed from each answer before anything reads it.
+    private let echoedSecrets: [Data]
     /// Jitter source, in 0..<1. Replaced in tests for exact backoff figures.
     package var random: @Sendable () -> Double = { Double.random(in: 0..<1) }
     /// Wall-clock time, for `Retry-After` dates. Replaced in tests.
@@ -63,12 +66,10 @@ package struct RequestExecutor: Sendable {
         while baseURLText.hasSuffix("/") { baseURLText.removeLast() }
         self.baseURLText = baseURLText
         self.credentialOrigins = Set([baseURL, dialect.defaultBaseURL].compactMap(Origin.init))
+        self.echoedSecrets = (apiKey.map(Redaction.echoForms) ?? []).map { Data($0.utf8) }
     }
 
     package var provider: Provider { dialect.provider }
-
-    /// Whether a credential was configured.
-    package var hasCredential: Bool { credential != nil }
 
     // MARK: - Sending
 
@@ -105,6 +106,7 @@ package struct RequestExecutor: Sendable {
         to file: URL,
         progress: (@Sendable (DownloadProgress) -> Void)?
     ) async throws -> HTTPResponse {
+        try URLPolicy.checkDownloadURL(url, provider: provider)
         let prepared = try prepare(APIRequest(.get, .url(url)), authorized: false)
         return try await perform(prepared.http, intent: .read, taskID: nil) { httpRequest in
             try await configuration.transport.download(httpRequest, to: file, progress: progress)
@@ -284,10 +286,10 @@ package struct RequestExecutor: Sendable {
                 try Task.checkCancellation()
                 let failure: Failure
                 do {
-                    let response =
+                    let response = redacted(
                         configuration.transport.enforcesTimeouts
-                        ? try await attempt(request)
-                        : try await Self.withDeadline(request.timeout) { try await attempt(request) }
+                            ? try await attempt(request)
+                            : try await Self.withDeadline(request.timeout) { try await attempt(request) })
                     let json = try? JSONReader.node(from: response.body)
                     if let details = errorDetails(in: response, json: json) {
                         failure = .response(response, details)
@@ -357,6 +359,12 @@ package struct RequestExecutor: Sendable {
         case .transport(let transportError):
             let error = self.error(for: transportError, taskID: taskID, idempotencyKey: key)
             if transportError.reason == .invalidRequest { throw error }
+            // A file here that cannot be read or written fails the same way on every attempt. A
+            // create that failed so may still have been sent: it stays counted by the budget.
+            if transportError.reason == .localFile {
+                if isCreate { ambiguous = true }
+                throw error
+            }
             if isCreate && transportError.mayHaveReachedServer {
                 ambiguous = true
                 if key == nil { throw outcomeUnknown(error, because: transportError.detail) }
@@ -457,7 +465,7 @@ package struct RequestExecutor: Sendable {
             case 409: kind = .conflict
             case 429: kind = .rateLimited(retryAfter: retryAfter(in: response, details: details))
             case 500...: kind = .server
-            case 200..<300: kind = .invalidRequest(field: details.field, reason: message)
+            // An error inside a 2xx (Skytells' `status: false`) and any other status: a refusal.
             default: kind = .invalidRequest(field: details.field, reason: message)
             }
         }
@@ -474,8 +482,14 @@ package struct RequestExecutor: Sendable {
     }
 
     private func error(for failure: TransportError, taskID: String?, idempotencyKey: String?) -> MediaGenError {
-        MediaGenError(
-            failure.reason == .timedOut ? .timeout : .network,
+        let kind: MediaGenError.Kind
+        switch failure.reason {
+        case .timedOut: kind = .timeout
+        case .localFile: kind = .file(path: failure.path ?? "")
+        default: kind = .network
+        }
+        return MediaGenError(
+            kind,
             provider: provider,
             message: scrub(failure.detail),
             taskID: taskID,
@@ -488,11 +502,31 @@ package struct RequestExecutor: Sendable {
         return text.isEmpty ? HTTPURLResponse.localizedString(forStatusCode: response.status) : text
     }
 
-    /// The first 200 characters of a body, on one line, credentials removed.
+    /// `response` with the credential scrubbed from its body and header values, in every form a
+    /// server could echo it: whatever reads the answer next — the error sniffing, the decoder, a
+    /// snippet, a request id — can then hold no part of the key. Answers that hold none are not
+    /// copied.
+    private func redacted(_ response: HTTPResponse) -> HTTPResponse {
+        guard !echoedSecrets.isEmpty else { return response }
+        var response = response
+        response.body = Redaction.scrub(response.body, secrets: echoedSecrets)
+        if response.headers.contains(where: { Redaction.contains($0.value, anyOf: echoedSecrets) }) {
+            response.headers = HTTPHeaders(
+                response.headers.map { HTTPHeaders.Field(name: $0.name, value: scrub($0.value)) })
+        }
+        return response
+    }
+
+    /// The first 200 characters of a body, on one line, credentials removed — before the cut, so
+    /// that a key straddling it leaves no part behind.
     package func snippet(of body: Data) -> String {
-        let text = String(decoding: body.prefix(400), as: UTF8.self)
+        let limit = 200
+        let longestSecret = echoedSecrets.map(\.count).max() ?? 0
+        // A character is at most 4 bytes: this covers the first `limit` characters and any secret
+        // that starts among them.
+        let text = String(decoding: body.prefix((limit + longestSecret) * 4), as: UTF8.self)
             .split(whereSeparator: \.isNewline).joined(separator: " ")
-        return scrub(String(text.prefix(200)))
+        return String(scrub(text).prefix(limit))
     }
 
     /// Removes the credential (and each `:`-separated part of it, as fal keys are `id:secret`).

@@ -36,25 +36,30 @@ public struct MultipartFormData: Hashable, Sendable {
 
     private static let chunkSize = 64 * 1024
 
-    /// Writes the whole body to `file`, copying file parts in fixed-size chunks.
+    /// Writes the whole body to `file`, copying file parts in fixed-size chunks. The form is
+    /// checked first (``validate()``): a refused form creates no file.
     public func writeBody(to file: URL) throws(MediaGenError) {
+        try validate()
         guard FileManager.default.createFile(atPath: file.path, contents: nil),
             let output = try? FileHandle(forWritingTo: file)
         else {
-            throw .invalidInput("file", "cannot create the request body at \(file.path)")
+            throw MediaGenError(.file(path: file.path), message: "cannot create the request body at \(file.path)")
         }
         defer { try? output.close() }
         try write { data throws(MediaGenError) in
             do {
                 try output.write(contentsOf: data)
             } catch {
-                throw .invalidInput("file", "cannot write the request body: \(error.localizedDescription)")
+                // Disk full, most likely: a local failure, not a bad input.
+                throw MediaGenError(
+                    .file(path: file.path), message: "cannot write the request body: \(error.localizedDescription)")
             }
         }
     }
 
     /// The whole body in memory (for small forms and tests).
     public func encodedData() throws(MediaGenError) -> Data {
+        try validate()
         var body = Data()
         try write { body.append($0) }
         return body
@@ -102,8 +107,8 @@ public struct MultipartFormData: Hashable, Sendable {
         }
     }
 
+    /// Emits the body of a validated form.
     private func write(_ emit: (Data) throws(MediaGenError) -> Void) throws(MediaGenError) {
-        try validate()
         for part in parts {
             try emit(Data("--\(boundary)\r\n".utf8))
             switch part {

@@ -43,20 +43,23 @@ public struct RemoteFile: Hashable, Sendable, Codable {
     /// file's path, replaced if it exists. Returns where the file is.
     ///
     /// No credential is sent (output URLs are public links). Transient failures are retried as
-    /// reads, with `configuration`'s policy, transport, middleware and clock.
+    /// reads, with `configuration`'s policy, transport, middleware and clock. A URL that is not
+    /// http(s) with a host (`file:`, `ftp:`, `data:`, …) is refused with
+    /// `.invalidRequest(field: "url", …)` before anything is read, written or created.
     @discardableResult
     public func download(
         to destination: URL,
         configuration: ClientConfiguration = ClientConfiguration(),
         progress: (@Sendable (DownloadProgress) -> Void)? = nil
     ) async throws -> URL {
+        try URLPolicy.checkDownloadURL(url)
         let target = Self.resolve(destination, name: suggestedFileName)
         let directory = target.deletingLastPathComponent()
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         } catch {
-            throw MediaGenError.invalidInput(
-                "destination", "cannot create \(directory.path): \(error.localizedDescription)")
+            throw MediaGenError(
+                .file(path: directory.path), message: "cannot create \(directory.path): \(error.localizedDescription)")
         }
         // Beside the destination, so the final move is a rename on the same volume.
         let partial = directory.appendingPathComponent(".\(target.lastPathComponent).\(UUID().uuidString).partial")
@@ -85,7 +88,8 @@ public struct RemoteFile: Hashable, Sendable, Codable {
         // (swift-corelibs-foundation issue #4655).
         guard rename(partial.path, target.path) == 0 else {
             let reason = String(cString: strerror(errno))
-            throw MediaGenError.invalidInput("destination", "cannot move the download to \(target.path): \(reason)")
+            throw MediaGenError(
+                .file(path: target.path), message: "cannot move the download to \(target.path): \(reason)")
         }
         return target
     }

@@ -81,6 +81,9 @@ public struct TransportError: Error, Hashable, Sendable, CustomStringConvertible
         case invalidResponse
         /// The request could not be sent as given (a malformed or unsupported URL): nothing was sent.
         case invalidRequest
+        /// A file on this machine could not be read or written (an upload's source, a download's
+        /// destination): the network is not at fault and a retry would fail the same way.
+        case localFile
         /// Anything else the transport reports.
         case other
     }
@@ -89,9 +92,18 @@ public struct TransportError: Error, Hashable, Sendable, CustomStringConvertible
     /// A short explanation from the underlying system, without credentials.
     public var detail: String
 
-    public init(_ reason: Reason, _ detail: String) {
+    /// The local file at fault, for ``Reason/localFile``.
+    public var path: String?
+
+    public init(_ reason: Reason, _ detail: String, path: String? = nil) {
         self.reason = reason
         self.detail = detail
+        self.path = path
+    }
+
+    /// A local file that could not be read or written.
+    package static func localFile(_ file: URL, _ detail: String) -> TransportError {
+        TransportError(.localFile, detail, path: file.path)
     }
 
     /// `false` only when the request provably never left this machine.

@@ -109,7 +109,7 @@ final class StreamedDownload: @unchecked Sendable {
         do {
             try output.write(contentsOf: data)
         } catch {
-            failure = TransportError(.other, "cannot write the download to \(file.path): \(error.localizedDescription)")
+            failure = .localFile(file, "cannot write the download to \(file.path): \(error.localizedDescription)")
             closeOutput()
             return true
         }
@@ -143,7 +143,7 @@ final class StreamedDownload: @unchecked Sendable {
         guard FileManager.default.createFile(atPath: file.path, contents: nil),
             let handle = try? FileHandle(forWritingTo: file)
         else {
-            failure = TransportError(.other, "cannot write the download to \(file.path)")
+            failure = .localFile(file, "cannot write the download to \(file.path)")
             return false
         }
         output = handle

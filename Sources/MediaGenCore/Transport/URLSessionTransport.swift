@@ -264,6 +264,10 @@ public final class URLSessionTransport: HTTPTransport {
             return TransportError(.cannotConnect, detail)
         case .badURL, .unsupportedURL:
             return TransportError(.invalidRequest, detail)
+        case .fileDoesNotExist, .fileIsDirectory, .noPermissionsToReadFile, .cannotCreateFile, .cannotOpenFile,
+            .cannotCloseFile, .cannotWriteToFile, .cannotRemoveFile, .cannotMoveFile:
+            return TransportError(
+                .localFile, detail, path: urlError.failingURL?.isFileURL == true ? urlError.failingURL?.path : nil)
         case .timedOut:
             return TransportError(.timedOut, detail)
         case .networkConnectionLost:
@@ -295,8 +299,8 @@ enum DownloadOutcome {
     {
         if let error { throw error }
         if case .failure(let placementError) = placement {
-            throw TransportError(
-                .other, "cannot write the download to \(file.path): \(placementError.localizedDescription)")
+            throw TransportError.localFile(
+                file, "cannot write the download to \(file.path): \(placementError.localizedDescription)")
         }
         guard let http = response as? HTTPURLResponse else {
             throw TransportError(.invalidResponse, "the answer was not an HTTP response")
@@ -326,7 +330,7 @@ enum DownloadOutcome {
         } else if !fileExists {
             // An empty body: there may be no file yet; the caller expects one.
             guard FileManager.default.createFile(atPath: file.path, contents: nil) else {
-                throw TransportError(.other, "cannot create \(file.path)")
+                throw TransportError.localFile(file, "cannot create \(file.path)")
             }
         }
         return head

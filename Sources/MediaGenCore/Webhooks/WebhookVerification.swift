@@ -41,12 +41,21 @@ public enum WebhookVerification {
     }
 
     /// Checks a hex HMAC-SHA256 signature of `message` keyed with `secret`.
+    ///
+    /// ```swift
+    /// try WebhookVerification.checkHMACSHA256(signatureHex: headers["X-Skytells-Signature"],
+    ///                                         secret: secret, message: body, provider: .skytells)
+    /// ```
+    ///
+    /// A blank `secret` is refused first (see ``checkSecret(_:provider:)``): an HMAC keyed with it
+    /// is one anyone can compute.
     public static func checkHMACSHA256(
         signatureHex: String?,
         secret: String,
         message: Data,
         provider: Provider
     ) throws(MediaGenError) {
+        try checkSecret(secret, provider: provider)
         guard let signatureHex, let signature = Data(hexEncoded: signatureHex.trimmingCharacters(in: .whitespaces))
         else {
             throw rejected("missing or non-hex signature", provider: provider)
@@ -54,6 +63,54 @@ public enum WebhookVerification {
         let expected = SecureHash.hmacSHA256(key: Data(secret.utf8), message: message)
         guard SecureHash.constantTimeEquals(expected, signature) else {
             throw rejected("signature does not match the body", provider: provider)
+        }
+    }
+
+    /// Checks a webhook signing secret is there: not `nil`, not empty, not only whitespace.
+    ///
+    /// ```swift
+    /// let secret = ProcessInfo.processInfo.environment["BEATAPI_WEBHOOK_SECRET"]
+    /// try WebhookVerification.checkSecret(secret, provider: .beatAPI)  // throws when unset or blank
+    /// ```
+    ///
+    /// An HMAC keyed with an empty secret is one anyone can compute, so a blank secret (an unset
+    /// environment variable read as `""`, a vault entry that is not there) would accept forged
+    /// deliveries. It is refused with `.invalidSignature`; the message never repeats the secret.
+    public static func checkSecret(_ secret: String?, provider: Provider) throws(MediaGenError) {
+        guard let secret, !secret.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+            throw rejected(
+                "no webhook secret to verify with: the secret is empty or blank, and a signature keyed with it is one anyone can compute — pass the \(provider.displayName) signing secret (check the environment variable or vault entry it is read from is set)",
+                provider: provider)
+        }
+    }
+
+    /// Checks an id the provider signed (a request id, a user id) is the one the app expects.
+    ///
+    /// ```swift
+    /// // fal signs the request id and the user id it delivers for:
+    /// try WebhookVerification.checkSignedID(
+    ///     headers["X-Fal-Webhook-User-Id"] ?? "", expected: "my-fal-user", name: "user id", provider: .fal)
+    /// ```
+    ///
+    /// `expected` `nil` accepts any id. A different id throws `.invalidSignature` naming both: the
+    /// delivery is authentic but about something else (another account's request, or a delivery
+    /// replayed to the wrong handler). A blank `expected` is a mistake and is refused too.
+    public static func checkSignedID(
+        _ signed: String,
+        expected: String?,
+        name: String,
+        provider: Provider
+    ) throws(MediaGenError) {
+        guard let expected else { return }
+        let wanted = expected.trimmingCharacters(in: .whitespaces)
+        guard !wanted.isEmpty else {
+            throw rejected(
+                "the expected \(name) is blank: pass the \(name) you expect, or nil to accept any", provider: provider)
+        }
+        guard signed.trimmingCharacters(in: .whitespaces) == wanted else {
+            throw rejected(
+                "the delivery is signed for \(name) `\(signed.prefix(100))`, not the expected `\(wanted.prefix(100))`: it concerns something else (another account's request, or a delivery replayed to the wrong handler)",
+                provider: provider)
         }
     }
 

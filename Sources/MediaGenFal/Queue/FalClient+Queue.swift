@@ -28,8 +28,9 @@ extension FalClient {
     /// print(request.requestID, request.handle.statusURL!)
     /// ```
     ///
-    /// The input is checked first. `webhookURL` becomes `?fal_webhook=` (fully percent-encoded:
-    /// a `+` arrives as `+`); `priority`, `startTimeout` (how long fal may wait to start the
+    /// The input is checked first. `webhookURL` must be https (http only to a loopback host while
+    /// developing; see `URLPolicy`) and becomes `?fal_webhook=` (fully percent-encoded: a `+`
+    /// arrives as `+`); `priority`, `startTimeout` (how long fal may wait to start the
     /// request) and `runnerHint` are the `X-Fal-Queue-Priority`, `X-Fal-Request-Timeout` and
     /// `X-Fal-Runner-Hint` headers (a `runnerHint` with a line break or another control character
     /// is refused before sending). fal has no idempotency key: a failure after the request may
@@ -46,10 +47,7 @@ extension FalClient {
         let segments = try app.id.checkedSegments()
         var query: [(name: String, value: String)] = []
         if let webhookURL {
-            guard let scheme = webhookURL.scheme?.lowercased(), scheme == "https" || scheme == "http" else {
-                throw MediaGenError.invalidInput(
-                    "webhookURL", "fal delivers webhooks to http(s) URLs; got \(webhookURL)", provider: .fal)
-            }
+            try URLPolicy.checkWebhookURL(webhookURL, field: "webhookURL", provider: .fal)
             query.append(("fal_webhook", webhookURL.absoluteString))
         }
         var headers: HTTPHeaders = [:]

@@ -18,6 +18,12 @@ import MediaGenCore
 /// is `.invalidSignature` with the reason; with no Ed25519 verifier at all (Linux without one
 /// passed in) it is `.unsupported`, never a silent pass. ``FalWebhookVerifier`` does the same
 /// with keys it fetches and caches.
+///
+/// The signature binds the request id and your fal user id. Pass `expectedUserID` (your key's
+/// user id) so that a delivery fal signed for another account is refused, and `expectedRequestID`
+/// when the handler knows which request it waits for (a URL per request). The timestamp limits a
+/// replay to five minutes; within them the same delivery can arrive twice (fal also retries for
+/// about two hours), so de-duplicate by ``FalWebhookDelivery/requestID``.
 public enum FalWebhook {
     /// The request the delivery is about.
     public static let requestIDHeader = "X-Fal-Webhook-Request-Id"
@@ -38,25 +44,35 @@ public enum FalWebhook {
         return Data("\(requestID)\n\(userID)\n\(timestamp)\n\(digest)".utf8)
     }
 
-    /// Throws unless the delivery is fresh and signed by one of `keys`.
+    /// Throws unless the delivery is fresh, signed by one of `keys`, and signed for the expected
+    /// request and user when you name them.
     ///
     /// ```swift
-    /// try FalWebhook.verify(body: body, headers: headers, keys: keys, verifier: verifier)
+    /// try FalWebhook.verify(body: body, headers: headers, keys: keys, verifier: verifier,
+    ///                       expectedUserID: "my-fal-user-id")
     /// ```
+    ///
+    /// A delivery signed for another request id or user id than `expectedRequestID` /
+    /// `expectedUserID` is `.invalidSignature` naming the mismatch; `nil` accepts any.
     public static func verify(
         body: Data,
         headers: HTTPHeaders,
         keys: FalJSONWebKeySet,
         verifier: (any SignatureVerifier)? = nil,
+        expectedRequestID: String? = nil,
+        expectedUserID: String? = nil,
         tolerance: Duration = WebhookVerification.defaultTolerance,
         now: Date = Date()
     ) throws(MediaGenError) {
-        let signed = try SignedDelivery(body: body, headers: headers, tolerance: tolerance, now: now)
+        let signed = try SignedDelivery(
+            body: body, headers: headers, expectedRequestID: expectedRequestID, expectedUserID: expectedUserID,
+            tolerance: tolerance, now: now)
         let verifier = try WebhookVerification.requireVerifier(verifier, provider: .fal)
         try signed.check(with: keys, verifier: verifier)
     }
 
-    /// Verifies the delivery, then decodes it.
+    /// Verifies the delivery (see ``verify(body:headers:keys:verifier:expectedRequestID:expectedUserID:tolerance:now:)``),
+    /// then decodes it.
     ///
     /// ```swift
     /// let delivery = try FalWebhook.delivery(body: body, headers: headers, keys: keys, verifier: verifier)
@@ -66,10 +82,14 @@ public enum FalWebhook {
         headers: HTTPHeaders,
         keys: FalJSONWebKeySet,
         verifier: (any SignatureVerifier)? = nil,
+        expectedRequestID: String? = nil,
+        expectedUserID: String? = nil,
         tolerance: Duration = WebhookVerification.defaultTolerance,
         now: Date = Date()
     ) throws(MediaGenError) -> FalWebhookDelivery {
-        try verify(body: body, headers: headers, keys: keys, verifier: verifier, tolerance: tolerance, now: now)
+        try verify(
+            body: body, headers: headers, keys: keys, verifier: verifier, expectedRequestID: expectedRequestID,
+            expectedUserID: expectedUserID, tolerance: tolerance, now: now)
         return try decode(body)
     }
 
@@ -95,7 +115,16 @@ struct SignedDelivery {
     let signature: Data
     let requestID: String
 
-    init(body: Data, headers: HTTPHeaders, tolerance: Duration, now: Date) throws(MediaGenError) {
+    /// Reads the headers and checks, cheapest first: every header present, the signed ids the
+    /// expected ones, the timestamp fresh, the signature 64 bytes.
+    init(
+        body: Data,
+        headers: HTTPHeaders,
+        expectedRequestID: String?,
+        expectedUserID: String?,
+        tolerance: Duration,
+        now: Date
+    ) throws(MediaGenError) {
         func header(_ name: String) throws(MediaGenError) -> String {
             guard let value = headers[name]?.trimmingCharacters(in: .whitespaces), !value.isEmpty else {
                 throw Self.rejected("the \(name) header is missing")
@@ -106,6 +135,9 @@ struct SignedDelivery {
         let userID = try header(FalWebhook.userIDHeader)
         let timestamp = try header(FalWebhook.timestampHeader)
         let signatureHex = try header(FalWebhook.signatureHeader)
+        try WebhookVerification.checkSignedID(
+            requestID, expected: expectedRequestID, name: "request id", provider: .fal)
+        try WebhookVerification.checkSignedID(userID, expected: expectedUserID, name: "user id", provider: .fal)
         try WebhookVerification.checkTimestamp(timestamp, tolerance: tolerance, now: now, provider: .fal)
         guard let signature = Data(hexEncoded: signatureHex), signature.count == 64 else {
             throw Self.rejected("the signature is not 64 bytes of hex")

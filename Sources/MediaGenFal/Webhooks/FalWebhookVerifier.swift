@@ -13,14 +13,19 @@ import MediaGenCore
 /// print(delivery.requestID, delivery.status)
 /// ```
 ///
-/// Keys come either from you (``init(keys:verifier:tolerance:)``: never fetched) or from
+/// Keys come either from you (``init(keys:verifier:expectedUserID:tolerance:)``: never fetched) or from
 /// `{rest}/.well-known/jwks.json` through the client: fetched on first use, kept for
 /// `maxKeyAge` (a day), and fetched again once when a signature matches none of the cached keys —
 /// fal may have rotated them — but not more than once per `refetchInterval`, so forged deliveries
 /// cannot make the server hammer fal. Concurrent first deliveries share one fetch.
+///
+/// fal signs the request id and the user id a delivery is for. Give `expectedUserID` (your fal
+/// user id) so that deliveries fal signed for another account are refused, and
+/// `expectedRequestID` per call when the handler knows the request.
 public actor FalWebhookVerifier {
     private let source: (@Sendable () async throws -> FalJSONWebKeySet)?
     private let verifier: (any SignatureVerifier)?
+    private let expectedUserID: String?
     private let tolerance: Duration
     private let maxKeyAge: TimeInterval
     private let refetchInterval: TimeInterval
@@ -30,15 +35,19 @@ public actor FalWebhookVerifier {
     /// Verifies against keys you supply; nothing is ever fetched.
     ///
     /// ```swift
-    /// let webhooks = FalWebhookVerifier(keys: pinnedKeys, verifier: verifier)
+    /// let webhooks = FalWebhookVerifier(keys: pinnedKeys, verifier: verifier, expectedUserID: "my-fal-user-id")
     /// ```
+    ///
+    /// With `expectedUserID`, a delivery fal signed for another user id is `.invalidSignature`.
     public init(
         keys: FalJSONWebKeySet,
         verifier: (any SignatureVerifier)? = nil,
+        expectedUserID: String? = nil,
         tolerance: Duration = WebhookVerification.defaultTolerance
     ) {
         self.source = nil
         self.verifier = verifier
+        self.expectedUserID = expectedUserID
         self.tolerance = tolerance
         self.maxKeyAge = .infinity
         self.refetchInterval = .infinity
@@ -48,33 +57,46 @@ public actor FalWebhookVerifier {
     /// Verifies against fal's keys, fetched through `client` (from its REST host) and cached.
     ///
     /// ```swift
-    /// let webhooks = FalWebhookVerifier(client: FalClient(), verifier: verifier)
+    /// let webhooks = FalWebhookVerifier(client: FalClient(), verifier: verifier, expectedUserID: "my-fal-user-id")
     /// ```
+    ///
+    /// With `expectedUserID`, a delivery fal signed for another user id is `.invalidSignature`.
     public init(
         client: FalClient,
         verifier: (any SignatureVerifier)? = nil,
+        expectedUserID: String? = nil,
         tolerance: Duration = WebhookVerification.defaultTolerance,
         maxKeyAge: Duration = .seconds(24 * 60 * 60),
         refetchInterval: Duration = .seconds(60)
     ) {
         self.source = { try await client.webhookKeys() }
         self.verifier = verifier
+        self.expectedUserID = expectedUserID
         self.tolerance = tolerance
         self.maxKeyAge = maxKeyAge.seconds
         self.refetchInterval = refetchInterval.seconds
         self.cached = nil
     }
 
-    /// Throws unless the delivery is fresh and signed by one of fal's keys.
+    /// Throws unless the delivery is fresh, signed by one of fal's keys, and signed for the
+    /// expected user (and request, when you name it).
     ///
     /// ```swift
-    /// try await webhooks.verify(body: body, headers: headers)
+    /// try await webhooks.verify(body: body, headers: headers, expectedRequestID: submitted.requestID)
     /// ```
     ///
-    /// `now` is the time to judge the timestamp and the keys' age by.
-    public func verify(body: Data, headers: HTTPHeaders, now: Date = Date()) async throws {
-        // Cheap checks first: a stale or unsigned delivery never causes a fetch.
-        let signed = try SignedDelivery(body: body, headers: headers, tolerance: tolerance, now: now)
+    /// `now` is the time to judge the timestamp and the keys' age by. A delivery signed for another
+    /// request id than `expectedRequestID` is `.invalidSignature` naming both ids.
+    public func verify(
+        body: Data,
+        headers: HTTPHeaders,
+        expectedRequestID: String? = nil,
+        now: Date = Date()
+    ) async throws {
+        // Cheap checks first: a stale, unsigned or misaddressed delivery never causes a fetch.
+        let signed = try SignedDelivery(
+            body: body, headers: headers, expectedRequestID: expectedRequestID, expectedUserID: expectedUserID,
+            tolerance: tolerance, now: now)
         let verifier = try WebhookVerification.requireVerifier(verifier, provider: .fal)
         let (keys, fresh) = try await currentKeys(now: now)
         if signed.matches(keys, verifier: verifier) { return }
@@ -91,8 +113,13 @@ public actor FalWebhookVerifier {
     /// ```swift
     /// let delivery = try await webhooks.delivery(body: body, headers: headers)
     /// ```
-    public func delivery(body: Data, headers: HTTPHeaders, now: Date = Date()) async throws -> FalWebhookDelivery {
-        try await verify(body: body, headers: headers, now: now)
+    public func delivery(
+        body: Data,
+        headers: HTTPHeaders,
+        expectedRequestID: String? = nil,
+        now: Date = Date()
+    ) async throws -> FalWebhookDelivery {
+        try await verify(body: body, headers: headers, expectedRequestID: expectedRequestID, now: now)
         return try FalWebhook.decode(body)
     }
 

@@ -1,12 +1,29 @@
-/// How `FFmpeg.merge(video:audio:to:options:)` combines a video and a music track.
+/// How a video and a music track are combined (by ``MediaMerger`` or `FFmpeg.merge(video:audio:to:options:)`).
 ///
 /// ```swift
-/// var options = MergeOptions()      // seed 000's defaults: copy the video, AAC audio, stop at the shorter
+/// var options = MergeOptions()      // seed 000's defaults: copy the video, stop at the shorter
+/// options.merger = .native          // never ffmpeg (the default, .automatic, picks one)
 /// options.loopAudio = true          // repeat a short track until the video ends
 /// options.fadeOut = .seconds(2)     // fade the music out over the last two seconds
 /// options.volume = 0.8              // a little quieter
 /// ```
 public struct MergeOptions: Hashable, Sendable {
+    /// Which merger runs.
+    ///
+    /// ```swift
+    /// let options = MergeOptions(merger: .ffmpeg)   // always ffmpeg, as before the native muxer
+    /// ```
+    public enum Merger: String, Hashable, Sendable, Codable, CaseIterable {
+        /// The native muxer when it can remux both files and no filter is asked for, else ffmpeg.
+        case automatic
+        /// Only the native muxer: a merge it cannot do fails with ``PipelineError/cannotRemux(reason:)``.
+        case native
+        /// Only ffmpeg (`-c:v copy -c:a aac -shortest`, and the filters asked for).
+        case ffmpeg
+    }
+
+    /// Which merger runs; ``Merger-swift.enum/automatic`` by default.
+    public var merger: Merger
     /// Repeat the audio so that it covers the whole video (the output then lasts as long as the video).
     public var loopAudio: Bool
     /// Fade the audio out over this long at the end of the output.
@@ -14,7 +31,8 @@ public struct MergeOptions: Hashable, Sendable {
     /// Linear gain applied to the audio (1 = unchanged, 0.5 = about -6 dB).
     public var volume: Double?
 
-    public init(loopAudio: Bool = false, fadeOut: Duration? = nil, volume: Double? = nil) {
+    public init(loopAudio: Bool = false, fadeOut: Duration? = nil, volume: Double? = nil, merger: Merger = .automatic) {
+        self.merger = merger
         self.loopAudio = loopAudio
         self.fadeOut = fadeOut
         self.volume = volume

@@ -21,6 +21,11 @@ public enum PipelineError: Error, Sendable, CustomStringConvertible, LocalizedEr
     case ffmpegFailed(status: Int32, outputTail: String)
     /// The output could not be put in place.
     case cannotWriteOutput(URL, reason: String)
+    /// The native merger was chosen (``MergeOptions/Merger-swift.enum/native``) but cannot do
+    /// this merge: `reason` says what it would take (a codec, a filter…).
+    case cannotRemux(reason: String)
+    /// The merge needs ffmpeg, which is not installed: `reason` says why, and how to merge once it is.
+    case needsFFmpeg(reason: String, searched: [String])
     /// One side of a pipeline failed. The other side's result, when it completed, is kept in
     /// `kept` (its task and downloaded file), so that it need not be paid for twice.
     case sideFailed(PipelineSide, error: MediaGenError, kept: GeneratedMedia?)
@@ -39,6 +44,13 @@ public enum PipelineError: Error, Sendable, CustomStringConvertible, LocalizedEr
                 "ffmpeg failed with status \(status): \(tail.split(whereSeparator: \.isNewline).suffix(3).joined(separator: " | "))"
         case .cannotWriteOutput(let file, let reason):
             return "cannot write \(file.path): \(reason)"
+        case .cannotRemux(let reason):
+            return
+                "the native merger cannot do this merge: \(reason). Use MergeOptions(merger: .automatic) with ffmpeg installed."
+        case .needsFFmpeg(let reason, let searched):
+            let looked = searched.isEmpty ? "" : " (looked in \(searched.joined(separator: ", ")))"
+            return
+                "this merge needs ffmpeg, which is not installed\(looked): \(reason). Install it — `apt-get install -y ffmpeg` on Debian/Ubuntu, `brew install ffmpeg` on macOS — or set FFMPEG_PATH."
         case .sideFailed(let side, let error, let kept):
             let other = side == .video ? "music" : "video"
             let keptText = kept.map { " The \(other) was kept: \($0.file.path)." } ?? ""

@@ -2,7 +2,8 @@ import Foundation
 import MediaGenCore
 
 /// Generates a video and matching music in parallel — with any providers that can — downloads
-/// both before their links expire, and merges them with FFmpeg: seed 000's pipeline.
+/// both before their links expire, and merges them — natively when the files allow, else with
+/// FFmpeg (see ``MediaMerger``): seed 000's pipeline.
 ///
 /// ```swift
 /// let pipeline = MultimediaPipeline(video: skytells, music: skytells)
@@ -13,22 +14,27 @@ import MediaGenCore
 ///     case .status(let side, let status, _, _): print(side, status)
 ///     case .downloading(let side, let progress): print(side, progress.fraction ?? 0)
 ///     case .downloaded, .merging: break
-///     case .finished(let result): print("done:", result.output.path)
+///     case .finished(let result): print("done:", result.output.path, result.merge)
 ///     }
 /// }
 /// ```
 ///
-/// - Nothing is created before ffmpeg is found and the whole pipeline's cost passes the budget.
+/// - Nothing is created before the whole pipeline's cost passes the budget, and before the merge is
+///   known to be possible: the `ffmpeg` given exists, or no option needs ffmpeg when it is missing.
+///   The music's format is known only once downloaded: a WAV without ffmpeg fails then with
+///   ``PipelineError/needsFFmpeg(reason:searched:)``, which says how to merge the kept files.
 /// - Stop iterating (or cancel the iterating task) and both remote tasks are canceled.
 /// - If one side fails, the error says which, and the other side's file is kept — it was paid for.
 /// - Download progress is reported per percent, not per network chunk.
 public struct MultimediaPipeline<VideoClient: VideoGenerating, MusicClient: MusicGenerating>: Sendable {
     public let videoClient: VideoClient
     public let musicClient: MusicClient
-    /// `nil`: located when the pipeline runs (`FFmpeg.locate()`).
+    /// `nil`: located when the pipeline runs (`FFmpeg.locate()`); when not found, the native muxer merges.
     public let ffmpeg: FFmpeg?
     /// Checked against the whole pipeline's estimate before anything is created.
     public let budget: Budget?
+    /// The merger to use instead of one made from `ffmpeg` (tests: a machine without ffmpeg).
+    var mergerOverride: MediaMerger?
 
     public init(video: VideoClient, music: MusicClient, ffmpeg: FFmpeg? = nil, budget: Budget? = nil) {
         self.videoClient = video
@@ -94,12 +100,23 @@ public struct MultimediaPipeline<VideoClient: VideoGenerating, MusicClient: Musi
         resuming checkpoint: PipelineCheckpoint?,
         emit: @escaping @Sendable (PipelineEvent) -> Void
     ) async throws {
-        // Everything that can fail locally fails before a cent is spent.
-        let ffmpeg = try self.ffmpeg ?? FFmpeg.locate()
-        guard FileManager.default.isExecutableFile(atPath: ffmpeg.executable.path),
-            FileManager.default.isExecutableFile(atPath: ffmpeg.probeExecutable.path)
-        else {
-            throw PipelineError.ffmpegNotFound(searched: [ffmpeg.executable.path, ffmpeg.probeExecutable.path])
+        // Everything that can fail locally fails before a cent is spent: an ffmpeg given but
+        // missing, or options that only ffmpeg can honour without it.
+        let merger: MediaMerger
+        if let mergerOverride {
+            merger = mergerOverride
+        } else if let ffmpeg = self.ffmpeg {
+            guard FileManager.default.isExecutableFile(atPath: ffmpeg.executable.path),
+                FileManager.default.isExecutableFile(atPath: ffmpeg.probeExecutable.path)
+            else {
+                throw PipelineError.ffmpegNotFound(searched: [ffmpeg.executable.path, ffmpeg.probeExecutable.path])
+            }
+            merger = MediaMerger(ffmpeg: ffmpeg)
+        } else {
+            merger = MediaMerger.located()
+        }
+        if let reason = merger.ffmpegRequirement(for: request.merge) {
+            throw PipelineError.needsFFmpeg(reason: reason, searched: merger.searched)
         }
         let cost = try estimateCost(request)
         if checkpoint == nil, let budget {
@@ -138,9 +155,10 @@ public struct MultimediaPipeline<VideoClient: VideoGenerating, MusicClient: Musi
         switch (video, music) {
         case (.success(let video), .success(let music)):
             emit(.merging)
-            let output = try await ffmpeg.merge(
+            let report = try await merger.merge(
                 video: video.file, audio: music.file, to: request.output, options: request.merge)
-            emit(.finished(PipelineResult(output: output, video: video, music: music, cost: cost)))
+            emit(
+                .finished(PipelineResult(output: report.output, video: video, music: music, cost: cost, merge: report)))
         case (.failure(let error), .success(let music)):
             throw try failure(.video, error, kept: music)
         case (.success(let video), .failure(let error)):

@@ -94,6 +94,8 @@ public struct PipelineResult: Hashable, Sendable {
     public var video: GeneratedMedia
     public var music: GeneratedMedia
     public var cost: PipelineCost
+    /// Which merger wrote `output`, and why.
+    public var merge: MergeReport
 }
 
 /// What a running pipeline reports, in order for each side.
@@ -106,7 +108,7 @@ public enum PipelineEvent: Sendable {
     case downloading(PipelineSide, DownloadProgress)
     /// A side's output is on disk.
     case downloaded(PipelineSide, GeneratedMedia)
-    /// ffmpeg is merging the two files.
+    /// The two files are being merged (natively or with ffmpeg: see ``PipelineResult/merge``).
     case merging
     /// Done.
     case finished(PipelineResult)

@@ -43,7 +43,8 @@ public struct SkytellsClient: MediaClient, MusicGenerating, VideoGenerating {
 
     /// Creates a prediction and returns it at once (usually `queued`).
     ///
-    /// The input is checked against the model first; the cost is counted against the client's
+    /// The input is checked against the model first, and the webhook URL, if any, must be https
+    /// (http only to a loopback host while developing; see `URLPolicy`); the cost is counted against the client's
     /// budget. A failure after the request may have reached Skytells is `.outcomeUnknown`: look the
     /// prediction up (``predictions(_:)``) rather than creating it again.
     public func createPrediction(
@@ -53,6 +54,7 @@ public struct SkytellsClient: MediaClient, MusicGenerating, VideoGenerating {
         endpoint: PredictionEndpoint = .predictions
     ) async throws -> Prediction {
         try input.validate(for: model)
+        if let webhook { try URLPolicy.checkWebhookURL(webhook.url, field: "webhook.url", provider: .skytells) }
         let estimate = model.descriptor?.estimateCost(duration: input.requestedDuration)
         let body = PredictionCreateBody(model: model.rawValue, input: input, webhook: webhook, endpoint: endpoint)
         var request = APIRequest(

@@ -88,6 +88,19 @@ class ControlTests(EmulatorCase):
         self.call("POST", "/_emulator/reset")
         self.assertEqual(self.call("GET", "/_emulator/captures/foreign").json, {"deliveries": []})
 
+    def test_echo_secret_puts_the_callers_key_in_every_field(self):
+        answer = self.call("GET", "/skytells/v1/models",
+                           headers={**SKYTELLS, "X-Emulator-Fault": "echo-secret;offset=5"})
+        self.assertEqual(answer.status, 400)
+        self.assertEqual(answer.json["error"]["message"][:5 + len("test-skytells-key")],
+                         "abcde" + "test-skytells-key")
+        self.assertIn("test-skytells-key", answer.headers["X-Request-Id"])
+        fal = self.call("GET", "/fal/queue/fal-ai/x/requests/r/status",
+                        headers={"Authorization": "Key id-1:secret-2",
+                                 "X-Emulator-Fault": "echo-secret;format=text;status=500"})
+        self.assertEqual(fal.status, 500)
+        self.assertTrue(fal.body.startswith(b"id-1:secret-2 "))
+
     def test_redirect_fault_sends_a_location(self):
         target = f"http://localhost:{self.port}/_emulator/capture/r"
         answer = self.call("GET", "/skytells/v1/models",

@@ -4,7 +4,7 @@ FAULT_HEADER = "X-Emulator-Fault"
 
 # Faults answered instead of running the route handler (nothing is created).
 BEFORE_HANDLER = {"429", "500", "502", "503", "504", "drop-before", "non-json",
-                  "response-body", "status-false", "redirect"}
+                  "response-body", "status-false", "redirect", "echo-secret"}
 # Faults applied to (or around) the handler's real answer.
 AFTER_HANDLER = {"drop-after", "slow-first-byte", "truncate", "wrong-content-type", "large-body",
                  "status-false-queued"}
@@ -12,7 +12,7 @@ AFTER_HANDLER = {"drop-after", "slow-first-byte", "truncate", "wrong-content-typ
 PROVIDER_ONLY = {"response-body": "skytells", "status-false": "skytells",
                  "status-false-queued": "skytells"}
 PROVIDERS = {"skytells", "fal", "beatapi", "beatra", "media"}
-NUMERIC_PARAMETERS = {"retry_after", "ms", "bytes", "status"}
+NUMERIC_PARAMETERS = {"retry_after", "ms", "bytes", "status", "offset"}
 
 
 class FaultError(ValueError):

@@ -376,4 +376,42 @@ struct CoreIntegrationTests {
             #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).isEmpty)
         }
     }
+
+    /// Removes a folder just before each attempt is sent: the download's destination is gone by the
+    /// time the body arrives, as with a folder deleted or a disk unmounted mid-download.
+    struct FolderRemover: HTTPMiddleware {
+        let folder: URL
+
+        func intercept(_ request: HTTPRequest, next: @Sendable (HTTPRequest) async throws -> HTTPResponse)
+            async throws -> HTTPResponse
+        {
+            try? FileManager.default.removeItem(at: folder)
+            return try await next(request)
+        }
+    }
+
+    /// A download whose destination cannot be written is a file error, not a network one, and is
+    /// not retried: the provider sees one request, with and without a progress handler.
+    @Test(arguments: [false, true])
+    func aDestinationThatCannotBeWrittenIsAFileErrorNeverRetried(withProgress: Bool) async throws {
+        try await Emulator.run { emulator in
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("dl-\(UUID().uuidString)")
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let url = try #require(URL(string: "\(emulator.origin.absoluteString)/media/blob.bin?bytes=100000"))
+            let configuration = ClientConfiguration(
+                middleware: [FolderRemover(folder: directory)], transport: URLSessionTransport(),
+                clock: ImmediateClock())
+            var progress: (@Sendable (DownloadProgress) -> Void)?
+            if withProgress { progress = { _ in } }
+            let error: MediaGenError? = await mediaError {
+                try await RemoteFile(url: url).download(
+                    to: directory.appendingPathComponent("blob.bin"), configuration: configuration, progress: progress)
+            }
+            var path: String?
+            if case .file(let failed)? = error?.kind { path = failed }
+            #expect(path?.hasPrefix(directory.path) == true, "expected a file error, got \(String(describing: error))")
+            #expect(error?.isTransient == false)
+            #expect(try await emulator.stats().requests("media", "GET /blob.bin") == 1)
+        }
+    }
 }

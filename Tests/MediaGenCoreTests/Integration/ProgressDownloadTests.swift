@@ -140,7 +140,8 @@ struct ProgressDownloadTests {
                 ) { _ in }
                 Issue.record("the download succeeded without a place to write")
             } catch let error as TransportError {
-                #expect(error.reason == .other)
+                #expect(error.reason == .localFile)
+                #expect(error.path == file.path)
                 #expect(error.description.contains("cannot write"), "\(error)")
             }
         }

@@ -32,21 +32,40 @@ enum MediaFactory {
             ["-f", "lavfi", "-i", "sine=frequency=440:duration=\(seconds)"], folder.appendingPathComponent(name))
     }
 
-    private static func make(_ arguments: [String], _ output: URL) async throws -> URL {
-        guard let ffmpeg else { throw CocoaError(.fileNoSuchFile) }
-        let process = Process()
-        process.executableURL = ffmpeg.executable
-        process.arguments = ["-y", "-hide_banner", "-loglevel", "error", "-nostdin"] + arguments + [output.path]
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        // Waiting blocks: do it on a thread of its own, not on Swift's cooperative pool.
-        let status = await withCheckedContinuation { continuation in
-            Thread {
-                process.waitUntilExit()
-                continuation.resume(returning: process.terminationStatus)
-            }.start()
+    /// A checked-in file of `Fixtures/` (see its SOURCES.md).
+    static func fixture(_ name: String) throws -> URL {
+        guard let url = Bundle.module.url(forResource: name, withExtension: nil, subdirectory: "Fixtures") else {
+            throw CocoaError(.fileNoSuchFile, userInfo: [NSFilePathErrorKey: name])
         }
+        return url
+    }
+
+    /// Makes `output` with ffmpeg `arguments` (inputs and codecs).
+    static func make(_ arguments: [String], _ output: URL) async throws -> URL {
+        let (status, _) = try await ffmpegRun(arguments + [output.path])
         guard status == 0 else { throw CocoaError(.fileWriteUnknown) }
         return output
+    }
+
+    /// Runs ffmpeg (or, with `probe`, ffprobe) quietly; returns its status and what it printed on stderr.
+    static func ffmpegRun(_ arguments: [String], probe: Bool = false) async throws -> (status: Int32, errors: String) {
+        guard let ffmpeg else { throw CocoaError(.fileNoSuchFile) }
+        let process = Process()
+        let pipe = Pipe()
+        process.executableURL = probe ? ffmpeg.probeExecutable : ffmpeg.executable
+        process.arguments =
+            (probe ? ["-v", "error"] : ["-y", "-hide_banner", "-loglevel", "error", "-nostdin"]) + arguments
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        // Waiting blocks: do it on a thread of its own, not on Swift's cooperative pool.
+        return await withCheckedContinuation { continuation in
+            Thread {
+                let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+                process.waitUntilExit()
+                continuation.resume(returning: (process.terminationStatus, text))
+            }.start()
+        }
     }
 }

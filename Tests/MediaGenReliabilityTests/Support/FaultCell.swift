@@ -65,6 +65,9 @@ enum FaultTable {
         let mayHaveRun: Set<Outcome> = keyed ? [.succeeded] : [.outcomeUnknown]
         // A 502–504 (or an HTML 502): an ingress error for fal, so retried there too.
         let gateway: Set<Outcome> = keyed || ingress ? [.succeeded] : [.outcomeUnknown]
+        // A 500 that names a request id (the echo puts one in every request-id header): it came
+        // from the provider's application, so even fal's ingress rule does not retry it.
+        let echoed500 = mayHaveRun
         return [
             FaultSpec(fault: "429;retry_after=1", onCreate: [.succeeded]),
             FaultSpec(fault: "429;retry_after=1;retry_after_date=1", onCreate: [.succeeded]),
@@ -84,6 +87,10 @@ enum FaultTable {
             FaultSpec(fault: "non-json", onCreate: gateway),
             FaultSpec(fault: "wrong-content-type", onCreate: [.succeeded]),
             FaultSpec(fault: "large-body;bytes=2000000", onCreate: [.succeeded]),
+            // A server that echoes the caller's key in every field of a refusal, and across the
+            // 200-character cut of a plain 500's snippet: the leak scan must find nothing.
+            FaultSpec(fault: "echo-secret;offset=37", onCreate: [.invalidRequest], onPoll: [.invalidRequest]),
+            FaultSpec(fault: "echo-secret;offset=195;format=text;status=500", onCreate: echoed500),
         ]
     }
 

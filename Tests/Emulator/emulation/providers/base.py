@@ -155,6 +155,8 @@ class Provider:
 
     def fault_response(self, ctx, fault):
         """The answer for a before-handler fault (429, 5xx, non-json, ...)."""
+        if fault.name == "echo-secret":
+            return self.echo_secret(ctx, fault)
         if fault.name == "redirect":
             # A 3xx to `to` (another origin, say): what a hijacked or misconfigured host sends.
             return Response.empty(fault.status(307), {"Location": fault.text("to")})
@@ -172,6 +174,30 @@ class Provider:
             headers["Retry-After"] = (formatdate(time.time() + seconds, usegmt=True)
                                       if fault.flag("retry_after_date") else str(seconds))
         return self.fault_error(ctx, fault, status, headers, seconds)
+
+    @staticmethod
+    def echo_secret(ctx, fault):
+        """A server that echoes the caller's credential: the request's key (`x-api-key`, or the
+        token of `Authorization`) at `offset` characters into a text put in every field any
+        provider's errors carry, and in the request-id headers. `format=text` sends the text alone
+        as a plain body, so that a client's snippet of it must cut across the key."""
+        credential = ctx.req.header("x-api-key") or ""
+        if not credential:
+            parts = (ctx.req.header("Authorization") or "").split(" ", 1)
+            credential = parts[-1] if parts else ""
+        offset = int(fault.number("offset", 0))
+        filler = "".join(chr(ord("a") + i % 26) for i in range(offset))
+        text = filler + credential + " " + "z" * 240
+        status = fault.status(400)
+        headers = {name: text for name in ("X-Request-Id", "x-skytells-request-id", "X-Fal-Request-Id",
+                                           "Request-Id", "X-Echo")}
+        if fault.text("format") == "text":
+            return Response(status, text.encode(), "text/plain", headers)
+        error = {"message": text, "error_id": text, "code": text, "request_id": text, "param": text,
+                 "field": text, "details": {"field": text, "param": text}, "type": text}
+        body = {"error": error, "message": text, "code": text, "error_type": text, "request_id": text,
+                "detail": [{"loc": ["body", text], "msg": text, "type": text}], "response": text}
+        return Response.json(status, body, headers)
 
     def fault_error(self, ctx, fault, status, headers, retry_after):
         """The provider's error answer for a 429/5xx fault."""
