@@ -100,7 +100,7 @@ package enum RequestValidation {
             guard (0x21...0x7E).contains(byte) else {
                 throw .invalidInput(
                     "idempotencyKey",
-                    "use 1–\(maxIdempotencyKeyLength) visible ASCII characters without spaces, such as a UUID; the key holds \(byte < 0x80 && byte != 0x20 ? describe(byte) : byte == 0x20 ? "a space" : "a non-ASCII character") at byte \(count)",
+                    "use 1–\(maxIdempotencyKeyLength) visible ASCII characters without spaces, such as a UUID; the key holds \(describeInKey(byte)) at byte \(count)",
                     provider: provider)
             }
             count += 1
@@ -110,6 +110,14 @@ package enum RequestValidation {
                 "idempotencyKey",
                 "use 1–\(maxIdempotencyKeyLength) visible ASCII characters without spaces, such as a UUID; the key has \(count)",
                 provider: provider)
+        }
+    }
+
+    private static func describeInKey(_ byte: UInt8) -> String {
+        switch byte {
+        case 0x20: "a space"
+        case 0x80...: "a non-ASCII character"
+        default: describe(byte)
         }
     }
 
@@ -144,7 +152,7 @@ package enum RequestValidation {
         let core = scalars[start..<end]
         let isDots = core.allSatisfy { $0 == "." } && core.count <= 2
         guard isDots else { return }
-        let what = core.isEmpty ? "is empty" : "is \(segment.debugDescription), a relative path step"
+        let what = core.isEmpty ? "is empty or blank" : "is \(segment.debugDescription), a relative path step"
         throw .invalidInput(
             field,
             "the \(field) \(what); it would address another endpoint. Pass the id the provider returned (such as a task's `id`)",
