@@ -83,21 +83,22 @@ struct MultipartFormDataTests {
         #expect(try Self.text(form) == expected)
     }
 
-    @Test func quotesAndLineBreaksInNamesAreEscaped() throws {
+    @Test func quotesInNamesAreEscaped() throws {
         var form = MultipartFormData(boundary: "b")
-        form.append(field: "a\"b\r\nc", value: "v")
-        form.append(file: "x\"\n", source: .data(Data("1".utf8), fileName: "my \"best\" take.mp3"))
+        form.append(field: "a\"b", value: "v")
+        form.append(file: "x\"", source: .data(Data("1".utf8), fileName: "my \"best\" take.mp3"))
         let text = try Self.text(form)
-        #expect(text.contains("Content-Disposition: form-data; name=\"a%22b%0D%0Ac\"\r\n\r\nv\r\n"))
-        #expect(text.contains("name=\"x%22%0A\"; filename=\"my %22best%22 take.mp3\"\r\n"))
+        #expect(text.contains("Content-Disposition: form-data; name=\"a%22b\"\r\n\r\nv\r\n"))
+        #expect(text.contains("name=\"x%22\"; filename=\"my %22best%22 take.mp3\"\r\n"))
     }
 
+    // Line breaks and other control characters in names, file names and content types used to
+    // be escaped or dropped silently; they are now refused (see MultipartInjectionTests).
     @Test func lineBreaksInFileNamesNeverReachTheHeader() throws {
         var form = MultipartFormData(boundary: "b")
         form.append(file: "f", source: .data(Data("1".utf8), fileName: "a\r\nX-Injected: 1.mp3"))
-        let text = try Self.text(form)
-        #expect(!text.contains("\r\nX-Injected"))
-        #expect(text.contains("filename=\"aX-Injected 1.mp3\""))
+        #expect(throws: MediaGenError.self) { try form.encodedData() }
+        #expect((try? form.encodedData()) == nil)
     }
 
     @Test func filePartNamesAreSanitized() throws {

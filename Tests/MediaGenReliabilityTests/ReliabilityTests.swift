@@ -94,13 +94,18 @@ struct ReliabilityTests {
         transport: URLSessionTransport
     ) async throws -> CellReport {
         let createdBefore = try await emulator.stats().tasksCreated(provider.name)
+        // `{foreign}` in a fault is another origin that keeps what reaches it: the emulator's
+        // capture route reached as `localhost`, one per provider and placement.
+        let captureName = "\(provider.name)-\(placement.rawValue)"
+        let fault = spec.fault.replacingOccurrences(
+            of: "{foreign}", with: emulator.foreignCaptureURL(captureName).absoluteString)
         let logs = Locked<[String]>([])
         let logger = LoggingMiddleware { line in logs.withLock { $0.append(line) } }
         let results = await withTaskGroup(of: RunResult.self) { group in
             for _ in 0..<runsPerCell {
                 group.addTask {
                     let injector = FaultInjector(
-                        fault: spec.fault, faultedTimeout: spec.faultedTimeout, placement: placement)
+                        fault: fault, faultedTimeout: spec.faultedTimeout, placement: placement)
                     let configuration = ClientConfiguration(
                         timeout: spec.timeout,
                         middleware: [injector, logger],
@@ -124,8 +129,27 @@ struct ReliabilityTests {
             return results
         }
         let tasksCreated = try await emulator.stats().tasksCreated(provider.name) - createdBefore
-        return evaluate(
+        var report = evaluate(
             provider, spec, placement, results: results, tasksCreated: tasksCreated, logs: logs.current)
+        if fault != spec.fault {
+            // What reached the other origin must carry no credential header and no key.
+            let captured = try await emulator.captures(captureName)
+            let carrying = captured.filter { request in
+                let headers = request["headers"]?.objectValue ?? [:]
+                return headers.contains { name, value in
+                    HTTPHeaders.isSensitive(name) || SecretScan.leaks(in: [value.stringValue ?? ""]).count > 0
+                }
+            }
+            report.textsScanned += captured.count
+            report.leaks += carrying.count
+            if captured.isEmpty {
+                report.problems.append("nothing reached the other origin: the redirect was not followed")
+            }
+            if !carrying.isEmpty {
+                report.problems.append("\(carrying.count) requests carried a credential to another origin")
+            }
+        }
+        return report
     }
 
     /// Checks a cell's runs against the promises and tallies them.

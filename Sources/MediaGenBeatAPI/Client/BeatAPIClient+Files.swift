@@ -36,15 +36,22 @@ extension BeatAPIClient {
     }
 
     /// Each source as the URL string to send: URLs as given, local files uploaded in order. Upload
-    /// keys derive from the create's key, so resending a create with the same key re-uploads
-    /// under the same keys.
+    /// keys derive from the create's key (`{key}-file-{index}`, or the key's SHA-256 in hex when
+    /// that would pass 255 characters), so resending a create with the same key re-uploads under
+    /// the same keys.
     func inputURLs(for sources: [FileSource], idempotencyKey: String) async throws -> [String] {
+        // Every file checked before the first upload: a bad third file must not leave two uploaded.
+        for source in sources { try RequestValidation.checkFileSource(source) }
         var urls: [String] = []
         for (index, source) in sources.enumerated() {
             if case .url(let url) = source {
                 urls.append(url.absoluteString)
             } else {
-                let file = try await upload(source, idempotencyKey: "\(idempotencyKey)-file-\(index)")
+                let file = try await upload(
+                    source,
+                    idempotencyKey: RequestValidation.derivedIdempotencyKey(
+                        from: idempotencyKey, suffix: "-file-\(index)")
+                )
                 urls.append(file.url.absoluteString)
             }
         }

@@ -44,7 +44,6 @@ extension BeatAPIClient {
 
     /// One webhook endpoint (`GET /v1/webhooks/{id}`); its secret is masked.
     public func webhookEndpoint(id: String) async throws -> BeatAPIWebhookEndpoint {
-        try Self.requireID(id, field: "id")
         return try await send(.get("webhooks", id), as: BeatAPIWebhookEndpoint.self)
     }
 
@@ -61,7 +60,6 @@ extension BeatAPIClient {
         description: String? = nil,
         status: BeatAPIWebhookEndpointStatus? = nil
     ) async throws -> BeatAPIWebhookEndpoint {
-        try Self.requireID(id, field: "id")
         let body = try Self.endpointBody(url: url, events: events, description: description, status: status)
         guard body.objectValue?.isEmpty == false else {
             throw MediaGenError.invalidInput(
@@ -74,7 +72,6 @@ extension BeatAPIClient {
     /// Deletes a webhook endpoint (`DELETE /v1/webhooks/{id}`).
     @discardableResult
     public func deleteWebhookEndpoint(id: String) async throws -> BeatAPIDeleteResponse {
-        try Self.requireID(id, field: "id")
         let response = try await executor.send(APIRequest(.delete, .path(["webhooks", id])))
         // A bodiless answer (204) is a deletion too.
         guard !response.body.isEmpty else { return BeatAPIDeleteResponse(id: id, object: nil, deleted: true) }

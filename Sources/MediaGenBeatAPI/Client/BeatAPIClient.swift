@@ -70,8 +70,9 @@ public struct BeatAPIClient: MediaClient {
     ///
     /// The input is checked first; local files are then uploaded and their URLs sent; the
     /// estimate (450 credits) is counted against the client's budget. The `Idempotency-Key` is
-    /// `idempotencyKey` when given (to resend a call you are unsure of), else a new one, reused on
-    /// every retry of this call.
+    /// `idempotencyKey` when given (to resend a call you are unsure of: 1–255 visible ASCII
+    /// characters), else a new one, reused on every retry of this call. Each upload's key derives
+    /// from it and stays within 255 characters.
     public func createMusicVideo(_ input: MusicVideoInput, idempotencyKey: String? = nil) async throws
         -> BeatAPITask
     {
@@ -143,8 +144,7 @@ public struct BeatAPIClient: MediaClient {
 
     /// The task's current state (`GET /v1/tasks/{id}`, one poll).
     public func task(id: String) async throws -> BeatAPITask {
-        try Self.requireID(id, field: "id")
-        return try await send(.get("tasks", id, taskID: id), as: BeatAPITask.self)
+        try await send(.get("tasks", id, taskID: id), as: BeatAPITask.self)
     }
 
     // MARK: - Usage
@@ -178,17 +178,7 @@ public struct BeatAPIClient: MediaClient {
     /// The caller's key, checked, or a new one for this call.
     static func idempotencyKey(_ given: String?) throws(MediaGenError) -> String {
         guard let given else { return UUID().uuidString.lowercased() }
-        let printable = given.unicodeScalars.allSatisfy { (0x21...0x7E).contains($0.value) }
-        guard !given.isEmpty, given.count <= 255, printable else {
-            throw .invalidInput(
-                "idempotencyKey", "use 1–255 printable ASCII characters without spaces", provider: .beatAPI)
-        }
+        try RequestValidation.checkIdempotencyKey(given, provider: .beatAPI)
         return given
-    }
-
-    static func requireID(_ id: String, field: String) throws(MediaGenError) {
-        guard !id.trimmingCharacters(in: .whitespaces).isEmpty else {
-            throw .invalidInput(field, "the id is empty", provider: .beatAPI)
-        }
     }
 }

@@ -238,8 +238,7 @@ public struct BeatraClient: MediaClient, MusicGenerating {
     /// print(task.status, task.billing?.charged ?? "")
     /// ```
     public func task(id: String) async throws -> BeatraTask {
-        try Self.checkTaskID(id)
-        return try await sendTask(.get("tasks", id, taskID: id))
+        try await sendTask(.get("tasks", id, taskID: id, idField: "task_id"))
     }
 
     /// `POST /v1/tasks/{task_id}/cancel`: asks Beatra to cancel the task (its credits are
@@ -251,9 +250,8 @@ public struct BeatraClient: MediaClient, MusicGenerating {
     /// ```
     @discardableResult
     public func cancelTask(id: String) async throws -> BeatraTask {
-        try Self.checkTaskID(id)
         let response = try await send(
-            APIRequest(.post, .path(["tasks", id, "cancel"]), intent: .idempotent, taskID: id))
+            APIRequest(.post, .path(["tasks", id, "cancel"]), intent: .idempotent, taskID: id, idField: "task_id"))
         // What the cancel answers is not documented: the task when it is one, else a fresh look.
         if var task = try? executor.decode(BeatraTask.self, from: response, taskID: id), task.id == id {
             task.requestID = Self.requestID(in: response)
@@ -431,18 +429,8 @@ public struct BeatraClient: MediaClient, MusicGenerating {
     /// The caller's key, checked, or a new UUID.
     static func idempotencyKey(_ given: String?) throws(MediaGenError) -> String {
         guard let given else { return UUID().uuidString }
-        let printable = given.unicodeScalars.allSatisfy { (0x21...0x7E).contains($0.value) }
-        guard !given.isEmpty, given.count <= 255, printable else {
-            throw .invalidInput(
-                "idempotencyKey", "use 1–255 visible ASCII characters, such as a UUID", provider: .beatra)
-        }
+        try RequestValidation.checkIdempotencyKey(given, provider: .beatra)
         return given
-    }
-
-    private static func checkTaskID(_ id: String) throws(MediaGenError) {
-        guard !id.trimmingCharacters(in: .whitespaces).isEmpty else {
-            throw .invalidInput("task_id", "the task id is empty", provider: .beatra)
-        }
     }
 }
 

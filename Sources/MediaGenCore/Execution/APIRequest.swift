@@ -45,6 +45,9 @@ package struct APIRequest: Sendable {
     package var timeout: Duration?
     /// The task this request concerns, for errors.
     package var taskID: String?
+    /// The argument an id in ``target``'s path came from (`task_id`, `id`, `model`), named by the
+    /// error when a segment is empty, `.`, `..` or holds a control character.
+    package var idField: String
     /// `false` for a URL that must receive no credential at all: a pre-signed upload URL (the URL
     /// is the credential) or a public document such as a key set. Sensitive additional headers
     /// are withheld too, as for downloads.
@@ -63,7 +66,8 @@ package struct APIRequest: Sendable {
         body: Body = .none,
         intent: RequestIntent? = nil,
         timeout: Duration? = nil,
-        taskID: String? = nil
+        taskID: String? = nil,
+        idField: String = "id"
     ) {
         self.method = method
         self.target = target
@@ -73,13 +77,17 @@ package struct APIRequest: Sendable {
         self.intent = intent ?? (method == .get || method == .head ? .read : .idempotent)
         self.timeout = timeout
         self.taskID = taskID
+        self.idField = idField
     }
 
     /// `GET` of path segments, e.g. `.get("v1", "predictions", id)`.
-    package static func get(_ segments: String..., query: [(name: String, value: String)] = [], taskID: String? = nil)
-        -> APIRequest
-    {
-        APIRequest(.get, .path(segments), query: query, taskID: taskID)
+    package static func get(
+        _ segments: String...,
+        query: [(name: String, value: String)] = [],
+        taskID: String? = nil,
+        idField: String = "id"
+    ) -> APIRequest {
+        APIRequest(.get, .path(segments), query: query, taskID: taskID, idField: idField)
     }
 
     /// Encodes `value` as the JSON body; a NaN or infinity anywhere in it is refused, naming its field.

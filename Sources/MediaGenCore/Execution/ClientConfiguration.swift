@@ -24,7 +24,9 @@ public struct ClientConfiguration: Sendable {
     public var transport: any HTTPTransport
     /// Paces backoff and polling. Tests pass a clock that does not really sleep.
     public var clock: any Clock<Duration>
-    /// Sent with every request, unless the request sets the same field.
+    /// Sent with every request, unless the request sets the same field. Checked before each send:
+    /// a name must be an HTTP token and a value may hold no CR, LF, NUL or other control character
+    /// (tab excepted), or the call fails with `.invalidRequest` naming the header, never its value.
     public var additionalHeaders: HTTPHeaders
 
     public init(

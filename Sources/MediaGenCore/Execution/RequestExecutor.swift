@@ -168,12 +168,14 @@ package struct RequestExecutor: Sendable {
             headers[dialect.authorizationHeader] = authorization.value
         }
         if case .create(let key?, _) = request.intent {
+            try RequestValidation.checkIdempotencyKey(key, provider: provider)
             headers[dialect.idempotencyHeader] = key
         }
         headers.merge(defaults: authorized ? defaultHeaders : publicDefaultHeaders)
+        let url = try url(for: request)
 
-        var temporaryFile: URL?
-        let body: HTTPBody?
+        var body: HTTPBody?
+        var form: MultipartFormData?
         switch request.body {
         case .none:
             body = nil
@@ -186,7 +188,15 @@ package struct RequestExecutor: Sendable {
         case .file(let file, let contentType):
             headers.merge(defaults: ["Content-Type": contentType])
             body = .file(file)
-        case .multipart(let form):
+        case .multipart(let multipart):
+            headers["Content-Type"] = multipart.contentType
+            form = multipart
+        }
+        // Last, over every field whatever set it: no value may end its line and add another.
+        try RequestValidation.checkHeaders(headers, provider: provider)
+
+        var temporaryFile: URL?
+        if let form {
             // Written to a file first so that a large file part streams from disk to the socket.
             let file = FileManager.default.temporaryDirectory.appendingPathComponent(
                 "mediagen-\(UUID().uuidString).multipart")
@@ -197,12 +207,11 @@ package struct RequestExecutor: Sendable {
                 throw error
             }
             temporaryFile = file
-            headers["Content-Type"] = form.contentType
             body = .file(file)
         }
         let http = HTTPRequest(
             method: request.method,
-            url: try url(for: request),
+            url: url,
             headers: headers,
             body: body,
             timeout: request.timeout ?? configuration.timeout
@@ -230,8 +239,8 @@ package struct RequestExecutor: Sendable {
         case .url(let url):
             text = url.absoluteString
         case .path(let segments):
-            text = baseURLText
-            for segment in segments { text += "/" + PercentEncoding.encode(segment) }
+            text = try RequestValidation.path(
+                baseURLText, appending: segments, field: request.idField, provider: provider)
         }
         if !request.query.isEmpty {
             text += (text.contains("?") ? "&" : "?") + PercentEncoding.query(request.query)

@@ -36,8 +36,10 @@ public struct MultipartFormData: Hashable, Sendable {
 
     private static let chunkSize = 64 * 1024
 
-    /// Writes the whole body to `file`, copying file parts in fixed-size chunks.
+    /// Writes the whole body to `file`, copying file parts in fixed-size chunks. The form is
+    /// checked first (``validate()``): a refused form creates no file.
     public func writeBody(to file: URL) throws(MediaGenError) {
+        try validate()
         guard FileManager.default.createFile(atPath: file.path, contents: nil),
             let output = try? FileHandle(forWritingTo: file)
         else {
@@ -57,11 +59,55 @@ public struct MultipartFormData: Hashable, Sendable {
 
     /// The whole body in memory (for small forms and tests).
     public func encodedData() throws(MediaGenError) -> Data {
+        try validate()
         var body = Data()
         try write { body.append($0) }
         return body
     }
 
+    /// Refuses a form whose boundary, part names, file names or content types could break out
+    /// of a part's headers: control characters (CR, LF, NUL…) anywhere, and a boundary that is
+    /// not 1–70 letters, digits or `' + _ - .`. ``writeBody(to:)`` runs it before a byte is written.
+    ///
+    /// ```swift
+    /// var form = MultipartFormData()
+    /// form.append(file: "file", source: .data(bytes, fileName: "a.mp3\r\nX-Injected: 1"))
+    /// try form.validate()  // throws: invalid value for `fileName`
+    /// ```
+    ///
+    /// A `"` in a name or file name is allowed: it is escaped as `%22` when written.
+    public func validate() throws(MediaGenError) {
+        try Self.checkBoundary(boundary)
+        for part in parts {
+            switch part {
+            case .field(let name, _):
+                try RequestValidation.checkPartText(name, field: "name")
+            case .file(let name, let source):
+                try RequestValidation.checkPartText(name, field: "name")
+                try RequestValidation.checkFileSource(source)
+            }
+        }
+    }
+
+    private static func checkBoundary(_ boundary: String) throws(MediaGenError) {
+        // RFC 2046's characters that also need no quoting in the `Content-Type` header.
+        let allowed = Set("'+_-.".utf8)
+        let valid =
+            (1...70).contains(boundary.utf8.count)
+            && boundary.utf8.allSatisfy { byte in
+                (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
+                    || (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte)
+                    || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || allowed.contains(byte)
+            }
+        guard valid else {
+            throw .invalidInput(
+                "boundary",
+                "a multipart boundary is 1–70 letters, digits or ' + _ - . characters; leave it out for a fresh UUID-based one"
+            )
+        }
+    }
+
+    /// Emits the body of a validated form.
     private func write(_ emit: (Data) throws(MediaGenError) -> Void) throws(MediaGenError) {
         for part in parts {
             try emit(Data("--\(boundary)\r\n".utf8))

@@ -83,8 +83,12 @@ public struct FalAppID: RawRepresentable, Hashable, Sendable, Codable, Expressib
                 "a fal app id is {owner}/{alias}[/{path}], such as beatoven/music-generation; got \"\(rawValue)\"",
                 provider: .fal)
         }
-        if let bad = parts.first(where: { $0 == "." || $0 == ".." || $0.contains("?") || $0.contains("#") }) {
-            throw .invalidInput("app", "\"\(bad)\" cannot be part of an app id (\(rawValue))", provider: .fal)
+        for part in parts {
+            try RequestValidation.checkPathSegment(part, field: "app", provider: .fal)
+            // fal's own rule: the id is a path, never a query or a fragment.
+            if part.contains("?") || part.contains("#") {
+                throw .invalidInput("app", "\"\(part)\" cannot be part of an app id (\(rawValue))", provider: .fal)
+            }
         }
         return parts
     }

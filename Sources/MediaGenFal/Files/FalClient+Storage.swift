@@ -54,6 +54,7 @@ extension FalClient {
         case .file(let file, _):
             body = .file(file, contentType: source.contentType)
         }
+        try RequestValidation.checkFileSource(source)  // its name and type are sent in headers and JSON
         let size = try source.byteCount() ?? 0
         let initiate = APIRequest(
             .post,

@@ -32,7 +32,8 @@ extension FalClient {
     /// developing; see `URLPolicy`) and becomes `?fal_webhook=` (fully percent-encoded: a `+`
     /// arrives as `+`); `priority`, `startTimeout` (how long fal may wait to start the
     /// request) and `runnerHint` are the `X-Fal-Queue-Priority`, `X-Fal-Request-Timeout` and
-    /// `X-Fal-Runner-Hint` headers. fal has no idempotency key: a failure after the request may
+    /// `X-Fal-Runner-Hint` headers (a `runnerHint` with a line break or another control character
+    /// is refused before sending). fal has no idempotency key: a failure after the request may
     /// have reached fal is `.outcomeUnknown`.
     public func submit<Input, Output>(
         _ app: FalApp<Input, Output>,
@@ -58,7 +59,10 @@ extension FalClient {
             }
             headers["X-Fal-Request-Timeout"] = Self.secondsText(startTimeout)
         }
-        if let runnerHint { headers["X-Fal-Runner-Hint"] = runnerHint }
+        if let runnerHint {
+            try RequestValidation.checkHeaderValue(runnerHint, field: "runnerHint", provider: .fal)
+            headers["X-Fal-Runner-Hint"] = runnerHint
+        }
 
         let estimate = app.id.descriptor?.estimateCost(duration: Self.requestedDuration(of: input))
         let request = APIRequest(
@@ -79,7 +83,17 @@ extension FalClient {
                     "fal accepted the submit but its answer has no request_id: \(queue.snippet(of: response.body))",
                 httpStatus: response.status, requestID: response.headers[FalError.requestIDHeader])
         }
-        let address = try FalRequestAddress(app: app.id, requestID: requestID, queueURL: queueURL)
+        let address: FalRequestAddress
+        do {
+            address = try FalRequestAddress(app: app.id, requestID: requestID, queueURL: queueURL)
+        } catch {
+            // The app id was checked before sending: it is fal's id that cannot address the request.
+            throw MediaGenError(
+                .outcomeUnknown, provider: .fal,
+                message:
+                    "fal accepted the submit but its request_id \(requestID.debugDescription) cannot be used in a URL: \(error.message)",
+                httpStatus: response.status, requestID: response.headers[FalError.requestIDHeader])
+        }
         return FalRequest(answer: answer, handle: address)
     }
 

@@ -118,9 +118,8 @@ struct FalRequestAddress: Sendable {
         guard handle.provider == .fal else {
             throw .invalidInput("handle", "\(handle) is not a fal request", provider: .fal)
         }
-        guard !handle.id.isEmpty else {
-            throw .invalidInput("handle", "a fal request handle needs its request id", provider: .fal)
-        }
+        // Checked even when the handle carries fal's URLs: the id is fal's, a UUID.
+        try RequestValidation.checkPathSegment(handle.id, field: "handle", provider: .fal)
         let app = handle.model.map(FalAppID.init(rawValue:))
         var built: (status: URL, response: URL, cancel: URL)?
         let complete = handle.statusURL != nil && handle.resultURL != nil && handle.cancelURL != nil
@@ -157,10 +156,11 @@ struct FalRequestAddress: Sendable {
     static func urls(app: FalAppID, requestID: String, queueURL: URL) throws(MediaGenError)
         -> (status: URL, response: URL, cancel: URL)
     {
-        let segments = try app.checkedSegments().prefix(2) + ["requests", requestID]
+        let app = try app.checkedSegments().prefix(2)
         var base = queueURL.absoluteString
         while base.hasSuffix("/") { base.removeLast() }
-        let text = base + segments.map { "/" + PercentEncoding.encode($0) }.joined()
+        let text = try RequestValidation.path(
+            base, appending: app + ["requests", requestID], field: "requestID", provider: .fal)
         guard let response = URL(string: text), let status = URL(string: text + "/status"),
             let cancel = URL(string: text + "/cancel")
         else {

@@ -129,7 +129,8 @@ public struct SkytellsClient: MediaClient, MusicGenerating, VideoGenerating {
 
     /// One model's details, pricing and schemas.
     public func model(named slug: SkytellsModelID) async throws -> SkytellsModel {
-        try await executor.send(.get("model", slug.rawValue), decoding: SkytellsModelEnvelope.self).model
+        try await executor.send(.get("model", slug.rawValue, idField: "model"), decoding: SkytellsModelEnvelope.self)
+            .model
     }
 
     // MARK: - MediaClient

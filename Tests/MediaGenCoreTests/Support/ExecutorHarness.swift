@@ -26,6 +26,7 @@ struct ExecutorHarness {
         dialect: ProviderDialect = .acme(),
         random: Double = 0,
         now: Date = Date(timeIntervalSince1970: 1_800_000_000),
+        additionalHeaders: HTTPHeaders = [:],
         answer: @escaping @Sendable (HTTPRequest) async throws -> HTTPResponse
     ) {
         let clock = ImmediateClock()
@@ -38,7 +39,8 @@ struct ExecutorHarness {
                 budget: budget,
                 middleware: middleware,
                 transport: transport,
-                clock: clock
+                clock: clock,
+                additionalHeaders: additionalHeaders
             ),
             apiKey: apiKey
         )

@@ -60,6 +60,9 @@ enum FaultTable {
 
     /// The faults every provider meets. `keyed` creates retry under their idempotency key;
     /// `ingress` is fal's rule that a 502–504 without `X-Fal-Request-Id` never reached the app.
+    /// A 307 to the emulator's capture route on another origin (filled in per cell).
+    static let redirect = "redirect;to={foreign};status=307"
+
     static func common(keyed: Bool, ingress: Bool = false) -> [FaultSpec] {
         // A create that may have been processed: retried under the key, else reported unknown.
         let mayHaveRun: Set<Outcome> = keyed ? [.succeeded] : [.outcomeUnknown]
@@ -68,6 +71,9 @@ enum FaultTable {
         // A 500 that names a request id (the echo puts one in every request-id header): it came
         // from the provider's application, so even fal's ingress rule does not retry it.
         let echoed500 = mayHaveRun
+        // fal reads a submit answered without a `request_id` as a request it cannot name (unknown),
+        // and a status without one as still running (the next, clean poll ends it).
+        let redirectedPoll: Set<Outcome> = ingress ? [.succeeded] : [.decoding]
         return [
             FaultSpec(fault: "429;retry_after=1", onCreate: [.succeeded]),
             FaultSpec(fault: "429;retry_after=1;retry_after_date=1", onCreate: [.succeeded]),
@@ -91,6 +97,9 @@ enum FaultTable {
             // 200-character cut of a plain 500's snippet: the leak scan must find nothing.
             FaultSpec(fault: "echo-secret;offset=37", onCreate: [.invalidRequest], onPoll: [.invalidRequest]),
             FaultSpec(fault: "echo-secret;offset=195;format=text;status=500", onCreate: echoed500),
+            // A redirect to another origin, which answers 200 with a body that is no task: the
+            // call fails to read it, and what reached that origin carried no credential.
+            FaultSpec(fault: redirect, onCreate: ingress ? [.outcomeUnknown] : [.decoding], onPoll: redirectedPoll),
         ]
     }
 
