@@ -9,7 +9,7 @@ import Testing
 /// a client on a stub transport answering the mutated body to the calls the fixture belongs to.
 /// (Beatra has no webhooks: polling is its delivery path.) Nothing may crash; every failure must
 /// be a typed `MediaGenError` (see ``DecoderFuzzTally``).
-@Suite("Beatra decoder fuzzing", .timeLimit(.minutes(5)))
+@Suite("Beatra decoder fuzzing", .timeLimit(.minutes(10)))
 struct BeatraDecoderFuzzTests {
     static let seed: UInt64 = 0xBEA7_7A02
     static let minimumMutations = 10_000

@@ -419,7 +419,7 @@ struct CreateRetryTests {
     }
 }
 
-@Suite("Timeouts", .timeLimit(.minutes(2)))
+@Suite("Timeouts", .timeLimit(.minutes(5)))
 struct TimeoutTests {
     @Test func aHangingReadTimesOut() async {
         let harness = ExecutorHarness(retry: .none, timeout: .milliseconds(20)) { _ in

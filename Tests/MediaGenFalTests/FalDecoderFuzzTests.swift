@@ -9,7 +9,7 @@ import Testing
 /// a client on a stub transport answering the mutated body to the calls the fixture belongs to,
 /// and the webhook decoders with the mutated body signed (by the fake Ed25519 of the webhook
 /// tests). Nothing may crash; every failure must be a typed `MediaGenError` (see ``DecoderFuzzTally``).
-@Suite("fal decoder fuzzing", .timeLimit(.minutes(5)))
+@Suite("fal decoder fuzzing", .timeLimit(.minutes(10)))
 struct FalDecoderFuzzTests {
     static let seed: UInt64 = 0xFA1_F022
     static let minimumMutations = 10_000

@@ -4,7 +4,7 @@ import Testing
 @testable import MediaGenPipeline
 
 /// The README's main command, run as a user would: the `Demo` example, offline, from a fresh folder.
-@Suite("The offline demo", .timeLimit(.minutes(2)))
+@Suite("The offline demo", .timeLimit(.minutes(5)))
 struct DemoTests {
     /// Built beside this test bundle: the test target depends on it.
     static let demo = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(

@@ -12,7 +12,7 @@ import Testing
     "Multimedia pipeline",
     .enabled(if: Emulator.isAvailable, Comment(rawValue: Emulator.skipReason)),
     .enabled(if: MediaFactory.ffmpeg != nil, Comment(rawValue: MediaFactory.skipReason)),
-    .timeLimit(.minutes(2))
+    .timeLimit(.minutes(5))
 )
 struct MultimediaPipelineTests {
     func skytells(_ emulator: Emulator, headers: HTTPHeaders = [:], budget: Budget? = nil) -> SkytellsClient {

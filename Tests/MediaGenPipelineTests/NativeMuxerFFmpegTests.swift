@@ -8,7 +8,7 @@ import Testing
 @Suite(
     "Native muxer output, as ffmpeg reads it",
     .enabled(if: MediaFactory.ffmpeg != nil, Comment(rawValue: MediaFactory.skipReason)),
-    .timeLimit(.minutes(2))
+    .timeLimit(.minutes(5))
 )
 struct NativeMuxerFFmpegTests {
     struct Case: Sendable, CustomTestStringConvertible {

@@ -15,7 +15,7 @@ import Testing
 @Suite(
     "Echoed secrets never leave in text",
     .enabled(if: Emulator.isAvailable, Comment(rawValue: Emulator.skipReason)),
-    .timeLimit(.minutes(3))
+    .timeLimit(.minutes(5))
 )
 struct SecretEchoTests {
     enum Client: String, CaseIterable, Sendable {

@@ -9,7 +9,7 @@ import Testing
 /// a client on a stub transport answering the mutated body to the calls the fixture belongs to,
 /// and the webhook decoder with the mutated body signed. Nothing may crash; every failure must
 /// be a typed `MediaGenError` (see ``DecoderFuzzTally``).
-@Suite("Skytells decoder fuzzing", .timeLimit(.minutes(5)))
+@Suite("Skytells decoder fuzzing", .timeLimit(.minutes(10)))
 struct SkytellsDecoderFuzzTests {
     static let seed: UInt64 = 0x5C7_E115
     static let minimumMutations = 10_000

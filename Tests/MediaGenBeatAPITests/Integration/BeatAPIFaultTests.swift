@@ -11,7 +11,7 @@ import Testing
 @Suite(
     "BeatAPI faults over real HTTP",
     .enabled(if: Emulator.isAvailable, Comment(rawValue: Emulator.skipReason)),
-    .timeLimit(.minutes(2))
+    .timeLimit(.minutes(5))
 )
 struct BeatAPIFaultTests {
     @Test func aCreateRetriedAfterTheAnswerWasLostMakesExactlyOneTask() async throws {

@@ -11,7 +11,7 @@ import Testing
 @Suite(
     "BeatAPI over real HTTP",
     .enabled(if: Emulator.isAvailable, Comment(rawValue: Emulator.skipReason)),
-    .timeLimit(.minutes(2))
+    .timeLimit(.minutes(5))
 )
 struct BeatAPIIntegrationTests {
     func temporaryDirectory() -> URL {

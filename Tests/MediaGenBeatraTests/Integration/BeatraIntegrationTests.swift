@@ -11,7 +11,7 @@ import Testing
 @Suite(
     "Beatra over real HTTP",
     .enabled(if: Emulator.isAvailable, Comment(rawValue: Emulator.skipReason)),
-    .timeLimit(.minutes(2))
+    .timeLimit(.minutes(5))
 )
 struct BeatraIntegrationTests {
     func client(

@@ -10,7 +10,7 @@ import Testing
 @Suite(
     "MediaGenCore over real HTTP",
     .enabled(if: Emulator.isAvailable, Comment(rawValue: Emulator.skipReason)),
-    .timeLimit(.minutes(2))
+    .timeLimit(.minutes(5))
 )
 struct CoreIntegrationTests {
     static let emulated = Provider("emulated", displayName: "Emulated Skytells", apiKeyEnvironmentVariable: nil)

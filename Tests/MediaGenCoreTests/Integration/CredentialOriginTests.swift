@@ -12,7 +12,7 @@ import Testing
 @Suite(
     "Credentials and redirects over real HTTP",
     .enabled(if: Emulator.isAvailable, Comment(rawValue: Emulator.skipReason)),
-    .timeLimit(.minutes(2))
+    .timeLimit(.minutes(5))
 )
 struct CredentialOriginTests {
     enum Call: String, CaseIterable, Sendable {

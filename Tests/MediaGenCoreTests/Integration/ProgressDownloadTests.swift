@@ -10,7 +10,7 @@ import Testing
 @Suite(
     "Downloads with progress over real HTTP",
     .enabled(if: Emulator.isAvailable, Comment(rawValue: Emulator.skipReason)),
-    .timeLimit(.minutes(2))
+    .timeLimit(.minutes(5))
 )
 struct ProgressDownloadTests {
     /// A fresh directory for one test's files, removed afterwards.

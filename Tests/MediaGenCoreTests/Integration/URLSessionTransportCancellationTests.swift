@@ -11,7 +11,7 @@ import Testing
 @Suite(
     "URLSessionTransport cancellation",
     .enabled(if: Emulator.isAvailable, Comment(rawValue: Emulator.skipReason)),
-    .timeLimit(.minutes(2))
+    .timeLimit(.minutes(5))
 )
 struct URLSessionTransportCancellationTests {
     /// A call made by a task already cancelled ends with `CancellationError` and never reaches

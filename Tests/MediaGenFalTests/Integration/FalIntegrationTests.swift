@@ -29,7 +29,7 @@ struct RawInput: Encodable, Sendable {
 @Suite(
     "fal over real HTTP",
     .enabled(if: Emulator.isAvailable, Comment(rawValue: Emulator.skipReason)),
-    .timeLimit(.minutes(2))
+    .timeLimit(.minutes(5))
 )
 struct FalIntegrationTests {
     static let submitRoute = "POST /queue/{owner}/{alias}"

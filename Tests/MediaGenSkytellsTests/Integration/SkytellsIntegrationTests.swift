@@ -10,7 +10,7 @@ import Testing
 @Suite(
     "Skytells over real HTTP",
     .enabled(if: Emulator.isAvailable, Comment(rawValue: Emulator.skipReason)),
-    .timeLimit(.minutes(2))
+    .timeLimit(.minutes(5))
 )
 struct SkytellsIntegrationTests {
     func client(_ emulator: Emulator, clock: ImmediateClock = ImmediateClock(), timeout: Duration = .seconds(30))
