@@ -94,22 +94,13 @@ public struct FFmpeg: Hashable, Sendable {
         let audioProbe = try await probe(audio)
         guard audioProbe.hasAudio else { throw PipelineError.missingStream(audio, expected: "audio") }
 
-        let directory = output.deletingLastPathComponent()
-        do {
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        } catch {
-            throw PipelineError.cannotWriteOutput(output, reason: error.localizedDescription)
-        }
-        // ffmpeg picks the container from the extension, so the temporary name keeps it last.
-        let ext = output.pathExtension.isEmpty ? "mp4" : output.pathExtension
-        let partial = directory.appendingPathComponent(
-            ".\(output.deletingPathExtension().lastPathComponent).\(UUID().uuidString).partial.\(ext)")
-        defer { try? FileManager.default.removeItem(at: partial) }
+        let partial = try PartialOutput(for: output)
+        defer { partial.discard() }
 
         let arguments = Self.mergeArguments(
             video: video,
             audio: audio,
-            output: partial,
+            output: partial.file,
             options: options,
             outputDuration: Self.outputDuration(
                 video: videoProbe.duration, audio: audioProbe.duration, options: options)
@@ -118,9 +109,7 @@ public struct FFmpeg: Hashable, Sendable {
         guard outcome.status == 0 else {
             throw PipelineError.ffmpegFailed(status: outcome.status, outputTail: outcome.errorTail)
         }
-        guard rename(partial.path, output.path) == 0 else {
-            throw PipelineError.cannotWriteOutput(output, reason: String(cString: strerror(errno)))
-        }
+        try partial.commit()
         return output
     }
 

@@ -73,19 +73,11 @@ enum NativeMuxer {
             let file = (try? MP4Reader.track(.video, in: videoSource)) == nil ? video : audio
             throw PipelineError.unreadableInput(file, reason: error.message)
         }
-        let directory = output.deletingLastPathComponent()
-        do {
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        } catch {
-            throw PipelineError.cannotWriteOutput(output, reason: error.localizedDescription)
-        }
-        let ext = output.pathExtension.isEmpty ? "mp4" : output.pathExtension
-        let partial = directory.appendingPathComponent(
-            ".\(output.deletingPathExtension().lastPathComponent).\(UUID().uuidString).partial.\(ext)")
-        defer { try? FileManager.default.removeItem(at: partial) }
+        let partial = try PartialOutput(for: output)
+        defer { partial.discard() }
         do {
             _ = try MP4Writer(plan: plan, sources: [videoSource, audioSource]).write(
-                to: partial, isCancelled: isCancelled)
+                to: partial.file, isCancelled: isCancelled)
         } catch let error as MP4Error {
             throw PipelineError.unreadableInput(video, reason: error.message)
         } catch is CancellationError {
@@ -93,9 +85,7 @@ enum NativeMuxer {
         } catch {
             throw PipelineError.cannotWriteOutput(output, reason: error.localizedDescription)
         }
-        guard rename(partial.path, output.path) == 0 else {
-            throw PipelineError.cannotWriteOutput(output, reason: String(cString: strerror(errno)))
-        }
+        try partial.commit()
         let streams = plan.tracks.map { "\($0.source.codecName) \($0.source.kind == .video ? "video" : "audio")" }
         return (.milliseconds(Int64(clamping: plan.duration)), streams)
     }
