@@ -30,7 +30,7 @@ struct DecodingBenchmark {
             return { _ = try await client.prediction(id: "pred_lip_42") }
         },
         Subject(name: "fal status", fixture: "MediaGenFalTests/Fixtures/status-completed.json") { transport in
-            let client = FalClient(key: "id:secret", configuration: ClientConfiguration(transport: transport))
+            let client = FalClient(apiKey: "id:secret", configuration: ClientConfiguration(transport: transport))
             let handle = try? client.handle(
                 app: .beatovenMusicGeneration, requestID: "764cabcf-b745-4b3e-ae38-1200304cf45b")
             return {

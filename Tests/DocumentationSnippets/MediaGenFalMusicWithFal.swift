@@ -13,7 +13,7 @@ import MediaGenTesting
 private func mediaGenFalMusicWithFalBlock1(id: String, secret: String) async throws {
     let fal = FalClient()                                   // FAL_KEY, or FAL_KEY_ID + FAL_KEY_SECRET
     let explicit = FalClient(keyID: id, keySecret: secret)  // sent as "Authorization: Key id:secret"
-    let local = FalClient(key: "test-fal-id:test-fal-secret",
+    let local = FalClient(apiKey: "test-fal-id:test-fal-secret",
                           queueURL: URL(string: "http://127.0.0.1:8089/fal/queue"),
                           restURL: URL(string: "http://127.0.0.1:8089/fal/rest"))
     // Read every top-level value, so an example that only shows one does not warn.

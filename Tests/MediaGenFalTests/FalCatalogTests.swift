@@ -16,7 +16,7 @@ struct FalCatalogTests {
         #expect(model.typicalLatency == nil)
         #expect(model.durationRange == .seconds(5)...(.seconds(150)))
         #expect(model.description.contains("price unknown"))
-        #expect(FalClient(key: testKey).catalog == FalCatalog.models)
+        #expect(FalClient(apiKey: testKey).catalog == FalCatalog.models)
         #expect(FalCatalog.models.count == 1)
     }
 
@@ -28,7 +28,7 @@ struct FalCatalogTests {
     }
 
     @Test func withNoPublishedLatencyRequestsArePolledAtTheDefaultPace() async throws {
-        let client = FalClient(key: testKey)
+        let client = FalClient(apiKey: testKey)
         #expect(client.pollingPolicy(for: seedHandle) == .default)
         // Not fal's own 0.1 s.
         #expect(PollingPolicy.default.firstDelay == .seconds(2))

@@ -23,7 +23,7 @@ struct FalCredentialHostTests {
     @Test(arguments: Call.allCases, foreignURLs)
     func aURLOnAnotherOriginNeverReceivesTheKey(call: Call, text: String) async throws {
         let stub = StubTransport { _ in HTTPResponse(status: 200, body: Data(#"{"status": "COMPLETED"}"#.utf8)) }
-        let fal = FalClient(key: "key-id:key-secret", configuration: ClientConfiguration(transport: stub))
+        let fal = FalClient(apiKey: "key-id:key-secret", configuration: ClientConfiguration(transport: stub))
         let foreign = try #require(URL(string: text))
         let handle = TaskHandle(
             provider: .fal, id: "r1", model: "fal-ai/x", statusURL: foreign, resultURL: foreign, cancelURL: foreign)
@@ -41,7 +41,7 @@ struct FalCredentialHostTests {
 
     @Test func falsOwnQueueHostReceivesTheKey() async throws {
         let stub = StubTransport { _ in HTTPResponse(status: 200, body: Data(#"{"status": "COMPLETED"}"#.utf8)) }
-        let fal = FalClient(key: "key-id:key-secret", configuration: ClientConfiguration(transport: stub))
+        let fal = FalClient(apiKey: "key-id:key-secret", configuration: ClientConfiguration(transport: stub))
         let url = try #require(URL(string: "https://queue.fal.run/fal-ai/x/requests/r1/status"))
         _ = try await fal.status(TaskHandle(provider: .fal, id: "r1", model: "fal-ai/x", statusURL: url))
         #expect(stub.requests.first?.headers["Authorization"] == "Key key-id:key-secret")

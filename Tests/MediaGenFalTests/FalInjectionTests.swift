@@ -81,7 +81,8 @@ struct FalHeaderInjectionTests {
     func anAdditionalHeaderWithAControlCharacterIsRefusedBeforeSending(value: String) async {
         let transport = StubTransport { _ in HTTPResponse(status: 500) }
         let client = FalClient(
-            key: testKey, configuration: ClientConfiguration(transport: transport, additionalHeaders: ["X-Team": value])
+            apiKey: testKey,
+            configuration: ClientConfiguration(transport: transport, additionalHeaders: ["X-Team": value])
         )
         let error = await mediaError {
             try await client.submit(.beatovenMusicGeneration, input: BeatovenInput(prompt: "jazz"))

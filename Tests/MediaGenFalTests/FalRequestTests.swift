@@ -152,7 +152,7 @@ struct FalRequestTests {
                 ? try fixtureResponse("storage-initiate") : try fixtureResponse("submit-response-id-only")
         }
         let client = FalClient(
-            key: testKey,
+            apiKey: testKey,
             queueURL: URL(string: "http://127.0.0.1:9999/fal/queue"),
             restURL: URL(string: "http://127.0.0.1:9999/fal/rest"),
             configuration: ClientConfiguration(transport: stub, clock: ImmediateClock())
@@ -191,7 +191,7 @@ struct FalRequestTests {
 
     @Test func withoutAKeyNothingIsSent() async {
         let stub = StubTransport { _ in try fixtureResponse("status-in-queue") }
-        let client = FalClient(key: nil, configuration: ClientConfiguration(transport: stub))
+        let client = FalClient(apiKey: nil, configuration: ClientConfiguration(transport: stub))
         let error = await mediaError { try await client.status(seedHandle) }
         #expect(error?.kind == .authentication)
         #expect(error?.description.contains("FAL_KEY") == true)

@@ -60,7 +60,7 @@ struct SecretEchoTests {
                 _ = try await SkytellsClient(apiKey: key, configuration: skytells).prediction(id: "pred_echo")
             case .fal:
                 let fal = FalClient(
-                    key: key, queueURL: emulator.falQueueURL, restURL: emulator.falRestURL,
+                    apiKey: key, queueURL: emulator.falQueueURL, restURL: emulator.falRestURL,
                     configuration: configuration)
                 _ = try await fal.status(try fal.handle(app: "fal-ai/echo", requestID: "req_echo"))
             case .beatAPI:

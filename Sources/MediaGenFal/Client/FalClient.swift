@@ -44,19 +44,20 @@ public struct FalClient: MediaClient, MusicGenerating {
     let queue: RequestExecutor
     let rest: RequestExecutor
 
-    /// Creates a client. `key` defaults to `FAL_KEY`, or `FAL_KEY_ID:FAL_KEY_SECRET` (see
+    /// Creates a client. `apiKey` defaults to `FAL_KEY`, or `FAL_KEY_ID:FAL_KEY_SECRET` (see
     /// ``key(from:)``); without one, calls fail with `.authentication` before sending anything.
     ///
     /// ```swift
     /// let fal = FalClient()
-    /// let local = FalClient(key: "id:secret",
+    /// let local = FalClient(apiKey: "id:secret",
     ///                       queueURL: URL(string: "http://127.0.0.1:8089/fal/queue"),
     ///                       restURL: URL(string: "http://127.0.0.1:8089/fal/rest"))
     /// ```
     ///
-    /// `queueURL` falls back to `configuration.baseURL`, then to ``defaultQueueURL``.
+    /// `queueURL` falls back to `configuration.baseURL`, then to ``defaultQueueURL``. The label is
+    /// `apiKey`, as on every client (see the *One vocabulary across providers* article).
     public init(
-        key: String? = FalClient.key(from: ProcessInfo.processInfo.environment),
+        apiKey: String? = FalClient.key(from: ProcessInfo.processInfo.environment),
         queueURL: URL? = nil,
         restURL: URL? = nil,
         configuration: ClientConfiguration = ClientConfiguration()
@@ -69,8 +70,20 @@ public struct FalClient: MediaClient, MusicGenerating {
         restConfiguration.baseURL = restURL
         self.queueURL = queueURL
         self.restURL = restURL
-        self.queue = RequestExecutor(dialect: .fal(baseURL: queueURL), configuration: queueConfiguration, apiKey: key)
-        self.rest = RequestExecutor(dialect: .fal(baseURL: restURL), configuration: restConfiguration, apiKey: key)
+        self.queue = RequestExecutor(
+            dialect: .fal(baseURL: queueURL), configuration: queueConfiguration, apiKey: apiKey)
+        self.rest = RequestExecutor(dialect: .fal(baseURL: restURL), configuration: restConfiguration, apiKey: apiKey)
+    }
+
+    /// Creates a client with `key`; renamed ``init(apiKey:queueURL:restURL:configuration:)``.
+    @available(*, deprecated, renamed: "init(apiKey:queueURL:restURL:configuration:)")
+    public init(
+        key: String?,
+        queueURL: URL? = nil,
+        restURL: URL? = nil,
+        configuration: ClientConfiguration = ClientConfiguration()
+    ) {
+        self.init(apiKey: key, queueURL: queueURL, restURL: restURL, configuration: configuration)
     }
 
     /// Creates a client from a key id and secret, as fal's dashboard shows them.
@@ -85,7 +98,8 @@ public struct FalClient: MediaClient, MusicGenerating {
         restURL: URL? = nil,
         configuration: ClientConfiguration = ClientConfiguration()
     ) {
-        self.init(key: "\(keyID):\(keySecret)", queueURL: queueURL, restURL: restURL, configuration: configuration)
+        self.init(
+            apiKey: "\(keyID):\(keySecret)", queueURL: queueURL, restURL: restURL, configuration: configuration)
     }
 
     /// The key in `environment`: `FAL_KEY`, or else `FAL_KEY_ID` and `FAL_KEY_SECRET` joined as

@@ -44,7 +44,7 @@ struct FalIntegrationTests {
         headers: HTTPHeaders = [:]
     ) -> FalClient {
         FalClient(
-            key: key,
+            apiKey: key,
             queueURL: emulator.falQueueURL,
             restURL: emulator.falRestURL,
             configuration: ClientConfiguration(

@@ -36,7 +36,7 @@ struct FalHarness {
         let transport = StubTransport { try await answer($0) }
         self.transport = transport
         self.client = FalClient(
-            key: testKey,
+            apiKey: testKey,
             configuration: ClientConfiguration(retry: retry, budget: budget, transport: transport, clock: clock)
         )
     }

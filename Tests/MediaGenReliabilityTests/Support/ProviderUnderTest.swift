@@ -80,7 +80,7 @@ struct ProviderUnderTest: Sendable {
         script: "IN_QUEUE,COMPLETED"
     ) { emulator, configuration in
         let client = FalClient(
-            key: Emulator.falKey, queueURL: emulator.falQueueURL, restURL: emulator.falRestURL,
+            apiKey: Emulator.falKey, queueURL: emulator.falQueueURL, restURL: emulator.falRestURL,
             configuration: configuration)
         return await createAndWait(client) {
             try await $0.generateMusic(MusicRequest(prompt: "jazz", duration: .seconds(5)))
