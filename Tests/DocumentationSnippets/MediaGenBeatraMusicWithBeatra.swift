@@ -41,7 +41,7 @@ private func mediaGenBeatraMusicWithBeatraBlock4(beatra: BeatraClient) async thr
     let task = try await beatra.referenceAudioToMusic(remix, referenceAudio: .file(.file(URL(fileURLWithPath: "reference.mp3"))))
 
     // Upload once, reuse many times.
-    let artifact = try await beatra.uploadReferenceAudio(.file(URL(fileURLWithPath: "reference.mp3")))
+    let artifact = try await beatra.upload(.file(URL(fileURLWithPath: "reference.mp3")))
     let again = try await beatra.referenceAudioToMusic(remix, referenceAudio: .artifact(id: artifact.id))
 
     // An external HTTPS URL, which Beatra downloads and re-hosts.

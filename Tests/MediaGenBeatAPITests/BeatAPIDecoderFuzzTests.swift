@@ -31,7 +31,7 @@ struct BeatAPIDecoderFuzzTests {
     }
 
     static func uploadFile(_ client: BeatAPIClient, _: Data) async throws {
-        let file = try await client.uploadFile(.data(Data(repeating: 7, count: 64), fileName: "song.mp3"))
+        let file = try await client.upload(.data(Data(repeating: 7, count: 64), fileName: "song.mp3"))
         _ = (file.url, String(describing: file))
     }
 

@@ -12,7 +12,7 @@ struct BeatAPIFileTests {
         defer { try? FileManager.default.removeItem(at: file.deletingLastPathComponent()) }
         let harness = BeatAPIHarness(fixtures: [("file", 201)])
 
-        let uploaded = try await harness.client.uploadFile(.file(file), idempotencyKey: "upload-1")
+        let uploaded = try await harness.client.upload(.file(file), idempotencyKey: "upload-1")
 
         #expect(uploaded.id == "file_Q7wLk2")
         #expect(uploaded.url.absoluteString == "https://files.beatapi.io/inputs/file_Q7wLk2.png")
@@ -41,7 +41,7 @@ struct BeatAPIFileTests {
 
     @Test func bytesInMemoryUploadToo() async throws {
         let harness = BeatAPIHarness(fixtures: [("file-audio", 201)])
-        let file = try await harness.client.uploadFile(.data(Data("RIFF....WAVE".utf8), fileName: "take.wav"))
+        let file = try await harness.client.upload(.data(Data("RIFF....WAVE".utf8), fileName: "take.wav"))
         #expect(file.audioDurationSeconds == 10)
         let body = try #require(harness.requests.first?.body)
         #expect(String(decoding: body, as: UTF8.self).contains("filename=\"take.wav\"\r\nContent-Type: audio/wav"))
@@ -54,7 +54,7 @@ struct BeatAPIFileTests {
     ])
     func anUploadThatCannotBeMadeIsRefusedBeforeSending(source: FileSource) async {
         let harness = BeatAPIHarness(fixtures: [("file", 201)])
-        let error = await mediaError { try await harness.client.uploadFile(source) }
+        let error = await mediaError { try await harness.client.upload(source) }
         #expect(error?.kind.field == "file")
         #expect(harness.requests.isEmpty)
     }

@@ -79,7 +79,7 @@ struct BeatAPIHeaderInjectionTests {
     func anUploadWithAHostileContentTypeIsRefusedBeforeSending(contentType: String) async {
         let harness = BeatAPIHarness { _ in HTTPResponse(status: 500) }
         let error = await mediaError {
-            try await harness.client.uploadFile(.data(Data("PNG".utf8), fileName: "a.png", contentType: contentType))
+            try await harness.client.upload(.data(Data("PNG".utf8), fileName: "a.png", contentType: contentType))
         }
         #expect(error?.refusedField == "contentType")
         #expect(harness.requests.isEmpty)

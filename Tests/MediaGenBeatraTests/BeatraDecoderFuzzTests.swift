@@ -40,7 +40,7 @@ struct BeatraDecoderFuzzTests {
     static func upload(_ client: BeatraClient, _: Data) async throws {
         let source = FileSource.data(
             Data(repeating: 7, count: 64), fileName: "reference.mp3", contentType: "audio/mpeg")
-        let artifact = try await client.uploadReferenceAudio(source)
+        let artifact = try await client.upload(source)
         _ = (artifact.referenceAudio, String(describing: artifact))
     }
 

@@ -47,7 +47,7 @@ struct BeatraHeaderInjectionTests {
     func anUploadWhoseFileNameCouldInjectAPartIsRefusedBeforeSending(name: String) async {
         let harness = BeatraHarness { _ in HTTPResponse(status: 500) }
         let error = await mediaError {
-            try await harness.client.uploadReferenceAudio(.data(Data("ID3".utf8), fileName: "ref" + name + ".mp3"))
+            try await harness.client.upload(.data(Data("ID3".utf8), fileName: "ref" + name + ".mp3"))
         }
         #expect(error?.refusedField == "fileName")
         #expect(harness.requests.isEmpty)
@@ -57,7 +57,7 @@ struct BeatraHeaderInjectionTests {
     func anUploadWhoseContentTypeCouldInjectAPartHeaderIsRefusedBeforeSending(suffix: String) async {
         let harness = BeatraHarness { _ in HTTPResponse(status: 500) }
         let error = await mediaError {
-            try await harness.client.uploadReferenceAudio(
+            try await harness.client.upload(
                 .data(Data("ID3".utf8), fileName: "ref.mp3", contentType: "audio/mpeg" + suffix))
         }
         #expect(error?.refusedField == "contentType")

@@ -125,7 +125,7 @@ struct BeatraRequestTests {
         try audio.write(to: file)
 
         let harness = BeatraHarness(fixtures: [("upload-artifact", 201)])
-        let artifact = try await harness.client.uploadReferenceAudio(.file(file))
+        let artifact = try await harness.client.upload(.file(file))
 
         #expect(artifact.id == "artifact_01JREFERENCE")
         #expect(artifact.byteCount == 4096)
@@ -147,7 +147,7 @@ struct BeatraRequestTests {
 
     @Test func anUploadTakesTheContentTypeYouGive() async throws {
         let harness = BeatraHarness(fixtures: [("upload-artifact-id", 201)])
-        let artifact = try await harness.client.uploadReferenceAudio(
+        let artifact = try await harness.client.upload(
             .data(Data([1, 2, 3]), fileName: "clip.bin", contentType: "audio/mpeg"), idempotencyKey: "upload-1")
         #expect(artifact.id == "artifact_01JREFERENCE")
         #expect(artifact.fileName == nil)
@@ -159,7 +159,7 @@ struct BeatraRequestTests {
     @Test func aRemoteSourceIsNotUploaded() async {
         let harness = BeatraHarness(fixtures: [])
         let error = await mediaError {
-            try await harness.client.uploadReferenceAudio(.url(URL(string: "https://cdn.example.com/a.mp3")!))
+            try await harness.client.upload(.url(URL(string: "https://cdn.example.com/a.mp3")!))
         }
         #expect(error?.kind.field == "file")
         #expect(harness.requests.isEmpty)

@@ -6,14 +6,14 @@ extension BeatAPIClient {
     /// `purpose=input`), streamed from disk, and returns it with the URL to pass as an input.
     ///
     /// ```swift
-    /// let song = try await beatAPI.uploadFile(.file(URL(fileURLWithPath: "song.mp3")))
+    /// let song = try await beatAPI.upload(.file(URL(fileURLWithPath: "song.mp3")))
     /// let input = MusicVideoInput(imageURLs: [cover], audioURL: song.url, prompt: "…", language: .english)
     /// ```
     ///
     /// Workflow creates upload local sources themselves; call this to upload once and reuse the
     /// URL. The upload carries an `Idempotency-Key` (yours, or one made for this call) so that a
     /// retried upload does not store the file twice where BeatAPI de-duplicates.
-    public func uploadFile(_ source: FileSource, idempotencyKey: String? = nil) async throws -> BeatAPIFile {
+    public func upload(_ source: FileSource, idempotencyKey: String? = nil) async throws -> BeatAPIFile {
         let key = try Self.idempotencyKey(idempotencyKey)
         switch source {
         case .url(let url):
@@ -22,10 +22,16 @@ extension BeatAPIClient {
         case .file, .data:
             try inputRule.check(source, for: .init(field: "file", family: nil))
         }
-        return try await upload(source, idempotencyKey: key)
+        return try await store(source, idempotencyKey: key)
     }
 
-    private func upload(_ source: FileSource, idempotencyKey: String) async throws -> BeatAPIFile {
+    /// Uploads a file; renamed ``upload(_:idempotencyKey:)``.
+    @available(*, deprecated, renamed: "upload(_:idempotencyKey:)")
+    public func uploadFile(_ source: FileSource, idempotencyKey: String? = nil) async throws -> BeatAPIFile {
+        try await upload(source, idempotencyKey: idempotencyKey)
+    }
+
+    private func store(_ source: FileSource, idempotencyKey: String) async throws -> BeatAPIFile {
         var form = MultipartFormData()
         form.append(file: "file", source: source)
         form.append(field: "purpose", value: "input")
@@ -47,7 +53,7 @@ extension BeatAPIClient {
             if case .url(let url) = source {
                 urls.append(url.absoluteString)
             } else {
-                let file = try await upload(
+                let file = try await store(
                     source,
                     idempotencyKey: RequestValidation.derivedIdempotencyKey(
                         from: idempotencyKey, suffix: "-file-\(index)")

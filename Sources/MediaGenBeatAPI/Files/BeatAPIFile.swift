@@ -4,7 +4,7 @@ import MediaGenCore
 /// BeatAPI's `File` schema: an uploaded workflow input (`POST /v1/files`).
 ///
 /// ```swift
-/// let song = try await beatAPI.uploadFile(.file(URL(fileURLWithPath: "song.mp3")))
+/// let song = try await beatAPI.upload(.file(URL(fileURLWithPath: "song.mp3")))
 /// print(song.id, song.url)   // file_… https://…
 /// let input = MusicVideoInput(imageURLs: [cover], audioURL: song.url, prompt: "…", language: .english)
 /// ```

@@ -125,7 +125,7 @@ public struct BeatraClient: MediaClient, MusicGenerating {
     ///     request, referenceAudio: .file(.file(URL(fileURLWithPath: "reference.mp3"))))
     /// ```
     ///
-    /// A local ``ReferenceAudio/file(_:)`` is uploaded first (``uploadReferenceAudio(_:idempotencyKey:)``)
+    /// A local ``ReferenceAudio/file(_:)`` is uploaded first (``upload(_:idempotencyKey:)``)
     /// and sent by artifact id. To resend after an unknown outcome with the same `idempotencyKey`,
     /// upload once yourself and pass ``ReferenceAudio/artifact(id:)``: a second upload is a new
     /// artifact, hence a different body, which Beatra refuses for a reused key.
@@ -198,15 +198,13 @@ public struct BeatraClient: MediaClient, MusicGenerating {
     /// artifact, to use as reference audio (as many times as you like).
     ///
     /// ```swift
-    /// let artifact = try await beatra.uploadReferenceAudio(.file(URL(fileURLWithPath: "reference.mp3")))
+    /// let artifact = try await beatra.upload(.file(URL(fileURLWithPath: "reference.mp3")))
     /// let task = try await beatra.referenceAudioToMusic(request, referenceAudio: artifact.referenceAudio)
     /// ```
     ///
     /// The multipart body streams from disk. The file must be audio (`audio/*`, from its extension
     /// or the content type you give); a `.url` source needs no upload and is refused here.
-    public func uploadReferenceAudio(_ source: FileSource, idempotencyKey: String? = nil) async throws
-        -> BeatraArtifact
-    {
+    public func upload(_ source: FileSource, idempotencyKey: String? = nil) async throws -> BeatraArtifact {
         if case .url(let url) = source {
             throw MediaGenError.invalidInput(
                 "file", "\(url.absoluteString) is remote: pass it as ReferenceAudio.url instead of uploading",
@@ -227,6 +225,14 @@ public struct BeatraClient: MediaClient, MusicGenerating {
         let request = APIRequest(
             .post, .path(["uploads"]), body: .multipart(form), intent: .create(idempotencyKey: key, charge: nil))
         return try executor.decode(BeatraArtifact.self, from: try await send(request))
+    }
+
+    /// Uploads reference audio; renamed ``upload(_:idempotencyKey:)``.
+    @available(*, deprecated, renamed: "upload(_:idempotencyKey:)")
+    public func uploadReferenceAudio(_ source: FileSource, idempotencyKey: String? = nil) async throws
+        -> BeatraArtifact
+    {
+        try await upload(source, idempotencyKey: idempotencyKey)
     }
 
     // MARK: - Tasks
@@ -406,7 +412,7 @@ public struct BeatraClient: MediaClient, MusicGenerating {
             // make a concurrent create see a budget fuller than it is.
             try await configuration.budget?.ensureAffordable(
                 request.estimatedCost, for: request.model.id.rawValue, provider: .beatra)
-            return .artifact(try await uploadReferenceAudio(source).id)
+            return .artifact(try await upload(source).id)
         }
     }
 

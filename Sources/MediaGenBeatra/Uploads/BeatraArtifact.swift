@@ -4,7 +4,7 @@ import MediaGenCore
 /// A file stored at Beatra, as `POST /v1/uploads` returned it.
 ///
 /// ```swift
-/// let artifact = try await beatra.uploadReferenceAudio(.file(URL(fileURLWithPath: "reference.mp3")))
+/// let artifact = try await beatra.upload(.file(URL(fileURLWithPath: "reference.mp3")))
 /// print(artifact.id)            // artifact_01J…
 /// let task = try await beatra.referenceAudioToMusic(request, referenceAudio: .artifact(id: artifact.id))
 /// ```

@@ -144,7 +144,7 @@ struct BeatAPIIntegrationTests {
         try await Emulator.run { emulator in
             let cover = try Sample.temporaryFile(named: "cover.png")
             defer { try? FileManager.default.removeItem(at: cover.deletingLastPathComponent()) }
-            let uploaded = try await emulator.beatAPI().uploadFile(.file(cover))
+            let uploaded = try await emulator.beatAPI().upload(.file(cover))
             #expect(uploaded.mimeType == "image/png")
             #expect(uploaded.sizeBytes == 2048)
             #expect(uploaded.url.host == "127.0.0.1")

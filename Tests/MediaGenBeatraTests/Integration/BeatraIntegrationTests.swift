@@ -188,7 +188,7 @@ struct BeatraIntegrationTests {
             #expect(task.type == "reference-audio-to-music")
             #expect(task.clips.count == 2)
 
-            let artifact = try await beatra.uploadReferenceAudio(.file(file))
+            let artifact = try await beatra.upload(.file(file))
             #expect(artifact.id.hasPrefix("artifact_"))
             #expect(artifact.byteCount == Int64(audio.count))
             #expect(artifact.contentType == "audio/mpeg")
