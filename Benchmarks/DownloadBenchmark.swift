@@ -140,7 +140,7 @@ struct DownloadBenchmark {
     {
         let outcome = try await Subprocess.run(
             Subprocess.currentExecutable, [command, url, String(bytes), directory.path] + extra)
-        guard outcome.status == 0, let result = DownloadChild.Result(outcome.output) else {
+        guard outcome.status == 0, let result = ChildMeasurement(outcome.output) else {
             throw BenchmarkError("the \(command) child failed (\(outcome.status)): \(outcome.output)")
         }
         return Transfer(seconds: result.seconds, processorTime: outcome.processorTime, peakBytes: result.peakBytes)
@@ -151,24 +151,6 @@ struct DownloadBenchmark {
 /// so that its peak memory is the download's and nothing else's.
 enum DownloadChild {
     static let command = "_download"
-
-    struct Result {
-        var seconds: Double
-        var peakBytes: Int64
-
-        var line: String { "\(seconds) \(peakBytes)" }
-
-        init(seconds: Double, peakBytes: Int64) {
-            self.seconds = seconds
-            self.peakBytes = peakBytes
-        }
-
-        init?(_ output: String) {
-            let fields = output.split(whereSeparator: \.isWhitespace)
-            guard fields.count == 2, let seconds = Double(fields[0]), let peak = Int64(fields[1]) else { return nil }
-            self.init(seconds: seconds, peakBytes: peak)
-        }
-    }
 
     /// Downloads as an app would save an output (without a progress handler, the transport's
     /// leanest path, unless `progress` follows the directory), checks the size, deletes the file
@@ -196,7 +178,7 @@ enum DownloadChild {
         let elapsed = start.duration(to: clock.now)
         let size = (try FileManager.default.attributesOfItem(atPath: saved.path)[.size] as? NSNumber)?.int64Value
         guard size == bytes else { throw BenchmarkError("downloaded \(size ?? -1) bytes, expected \(bytes)") }
-        print(Result(seconds: elapsed.seconds, peakBytes: ResidentMemory.peakBytes()).line)
+        print(ChildMeasurement(seconds: elapsed.seconds, peakBytes: ResidentMemory.peakBytes()).line)
     }
 }
 
@@ -228,6 +210,6 @@ enum RawDownloadChild {
         let elapsed = start.duration(to: clock.now)
         let size = (try FileManager.default.attributesOfItem(atPath: destination.path)[.size] as? NSNumber)?.int64Value
         guard size == bytes else { throw BenchmarkError("downloaded \(size ?? -1) bytes, expected \(bytes)") }
-        print(DownloadChild.Result(seconds: elapsed.seconds, peakBytes: ResidentMemory.peakBytes()).line)
+        print(ChildMeasurement(seconds: elapsed.seconds, peakBytes: ResidentMemory.peakBytes()).line)
     }
 }

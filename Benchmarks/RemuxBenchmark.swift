@@ -24,13 +24,13 @@ struct RemuxBenchmark {
         let (video, audio) = try await makeInputs(ffmpeg, in: directory)
         let videoSize = (try FileManager.default.attributesOfItem(atPath: video.path)[.size] as? NSNumber)?.int64Value
 
-        var bySide: [String: [RemuxChild.Result]] = [:]
+        var bySide: [String: [ChildMeasurement]] = [:]
         for side in ["ffmpeg", "native", "native", "ffmpeg"] {
             let output = directory.appendingPathComponent("\(side).mp4")
             let command = side == "native" ? RemuxChild.command : RemuxChild.ffmpegCommand
             let outcome = try await Subprocess.run(
                 Subprocess.currentExecutable, [command, video.path, audio.path, output.path, ffmpeg.path])
-            guard outcome.status == 0, let result = RemuxChild.Result(outcome.output) else {
+            guard outcome.status == 0, let result = ChildMeasurement(outcome.output) else {
                 throw BenchmarkError("the \(side) remux failed (\(outcome.status)): \(outcome.output)")
             }
             bySide[side, default: []].append(result)
@@ -38,7 +38,7 @@ struct RemuxBenchmark {
         }
         let native = bySide["native"] ?? []
         let copy = bySide["ffmpeg"] ?? []
-        let times = { (runs: [RemuxChild.Result]) in
+        let times = { (runs: [ChildMeasurement]) in
             runs.map { Format.fixed($0.seconds) + " s" }.joined(separator: ", ")
         }
         let nativePeak = native.map(\.peakBytes).max() ?? 0
@@ -102,22 +102,6 @@ enum RemuxChild {
     static let command = "_remux"
     static let ffmpegCommand = "_remux-ffmpeg"
 
-    struct Result {
-        var seconds: Double
-        var peakBytes: Int64
-
-        init(seconds: Double, peakBytes: Int64) {
-            self.seconds = seconds
-            self.peakBytes = peakBytes
-        }
-
-        init?(_ output: String) {
-            let fields = output.split(whereSeparator: \.isWhitespace)
-            guard fields.count == 2, let seconds = Double(fields[0]), let peak = Int64(fields[1]) else { return nil }
-            self.init(seconds: seconds, peakBytes: peak)
-        }
-    }
-
     static func main(_ arguments: [String], ffmpeg useFFmpeg: Bool) async throws {
         guard arguments.count == 4 else {
             throw BenchmarkError("usage: Benchmarks \(command)|\(ffmpegCommand) <video> <audio> <output> <ffmpeg>")
@@ -147,13 +131,13 @@ enum RemuxChild {
                 throw BenchmarkError("ffmpeg failed (\(process.terminationStatus))")
             }
             let seconds = start.duration(to: clock.now).seconds
-            print("\(seconds) \(peak)")
+            print(ChildMeasurement(seconds: seconds, peakBytes: peak).line)
         } else {
             let report = try await MediaMerger(ffmpeg: nil).merge(
                 video: video, audio: audio, to: output, options: MergeOptions(merger: .native))
             guard report.merger == .native else { throw BenchmarkError("the native muxer did not run") }
             let seconds = start.duration(to: clock.now).seconds
-            print("\(seconds) \(ResidentMemory.peakBytes())")
+            print(ChildMeasurement(seconds: seconds, peakBytes: ResidentMemory.peakBytes()).line)
         }
     }
 

@@ -88,3 +88,23 @@ struct BenchmarkError: Error, CustomStringConvertible {
         self.description = description
     }
 }
+
+/// What a measuring child process prints on its one line, `<seconds> <peak bytes>`, and how the
+/// parent reads it back (figures 2 and 6).
+struct ChildMeasurement {
+    var seconds: Double
+    var peakBytes: Int64
+
+    var line: String { "\(seconds) \(peakBytes)" }
+
+    init(seconds: Double, peakBytes: Int64) {
+        self.seconds = seconds
+        self.peakBytes = peakBytes
+    }
+
+    init?(_ output: String) {
+        let fields = output.split(whereSeparator: \.isWhitespace)
+        guard fields.count == 2, let seconds = Double(fields[0]), let peak = Int64(fields[1]) else { return nil }
+        self.init(seconds: seconds, peakBytes: peak)
+    }
+}
