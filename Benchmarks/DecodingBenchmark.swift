@@ -35,7 +35,7 @@ struct DecodingBenchmark {
                 app: .beatovenMusicGeneration, requestID: "764cabcf-b745-4b3e-ae38-1200304cf45b")
             return {
                 guard let handle else { throw BenchmarkError("no fal handle") }
-                _ = try await client.status(handle, logs: true)
+                _ = try await client.request(handle, logs: true)
             }
         },
         Subject(name: "BeatAPI task", fixture: "MediaGenBeatAPITests/Fixtures/task-succeeded.json") { transport in

@@ -52,7 +52,7 @@ let input = BeatovenInput(
 do {
     // Checked here, before anything is sent or charged.
     try FalApp.beatovenMusicGeneration.validate(input)
-    let submitted = try await fal.submit(.beatovenMusicGeneration, input: input, priority: options.priority)
+    let submitted = try await fal.createRequest(.beatovenMusicGeneration, input: input, priority: options.priority)
     print("submitted \(submitted.requestID)")
 
     var lastPosition: Int?

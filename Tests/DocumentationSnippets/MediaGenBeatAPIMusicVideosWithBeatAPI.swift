@@ -28,7 +28,7 @@ private func mediaGenBeatAPIMusicVideosWithBeatAPIBlock2(beatAPI: BeatAPIClient)
         prompt: "Neon rooftop performance with metro cutaways and cinematic light trails.",
         language: .english,
         resolution: .p720)
-    let task = try await beatAPI.createMusicVideo(input)     // queued, 450 credits reserved
+    let task = try await beatAPI.createTask(input)     // queued, 450 credits reserved
     let done = try await beatAPI.wait(for: task) { print($0.rawStatus) }
     // Read every top-level value, so an example that only shows one does not warn.
     _ = input
@@ -48,7 +48,7 @@ private func mediaGenBeatAPIMusicVideosWithBeatAPIBlock4(beatAPI: BeatAPIClient)
     let input = MusicVideoInput(images: [.file(URL(fileURLWithPath: "cover.png"))],
                                 audio: .file(URL(fileURLWithPath: "song.mp3")),
                                 prompt: "Rainy city at night, handheld", language: .english)
-    let task = try await beatAPI.createMusicVideo(input)    // two uploads, then the create
+    let task = try await beatAPI.createTask(input)    // two uploads, then the create
     // Read every top-level value, so an example that only shows one does not warn.
     _ = input
     _ = task

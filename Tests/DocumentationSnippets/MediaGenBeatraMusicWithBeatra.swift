@@ -27,7 +27,7 @@ private func mediaGenBeatraMusicWithBeatraBlock2(beatra: BeatraClient) async thr
         instrumental: false,
         modelOptions: SunoOptions(customMode: true, styleWeight: 0.6)
     )
-    let task = try await beatra.textToMusic(request)   // queued; or beatra.run(request) to wait too
+    let task = try await beatra.createTask(request)   // queued; or beatra.run(request) to wait too
     // Read every top-level value, so an example that only shows one does not warn.
     _ = request
     _ = task
@@ -38,14 +38,14 @@ private func mediaGenBeatraMusicWithBeatraBlock4(beatra: BeatraClient) async thr
     let remix = BeatraMusicRequest(model: .suno55, prompt: "turn this into polished synth pop")
 
     // A local file: uploaded first (streamed from disk), then used by artifact id.
-    let task = try await beatra.referenceAudioToMusic(remix, referenceAudio: .file(.file(URL(fileURLWithPath: "reference.mp3"))))
+    let task = try await beatra.createTask(remix, referenceAudio: .file(.file(URL(fileURLWithPath: "reference.mp3"))))
 
     // Upload once, reuse many times.
     let artifact = try await beatra.upload(.file(URL(fileURLWithPath: "reference.mp3")))
-    let again = try await beatra.referenceAudioToMusic(remix, referenceAudio: .artifact(id: artifact.id))
+    let again = try await beatra.createTask(remix, referenceAudio: .artifact(id: artifact.id))
 
     // An external HTTPS URL, which Beatra downloads and re-hosts.
-    let hosted = try await beatra.referenceAudioToMusic(remix, referenceAudio: .url(URL(string: "https://cdn.example.com/ref.mp3")!))
+    let hosted = try await beatra.createTask(remix, referenceAudio: .url(URL(string: "https://cdn.example.com/ref.mp3")!))
     // Read every top-level value, so an example that only shows one does not warn.
     _ = remix
     _ = task
@@ -56,7 +56,7 @@ private func mediaGenBeatraMusicWithBeatraBlock4(beatra: BeatraClient) async thr
 
 // Sources/MediaGenBeatra/MediaGenBeatra.docc/Articles/MusicWithBeatra.md, block 5 (line 114)
 private func mediaGenBeatraMusicWithBeatraBlock5(beatra: BeatraClient, request: BeatraMusicRequest<Suno55>) async throws {
-    let task = try await beatra.textToMusic(request, idempotencyKey: "campaign-7-track-1")
+    let task = try await beatra.createTask(request, idempotencyKey: "campaign-7-track-1")
     // Read every top-level value, so an example that only shows one does not warn.
     _ = task
 }
@@ -82,7 +82,7 @@ private func mediaGenBeatraMusicWithBeatraBlock7(beatra: BeatraClient, done: Bea
 // Sources/MediaGenBeatra/MediaGenBeatra.docc/Articles/MusicWithBeatra.md, block 8 (line 197)
 private func mediaGenBeatraMusicWithBeatraBlock8(beatra: BeatraClient, task: BeatraTask) async throws {
     for try await page in beatra.taskPages(limit: 50) { print(page.data.map(\.id)) }
-    for try await task in beatra.taskPages().tasks { print(task.id, task.rawStatus) }
+    for try await task in beatra.tasks() { print(task.id, task.rawStatus) }
     let canceled = try await beatra.cancelTask(id: task.id)   // refunded; a finished task is .conflict
     // Read every top-level value, so an example that only shows one does not warn.
     _ = canceled

@@ -7,7 +7,7 @@ import MediaGenFal
 private func mediaGenFalBlock1() async throws {
 
     let fal = FalClient()   // FAL_KEY, or FAL_KEY_ID + FAL_KEY_SECRET
-    let music = try await fal.subscribe(
+    let music = try await fal.run(
         .beatovenMusicGeneration,
         input: BeatovenInput(prompt: "Jazz music for a late-night restaurant setting", duration: .seconds(30))
     ) { update in

@@ -29,7 +29,7 @@ private func mediaGenFalMusicWithFalBlock2(fal: FalClient) async throws {
     input.negativePrompt = "drums"
     input.seed = 7
 
-    let music = try await fal.subscribe(.beatovenMusicGeneration, input: input) { update in
+    let music = try await fal.run(.beatovenMusicGeneration, input: input) { update in
         switch update.status {
         case .queued(let position): print("queue position", position ?? 0)
         case .running: update.logs.last.map { print($0.message) }
@@ -56,13 +56,13 @@ private func mediaGenFalMusicWithFalBlock3(fal: FalClient) async throws {
 
 // Sources/MediaGenFal/MediaGenFal.docc/Articles/MusicWithFal.md, block 4 (line 77)
 private func mediaGenFalMusicWithFalBlock4(fal: FalClient, input: BeatovenInput) async throws {
-    let submitted = try await fal.submit(.beatovenMusicGeneration, input: input,
+    let submitted = try await fal.createRequest(.beatovenMusicGeneration, input: input,
                                          priority: .low, startTimeout: .seconds(600))
     let saved = try JSONEncoder().encode(submitted.handle)       // id, app and the three URLs
 
     // Later, perhaps after a restart:
     let handle = try JSONDecoder().decode(TaskHandle.self, from: saved)
-    let now = try await fal.status(handle, logs: true)            // ?logs=true
+    let now = try await fal.request(handle, logs: true)            // ?logs=true
     let result = try await fal.result(.beatovenMusicGeneration, of: handle)
     // Read every top-level value, so an example that only shows one does not warn.
     _ = submitted
@@ -75,7 +75,7 @@ private func mediaGenFalMusicWithFalBlock4(fal: FalClient, input: BeatovenInput)
 // Sources/MediaGenFal/MediaGenFal.docc/Articles/MusicWithFal.md, block 5 (line 108)
 private func mediaGenFalMusicWithFalBlock5(fal: FalClient) async throws {
     // Untyped:
-    let raw = try await fal.subscribe(FalJSONApp("fal-ai/some-app"), input: ["prompt": "a watercolor fox"])
+    let raw = try await fal.run(FalJSONApp("fal-ai/some-app"), input: ["prompt": "a watercolor fox"])
     print(raw.data["images"]?[0]?["url"]?.stringValue ?? "")
 
     // Typed, with your own Codable types (fal's fields are snake_case: spell them in CodingKeys):
@@ -84,7 +84,7 @@ private func mediaGenFalMusicWithFalBlock5(fal: FalClient) async throws {
     let tts = FalApp<Speech, Spoken>("fal-ai/some-tts") { input throws(MediaGenError) in
         if input.text.isEmpty { throw .invalidInput("text", "say something", provider: .fal) }
     }
-    let spoken = try await fal.subscribe(tts, input: Speech(text: "Hello"))
+    let spoken = try await fal.run(tts, input: Speech(text: "Hello"))
     // Read every top-level value, so an example that only shows one does not warn.
     _ = raw
     _ = tts
@@ -93,12 +93,12 @@ private func mediaGenFalMusicWithFalBlock5(fal: FalClient) async throws {
 
 // Sources/MediaGenFal/MediaGenFal.docc/Articles/MusicWithFal.md, block 6 (line 141)
 private func mediaGenFalMusicWithFalBlock6(fal: FalClient, input: BeatovenInput, myEd25519: any SignatureVerifier, body: Data, headers: HTTPHeaders) async throws {
-    let request = try await fal.submit(.beatovenMusicGeneration, input: input,
+    let request = try await fal.createRequest(.beatovenMusicGeneration, input: input,
                                        webhookURL: URL(string: "https://example.com/hooks/fal")!)
 
     // In the handler, with the raw body and headers:
     let webhooks = FalWebhookVerifier(client: fal, verifier: myEd25519)   // one per process
-    let delivery = try await webhooks.delivery(body: body, headers: headers)
+    let delivery = try await webhooks.event(body: body, headers: headers)
     if delivery.status == .succeeded {
         let music = try delivery.payload(as: BeatovenOutput.self)
         print(music.audio.url)
@@ -112,7 +112,7 @@ private func mediaGenFalMusicWithFalBlock6(fal: FalClient, input: BeatovenInput,
 // Sources/MediaGenFal/MediaGenFal.docc/Articles/MusicWithFal.md, block 7 (line 166)
 private func mediaGenFalMusicWithFalBlock7(fal: FalClient, myEd25519: any SignatureVerifier, myFalUserID: String, body: Data, headers: HTTPHeaders, request: FalRequest) async throws {
     let webhooks = FalWebhookVerifier(client: fal, verifier: myEd25519, expectedUserID: myFalUserID)
-    let delivery = try await webhooks.delivery(body: body, headers: headers,
+    let delivery = try await webhooks.event(body: body, headers: headers,
                                                expectedRequestID: request.requestID)  // when known
     // Read every top-level value, so an example that only shows one does not warn.
     _ = webhooks

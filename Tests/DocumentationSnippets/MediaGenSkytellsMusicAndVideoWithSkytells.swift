@@ -50,13 +50,14 @@ private func mediaGenSkytellsMusicAndVideoWithSkytellsBlock4(skytells: SkytellsC
 }
 
 // Sources/MediaGenSkytells/MediaGenSkytells.docc/Articles/MusicAndVideoWithSkytells.md, block 5 (line 86)
-private func mediaGenSkytellsMusicAndVideoWithSkytellsBlock5(skytells: SkytellsClient, body: Data, headers: HTTPHeaders) async throws {
-    let delivered = try skytells.webhookPrediction(body: body, signature: headers["X-Skytells-Signature"])
+private func mediaGenSkytellsMusicAndVideoWithSkytellsBlock5(body: Data, headers: HTTPHeaders, apiKey: String) async throws {
+    let event = try SkytellsWebhook.event(body: body, headers: headers, secret: apiKey)
+    print(event.type, event.prediction.id)   // "prediction.succeeded", the prediction's id
     // Read every top-level value, so an example that only shows one does not warn.
-    _ = delivered
+    _ = event
 }
 
-// Sources/MediaGenSkytells/MediaGenSkytells.docc/Articles/MusicAndVideoWithSkytells.md, block 6 (line 115)
+// Sources/MediaGenSkytells/MediaGenSkytells.docc/Articles/MusicAndVideoWithSkytells.md, block 6 (line 118)
 private func mediaGenSkytellsMusicAndVideoWithSkytellsBlock6(skytells: SkytellsClient, clip: Prediction) async throws {
     for file in clip.outputs {
         try await file.download(to: URL(fileURLWithPath: "outputs/"), configuration: skytells.configuration)

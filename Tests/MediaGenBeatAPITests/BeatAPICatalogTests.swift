@@ -36,8 +36,8 @@ struct BeatAPICatalogTests {
         let harness = BeatAPIHarness(fixtures: [("task-queued", 201)], budget: budget)
         let error = await mediaError {
             musicVideo
-                ? try await harness.client.createMusicVideo(Sample.seedInput)
-                : try await harness.client.createEcommerceVideo(Sample.ecommerce)
+                ? try await harness.client.createTask(Sample.seedInput)
+                : try await harness.client.createTask(Sample.ecommerce)
         }
         guard case .budgetExceeded = error?.kind else {
             Issue.record("expected budgetExceeded, got \(String(describing: error))")
@@ -50,8 +50,8 @@ struct BeatAPICatalogTests {
     @Test func aDollarBudgetThatAllowsUnknownPricesLetsThemThroughUncounted() async throws {
         let budget = Budget(limit: .usd(cents: 100), unknownPrices: .allow)
         let harness = BeatAPIHarness(fixtures: [("task-queued", 201), ("task-ecommerce-queued", 201)], budget: budget)
-        _ = try await harness.client.createMusicVideo(Sample.seedInput)
-        _ = try await harness.client.createEcommerceVideo(Sample.ecommerce)
+        _ = try await harness.client.createTask(Sample.seedInput)
+        _ = try await harness.client.createTask(Sample.ecommerce)
         #expect(harness.requests.count == 2)
         #expect(await budget.spent == .usd(cents: 0))
     }
@@ -59,9 +59,9 @@ struct BeatAPICatalogTests {
     @Test func aBudgetInBeatAPICreditsCountsMusicVideosAtTheSeedsFigure() async throws {
         let budget = Budget(limit: Money(1_000, .beatAPICredits))
         let harness = BeatAPIHarness(fixtures: [("task-queued", 201), ("task-queued", 201)], budget: budget)
-        _ = try await harness.client.createMusicVideo(Sample.seedInput)
-        _ = try await harness.client.createMusicVideo(Sample.seedInput)
-        let error = await mediaError { try await harness.client.createMusicVideo(Sample.seedInput) }
+        _ = try await harness.client.createTask(Sample.seedInput)
+        _ = try await harness.client.createTask(Sample.seedInput)
+        let error = await mediaError { try await harness.client.createTask(Sample.seedInput) }
         #expect(
             error?.kind
                 == .budgetExceeded(estimate: Money(450, .beatAPICredits), remaining: Money(100, .beatAPICredits)))
@@ -72,14 +72,14 @@ struct BeatAPICatalogTests {
     @Test func aBudgetInCreditsRefusesTheUnpricedEcommerceVideoUnlessAllowed() async throws {
         let strict = BeatAPIHarness(
             fixtures: [("task-ecommerce-queued", 201)], budget: Budget(limit: Money(1_000, .beatAPICredits)))
-        let error = await mediaError { try await strict.client.createEcommerceVideo(Sample.ecommerce) }
+        let error = await mediaError { try await strict.client.createTask(Sample.ecommerce) }
         #expect(error?.kind == .budgetExceeded(estimate: nil, remaining: Money(1_000, .beatAPICredits)))
         #expect(strict.requests.isEmpty)
 
         let lenient = BeatAPIHarness(
             fixtures: [("task-ecommerce-queued", 201)],
             budget: Budget(limit: Money(1_000, .beatAPICredits), unknownPrices: .allow))
-        _ = try await lenient.client.createEcommerceVideo(Sample.ecommerce)
+        _ = try await lenient.client.createTask(Sample.ecommerce)
         #expect(lenient.requests.count == 1)
     }
 
@@ -89,7 +89,7 @@ struct BeatAPICatalogTests {
         let budget = Budget(limit: Money(100, .beatAPICredits))
         let harness = BeatAPIHarness(fixtures: [("file", 201), ("task-queued", 201)], budget: budget)
         let input = MusicVideoInput(images: [.file(cover)], audio: .url(Sample.audio), prompt: "x", language: .english)
-        let error = await mediaError { try await harness.client.createMusicVideo(input) }
+        let error = await mediaError { try await harness.client.createTask(input) }
         guard case .budgetExceeded = error?.kind else {
             Issue.record("expected budgetExceeded, got \(String(describing: error))")
             return
@@ -101,13 +101,13 @@ struct BeatAPICatalogTests {
     @Test func aCreateBeatAPIRefusesIsGivenBackToTheBudget() async {
         let budget = Budget(limit: Money(1_000, .beatAPICredits))
         let harness = BeatAPIHarness(fixtures: [("error-402", 402)], budget: budget)
-        _ = await mediaError { try await harness.client.createMusicVideo(Sample.seedInput) }
+        _ = await mediaError { try await harness.client.createTask(Sample.seedInput) }
         #expect(await budget.spent == Money(0, .beatAPICredits))
     }
 
     @Test func aTasksUsageIsMoneyInBeatAPICredits() async throws {
         let harness = BeatAPIHarness(fixtures: [("task-queued", 201)])
-        let task = try await harness.client.createMusicVideo(Sample.seedInput)
+        let task = try await harness.client.createTask(Sample.seedInput)
         let reserved = try #require(task.usage?.creditsReserved)
         #expect(reserved.currency == .beatAPICredits)
         #expect(reserved.amount == 450)

@@ -23,11 +23,11 @@ struct BeatAPIDecoderFuzzTests {
     }
 
     static func createMusicVideo(_ client: BeatAPIClient, _: Data) async throws {
-        try inspect(try await client.createMusicVideo(Sample.seedInput))
+        try inspect(try await client.createTask(Sample.seedInput))
     }
 
     static func createEcommerceVideo(_ client: BeatAPIClient, _: Data) async throws {
-        try inspect(try await client.createEcommerceVideo(Sample.ecommerce))
+        try inspect(try await client.createTask(Sample.ecommerce))
     }
 
     static func uploadFile(_ client: BeatAPIClient, _: Data) async throws {
@@ -79,10 +79,12 @@ struct BeatAPIDecoderFuzzTests {
         for name in tasks {
             add(name, .answer(status: 200), "task(id:)", run: task)
         }
-        add("task-queued", .answer(status: 201), "createMusicVideo", run: createMusicVideo)
-        add("task-ecommerce-queued", .answer(status: 201), "createEcommerceVideo", run: createEcommerceVideo)
+        add("task-queued", .answer(status: 201), "createTask(MusicVideoInput)", run: createMusicVideo)
+        add("task-ecommerce-queued", .answer(status: 201), "createTask(EcommerceVideoInput)", run: createEcommerceVideo)
         // A request fixture, answered as if it were the create's answer: it is no task.
-        add("music-video-request", .answer(status: 201), "createMusicVideo", "decoding", run: createMusicVideo)
+        add(
+            "music-video-request", .answer(status: 201), "createTask(MusicVideoInput)", "decoding",
+            run: createMusicVideo)
         for name in ["file", "file-audio"] {
             add(name, .answer(status: 201), "uploadFile", run: uploadFile)
         }
@@ -112,7 +114,7 @@ struct BeatAPIDecoderFuzzTests {
         }
         for (name, status, read, create) in errors {
             add(name, .answer(status: status), "task(id:)", read, run: task)
-            add(name, .answer(status: status), "createMusicVideo", create, run: createMusicVideo)
+            add(name, .answer(status: status), "createTask(MusicVideoInput)", create, run: createMusicVideo)
         }
         return targets
     }()

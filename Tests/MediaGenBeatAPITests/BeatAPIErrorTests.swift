@@ -22,7 +22,7 @@ struct BeatAPIErrorTests {
         fixtureName: String, status: Int, kind: MediaGenError.Kind, code: String, requestID: String
     ) async {
         let harness = BeatAPIHarness(fixtures: [(fixtureName, status)])
-        let error = await mediaError { try await harness.client.createMusicVideo(Sample.seedInput) }
+        let error = await mediaError { try await harness.client.createTask(Sample.seedInput) }
         #expect(error?.kind == kind)
         #expect(error?.providerCode == code)
         #expect(error?.requestID == requestID)
@@ -42,7 +42,7 @@ struct BeatAPIErrorTests {
             .success(try fixtureResponse("error-429-rate-limit", status: 429, headers: ["Retry-After": "2"])),
             .success(try fixtureResponse("task-queued", status: 201)),
         ])
-        let task = try await harness.client.createMusicVideo(Sample.seedInput)
+        let task = try await harness.client.createTask(Sample.seedInput)
         #expect(task.id == "task_8K2qA")
         // The body's retry_after_seconds (7) wins over the header (2).
         #expect(harness.clock.sleeps == [.seconds(7)])
@@ -57,7 +57,7 @@ struct BeatAPIErrorTests {
             .success(try fixtureResponse("error-429-concurrency", status: 429, headers: ["Retry-After": "1"])),
             .success(try fixtureResponse("task-queued", status: 201)),
         ])
-        let error = await mediaError { try await harness.client.createMusicVideo(Sample.seedInput) }
+        let error = await mediaError { try await harness.client.createTask(Sample.seedInput) }
         #expect(error?.providerCode == "user_concurrency_exceeded")
         #expect(error?.httpStatus == 429)
         #expect(error?.requestID == "req_e429c")
@@ -85,7 +85,7 @@ struct BeatAPIErrorTests {
             .success(try fixtureResponse("error-500", status: status)),
             .success(try fixtureResponse("task-queued", status: 201)),
         ])
-        _ = try await harness.client.createMusicVideo(Sample.seedInput)
+        _ = try await harness.client.createTask(Sample.seedInput)
         let keys = Set(harness.requests.compactMap { $0.headers["Idempotency-Key"] })
         #expect(harness.requests.count == 2)
         #expect(keys.count == 1)
@@ -96,14 +96,14 @@ struct BeatAPIErrorTests {
             .failure(TransportError(.connectionLost, "reset by peer")),
             .success(try fixtureResponse("task-queued", status: 201)),
         ])
-        _ = try await harness.client.createMusicVideo(Sample.seedInput, idempotencyKey: "mv-7")
+        _ = try await harness.client.createTask(Sample.seedInput, idempotencyKey: "mv-7")
         #expect(harness.requests.map { $0.headers["Idempotency-Key"] } == ["mv-7", "mv-7"])
     }
 
     @Test func whenRetriesRunOutTheErrorCarriesTheKeyToResendWith() async {
         let harness = BeatAPIHarness { _ in throw TransportError(.connectionLost, "reset by peer") }
         let error = await mediaError {
-            try await harness.client.createMusicVideo(Sample.seedInput, idempotencyKey: "mv-8")
+            try await harness.client.createTask(Sample.seedInput, idempotencyKey: "mv-8")
         }
         #expect(error?.kind == .outcomeUnknown)
         #expect(error?.idempotencyKey == "mv-8")

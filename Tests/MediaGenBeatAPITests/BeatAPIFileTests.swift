@@ -69,7 +69,7 @@ struct BeatAPIFileTests {
             prompt: Sample.prompt,
             language: .english)
 
-        _ = try await harness.client.createMusicVideo(input, idempotencyKey: "mv-42")
+        _ = try await harness.client.createTask(input, idempotencyKey: "mv-42")
 
         #expect(harness.routes == ["POST /v1/files", "POST /v1/files", "POST /v1/music-video/tasks"])
         // Upload keys derive from the create's key, so resending the call re-uploads under the same keys.
@@ -90,7 +90,7 @@ struct BeatAPIFileTests {
         let input = MusicVideoInput(
             images: [.data(Data([1, 2, 3]), fileName: "a.png")], audio: .url(Sample.audio), prompt: "x",
             language: .english)
-        let error = await mediaError { try await harness.client.createMusicVideo(input) }
+        let error = await mediaError { try await harness.client.createTask(input) }
         #expect(error?.httpStatus == 400)
         #expect(harness.routes == ["POST /v1/files"])
     }

@@ -80,7 +80,7 @@ struct BeatAPIHostileInputTests {
         let harness = BeatAPIHarness(fixtures: [("task-ecommerce-queued", 201)])
         var input = Sample.ecommerce
         input.additionalFields["motion_strength"] = .number(.nan)
-        let error = await mediaError { try await harness.client.createEcommerceVideo(input) }
+        let error = await mediaError { try await harness.client.createTask(input) }
         #expect(error?.kind.field == "motion_strength")
         #expect(error?.provider == .beatAPI)
         #expect(harness.requests.isEmpty)

@@ -39,7 +39,7 @@ struct BeatAPIHeaderInjectionTests {
     func anIdempotencyKeyWithAControlCharacterIsRefusedBeforeSending(key: String) async {
         let harness = BeatAPIHarness { _ in HTTPResponse(status: 500) }
         let error = await mediaError {
-            try await harness.client.createMusicVideo(Sample.seedInput, idempotencyKey: key)
+            try await harness.client.createTask(Sample.seedInput, idempotencyKey: key)
         }
         #expect(error?.refusedField == "idempotencyKey")
         #expect(harness.requests.isEmpty)
@@ -54,7 +54,7 @@ struct BeatAPIHeaderInjectionTests {
             prompt: Sample.prompt,
             language: .english)
 
-        _ = try await harness.client.createMusicVideo(input, idempotencyKey: key)
+        _ = try await harness.client.createTask(input, idempotencyKey: key)
 
         let keys = harness.requests.compactMap { $0.headers["Idempotency-Key"] }
         #expect(keys.count == 3)
@@ -70,7 +70,7 @@ struct BeatAPIHeaderInjectionTests {
             audio: .data(Data("RIFF".utf8), fileName: "song\r\nContent-Type: text/html\r\n\r\n.wav"),
             prompt: Sample.prompt,
             language: .english)
-        let error = await mediaError { try await harness.client.createMusicVideo(input) }
+        let error = await mediaError { try await harness.client.createTask(input) }
         #expect(error?.refusedField == "fileName")
         #expect(harness.requests.isEmpty)
     }

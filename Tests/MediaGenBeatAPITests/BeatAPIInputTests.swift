@@ -45,7 +45,7 @@ struct BeatAPIInputTests {
     @Test(arguments: badMusicVideos)
     func aBadMusicVideoIsRefusedNamingItsFieldWithNothingSent(field: String, input: MusicVideoInput) async {
         let harness = BeatAPIHarness(fixtures: [("file", 201), ("task-queued", 201)])
-        let error = await mediaError { try await harness.client.createMusicVideo(input) }
+        let error = await mediaError { try await harness.client.createTask(input) }
         #expect(error?.kind.field == field)
         #expect(error?.provider == .beatAPI)
         #expect(harness.requests.isEmpty)
@@ -67,7 +67,7 @@ struct BeatAPIInputTests {
     @Test(arguments: badEcommerceVideos)
     func aBadEcommerceVideoIsRefusedNamingItsField(field: String, input: EcommerceVideoInput) async {
         let harness = BeatAPIHarness(fixtures: [("task-ecommerce-queued", 201)])
-        let error = await mediaError { try await harness.client.createEcommerceVideo(input) }
+        let error = await mediaError { try await harness.client.createTask(input) }
         #expect(error?.kind.field == field)
         #expect(harness.requests.isEmpty)
     }
@@ -141,12 +141,12 @@ struct BeatAPIInputTests {
             try fixtureResponse("task-queued", status: 201)
         }
         #expect(pointed.client.allowedTestHosts.isEmpty)
-        let refused = await mediaError { try await pointed.client.createMusicVideo(input) }
+        let refused = await mediaError { try await pointed.client.createTask(input) }
         #expect(refused?.kind.field == "audio_url")
         #expect(pointed.requests.isEmpty)
 
         let allowed = BeatAPIHarness(fixtures: [("task-queued", 201)], allowedTestHosts: ["127.0.0.1"])
-        _ = try await allowed.client.createMusicVideo(input)
+        _ = try await allowed.client.createTask(input)
         #expect(allowed.requests.first?.json?["audio_url"] == "http://127.0.0.1:8089/media/tone.wav")
 
         // Only the named host: another private address is still refused.
@@ -168,7 +168,7 @@ struct BeatAPIInputTests {
 
     @Test func languageCodesAreSentAsGiven() async throws {
         let harness = BeatAPIHarness(fixtures: [("task-queued", 201)])
-        _ = try await harness.client.createMusicVideo(Self.musicVideo(language: "pt-BR"))
+        _ = try await harness.client.createTask(Self.musicVideo(language: "pt-BR"))
         #expect(harness.requests.first?.json?["language"] == "pt-BR")
     }
 
@@ -176,7 +176,7 @@ struct BeatAPIInputTests {
     func aBadIdempotencyKeyIsRefused(key: String) async {
         let harness = BeatAPIHarness(fixtures: [("task-queued", 201)])
         let error = await mediaError {
-            try await harness.client.createMusicVideo(Sample.seedInput, idempotencyKey: key)
+            try await harness.client.createTask(Sample.seedInput, idempotencyKey: key)
         }
         #expect(error?.kind.field == "idempotencyKey")
         #expect(harness.requests.isEmpty)

@@ -27,7 +27,7 @@ struct BeatAPIPollingTests {
         let harness = BeatAPIHarness(fixtures: [
             ("task-queued", 201), ("task-processing", 200), ("task-processing", 200), ("task-succeeded", 200),
         ])
-        let created = try await harness.client.createMusicVideo(Sample.seedInput)
+        let created = try await harness.client.createTask(Sample.seedInput)
         _ = try await harness.client.wait(for: created)
         // From the catalog's planning latency (1–4 min): first poll at 36 s, then 12 s growing by 1.2.
         #expect(harness.clock.sleeps == [.seconds(36), .seconds(12), .milliseconds(14_400)])

@@ -9,7 +9,7 @@ import Testing
 struct BeatAPIRequestTests {
     @Test func createMusicVideoSendsTheSeedsRequestExactly() async throws {
         let harness = BeatAPIHarness(fixtures: [("task-queued", 201)])
-        let task = try await harness.client.createMusicVideo(Sample.seedInput)
+        let task = try await harness.client.createTask(Sample.seedInput)
 
         #expect(task.id == "task_8K2qA")
         let request = try #require(harness.requests.first)
@@ -28,8 +28,8 @@ struct BeatAPIRequestTests {
 
     @Test func theSameInputAlwaysSendsTheSameBytes() async throws {
         let harness = BeatAPIHarness(fixtures: [("task-queued", 201), ("task-queued", 201)])
-        _ = try await harness.client.createMusicVideo(Sample.seedInput)
-        _ = try await harness.client.createMusicVideo(Sample.seedInput)
+        _ = try await harness.client.createTask(Sample.seedInput)
+        _ = try await harness.client.createTask(Sample.seedInput)
         let bodies = harness.requests.compactMap(\.body).map { String(decoding: $0, as: UTF8.self) }
         let expected =
             #"{"audio_url":"https://cdn.example.com/song-preview.mp3","images":["https://cdn.example.com/singer-reference.png"],"#
@@ -40,14 +40,14 @@ struct BeatAPIRequestTests {
 
     @Test func aCallersIdempotencyKeyIsSentAsGiven() async throws {
         let harness = BeatAPIHarness(fixtures: [("task-queued", 201)])
-        _ = try await harness.client.createMusicVideo(Sample.seedInput, idempotencyKey: "order-1234-video")
+        _ = try await harness.client.createTask(Sample.seedInput, idempotencyKey: "order-1234-video")
         #expect(harness.requests.first?.headers["Idempotency-Key"] == "order-1234-video")
     }
 
     @Test func everyCreateGetsItsOwnKey() async throws {
         let harness = BeatAPIHarness(fixtures: [("task-queued", 201), ("task-queued", 201)])
-        _ = try await harness.client.createMusicVideo(Sample.seedInput)
-        _ = try await harness.client.createMusicVideo(Sample.seedInput)
+        _ = try await harness.client.createTask(Sample.seedInput)
+        _ = try await harness.client.createTask(Sample.seedInput)
         let keys = harness.requests.compactMap { $0.headers["Idempotency-Key"] }
         #expect(keys.count == 2)
         #expect(Set(keys).count == 2)
@@ -58,7 +58,7 @@ struct BeatAPIRequestTests {
         let input = MusicVideoInput(
             imageURLs: [Sample.image, URL(string: "https://cdn.example.com/b.jpg")!], audioURL: Sample.audio,
             prompt: "Rainy city", language: .chinese, additionalFields: ["quality": "high", "lip_sync": true])
-        _ = try await harness.client.createMusicVideo(input)
+        _ = try await harness.client.createTask(input)
         #expect(
             harness.requests.first?.json == [
                 "images": ["https://cdn.example.com/singer-reference.png", "https://cdn.example.com/b.jpg"],
@@ -72,7 +72,7 @@ struct BeatAPIRequestTests {
 
     @Test func createEcommerceVideoSendsItsFields() async throws {
         let harness = BeatAPIHarness(fixtures: [("task-ecommerce-queued", 201)])
-        let task = try await harness.client.createEcommerceVideo(Sample.ecommerce)
+        let task = try await harness.client.createTask(Sample.ecommerce)
         #expect(task.workflow == .ecommerceVideo)
         let request = try #require(harness.requests.first)
         #expect(request.route == "POST /v1/ecommerce-video/tasks")

@@ -54,16 +54,16 @@ struct BeatraCatalogTests {
         let budget = Budget(limit: .usd(cents: 10))
         let harness = BeatraHarness(
             fixtures: [("create-accepted", 202), ("create-accepted", 202)], budget: budget)
-        _ = try await harness.client.textToMusic(seedRequest)
+        _ = try await harness.client.createTask(seedRequest)
         #expect(await budget.spent == .usd(cents: 8))
 
-        let error = await mediaError { try await harness.client.textToMusic(seedRequest) }
+        let error = await mediaError { try await harness.client.createTask(seedRequest) }
         #expect(
             error?.kind == .budgetExceeded(estimate: Money(80, BeatraCatalog.credits), remaining: .usd(cents: 2)))
         #expect(harness.requests.count == 1)
         // A minimax task ($0.05) does not fit either; nothing more is sent.
         let minimax = await mediaError {
-            try await harness.client.textToMusic(BeatraMusicRequest(model: .minimaxMusic26, prompt: "x"))
+            try await harness.client.createTask(BeatraMusicRequest(model: .minimaxMusic26, prompt: "x"))
         }
         #expect(minimax?.kind == .budgetExceeded(estimate: Money(50, BeatraCatalog.credits), remaining: .usd(cents: 2)))
         #expect(harness.requests.count == 1)
@@ -82,8 +82,8 @@ struct BeatraCatalogTests {
     @Test func aBudgetInCreditsWorksToo() async throws {
         let budget = Budget(limit: Money(100, BeatraCatalog.credits))
         let harness = BeatraHarness(fixtures: [("create-accepted", 202)], budget: budget)
-        _ = try await harness.client.textToMusic(BeatraMusicRequest(model: .minimaxMusic26, prompt: "x"))
-        let error = await mediaError { try await harness.client.textToMusic(seedRequest) }
+        _ = try await harness.client.createTask(BeatraMusicRequest(model: .minimaxMusic26, prompt: "x"))
+        let error = await mediaError { try await harness.client.createTask(seedRequest) }
         #expect(
             error?.kind
                 == .budgetExceeded(
@@ -95,7 +95,7 @@ struct BeatraCatalogTests {
         let harness = BeatraHarness(
             fixtures: [("upload-artifact", 201), ("create-accepted", 202)], budget: Budget(limit: .usd(cents: 5)))
         let error = await mediaError {
-            try await harness.client.referenceAudioToMusic(
+            try await harness.client.createTask(
                 seedRequest, referenceAudio: .file(.data(Data([1]), fileName: "ref.mp3")))
         }
         guard case .budgetExceeded = error?.kind else {
@@ -108,14 +108,14 @@ struct BeatraCatalogTests {
     @Test func aBudgetGivesTheAmountBackWhenBeatraRefusesTheCreate() async {
         let budget = Budget(limit: .usd(cents: 10))
         let harness = BeatraHarness(fixtures: [("error-insufficient-credits", 402)], budget: budget)
-        _ = await mediaError { try await harness.client.textToMusic(seedRequest) }
+        _ = await mediaError { try await harness.client.createTask(seedRequest) }
         #expect(await budget.spent == .zero(.usd))
     }
 
     @Test func theBudgetRefusesAnUnlistedModelWhosePriceIsUnknown() async {
         let harness = BeatraHarness(fixtures: [("create-accepted", 202)], budget: Budget(limit: .usd(cents: 100)))
         let error = await mediaError {
-            try await harness.client.textToMusic(
+            try await harness.client.createTask(
                 BeatraMusicRequest(model: BeatraModelID(rawValue: "suno-6"), prompt: "x"))
         }
         #expect(error?.kind == .budgetExceeded(estimate: nil, remaining: .usd(cents: 100)))

@@ -24,7 +24,7 @@ struct BeatraDecoderFuzzTests {
     }
 
     static func textToMusic(_ client: BeatraClient, _: Data) async throws {
-        try inspect(try await client.textToMusic(seedRequest))
+        try inspect(try await client.createTask(seedRequest))
     }
 
     static func cancelTask(_ client: BeatraClient, _: Data) async throws {
@@ -32,7 +32,7 @@ struct BeatraDecoderFuzzTests {
     }
 
     static func listTasks(_ client: BeatraClient, _: Data) async throws {
-        let page = try await client.listTasks(limit: 2)
+        let page = try await client.taskPage(limit: 2)
         _ = (page.nextCursor, page.hasMore)
         for task in page.data { try inspect(task) }
     }

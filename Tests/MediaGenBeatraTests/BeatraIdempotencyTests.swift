@@ -28,7 +28,7 @@ struct BeatraIdempotencyTests {
             ],
             then: "create-accepted"
         )
-        let task = try await harness.client.textToMusic(seedRequest)
+        let task = try await harness.client.createTask(seedRequest)
 
         #expect(task.id == "task_01JBEATRA0000000000000001")
         #expect(harness.requests.count == 3)
@@ -42,14 +42,14 @@ struct BeatraIdempotencyTests {
     @Test func aCallersKeyIsSentAsGivenOnEveryAttempt() async throws {
         let harness = Self.harness(
             failing: [{ try fixtureResponse("error-server-retryable", status: 503) }], then: "create-accepted")
-        _ = try await harness.client.textToMusic(seedRequest, idempotencyKey: "order-42-track")
+        _ = try await harness.client.createTask(seedRequest, idempotencyKey: "order-42-track")
         #expect(harness.requests.map { $0.headers["Idempotency-Key"] } == ["order-42-track", "order-42-track"])
     }
 
     @Test func eachLogicalCallHasItsOwnKey() async throws {
         let harness = BeatraHarness(fixtures: [("create-accepted", 202), ("create-accepted", 202)])
-        _ = try await harness.client.textToMusic(seedRequest)
-        _ = try await harness.client.textToMusic(seedRequest)
+        _ = try await harness.client.createTask(seedRequest)
+        _ = try await harness.client.createTask(seedRequest)
         let keys = harness.requests.compactMap { $0.headers["Idempotency-Key"] }
         #expect(keys.count == 2)
         #expect(keys[0] != keys[1])
@@ -58,7 +58,7 @@ struct BeatraIdempotencyTests {
     @Test func aKeyReusedWithAnotherBodyIsAClearConflict() async throws {
         let harness = BeatraHarness(fixtures: [("error-idempotency-conflict", 409)])
         let error = try #require(
-            await mediaError { try await harness.client.textToMusic(seedRequest, idempotencyKey: "order-42-track") })
+            await mediaError { try await harness.client.createTask(seedRequest, idempotencyKey: "order-42-track") })
 
         #expect(error.kind == .conflict)
         #expect(error.providerCode == "idempotency_conflict")
@@ -74,7 +74,7 @@ struct BeatraIdempotencyTests {
     @Test(arguments: ["", String(repeating: "k", count: 256), "two words", "ключ"])
     func aMalformedKeyIsRefusedBeforeSending(key: String) async {
         let harness = BeatraHarness(fixtures: [])
-        let error = await mediaError { try await harness.client.textToMusic(seedRequest, idempotencyKey: key) }
+        let error = await mediaError { try await harness.client.createTask(seedRequest, idempotencyKey: key) }
         #expect(error?.kind.field == "idempotencyKey")
         #expect(harness.requests.isEmpty)
     }
@@ -82,14 +82,14 @@ struct BeatraIdempotencyTests {
     @Test func aRetryableServerErrorOnACreateIsRetriedWithTheKey() async throws {
         let harness = Self.harness(
             failing: [{ try fixtureResponse("error-server-retryable", status: 503) }], then: "create-accepted")
-        _ = try await harness.client.textToMusic(seedRequest)
+        _ = try await harness.client.createTask(seedRequest)
         #expect(harness.requests.count == 2)
     }
 
     @Test func anErrorBeatraMarksNotRetryableIsNotRetriedEvenWithAKey() async {
         let harness = Self.harness(
             failing: [{ try fixtureResponse("error-server-not-retryable", status: 500) }], then: "create-accepted")
-        let error = await mediaError { try await harness.client.textToMusic(seedRequest, idempotencyKey: "k-1") }
+        let error = await mediaError { try await harness.client.createTask(seedRequest, idempotencyKey: "k-1") }
         #expect(error?.kind == .server)
         #expect(error?.providerCode == "internal_error")
         #expect(error?.idempotencyKey == "k-1")
@@ -116,14 +116,14 @@ struct BeatraIdempotencyTests {
             failing: [{ try fixtureResponse("error-rate-limited", status: 429, headers: ["Retry-After": "3"]) }],
             then: "create-accepted"
         )
-        _ = try await harness.client.textToMusic(seedRequest)
+        _ = try await harness.client.createTask(seedRequest)
         #expect(harness.clock.sleeps == [.seconds(3)])
         #expect(Set(harness.requests.map { $0.headers["Idempotency-Key"] }).count == 1)
     }
 
     @Test func whenRetriesRunOutTheErrorCarriesTheKeyToResendWith() async throws {
         let harness = BeatraHarness { _ in throw TransportError(.connectionLost, "reset by peer") }
-        let error = try #require(await mediaError { try await harness.client.textToMusic(seedRequest) })
+        let error = try #require(await mediaError { try await harness.client.createTask(seedRequest) })
         #expect(error.kind == .outcomeUnknown)
         let key = try #require(error.idempotencyKey)
         #expect(key.isUUID)
@@ -171,7 +171,7 @@ struct BeatraErrorTests {
 
     @Test func aPaymentRequiredCreateSaysTheWalletIsShort() async {
         let harness = BeatraHarness(fixtures: [("error-insufficient-credits", 402)])
-        let error = await mediaError { try await harness.client.textToMusic(seedRequest) }
+        let error = await mediaError { try await harness.client.createTask(seedRequest) }
         #expect(error?.kind == .insufficientCredits)
         #expect(error?.message == "This task costs 80 credits; the wallet holds 20.")
         #expect(harness.requests.count == 1)

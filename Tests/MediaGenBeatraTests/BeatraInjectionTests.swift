@@ -38,7 +38,7 @@ struct BeatraHeaderInjectionTests {
     @Test(arguments: hostileHeaderValues)
     func anIdempotencyKeyWithAControlCharacterIsRefusedBeforeSending(key: String) async {
         let harness = BeatraHarness { _ in HTTPResponse(status: 500) }
-        let error = await mediaError { try await harness.client.textToMusic(Self.request, idempotencyKey: key) }
+        let error = await mediaError { try await harness.client.createTask(Self.request, idempotencyKey: key) }
         #expect(error?.refusedField == "idempotencyKey")
         #expect(harness.requests.isEmpty)
     }

@@ -33,7 +33,7 @@ struct BeatraModelOptionsTests {
     @Test func sunoOptionsAreSentUnderModelOptionsSuno() async throws {
         let harness = BeatraHarness(fixtures: [("create-accepted", 202)])
         let options = SunoOptions(customMode: false, styleWeight: 0.25, additional: ["negative_tags": "metal"])
-        _ = try await harness.client.textToMusic(
+        _ = try await harness.client.createTask(
             BeatraMusicRequest(model: .suno55, prompt: "synth pop", modelOptions: options))
         #expect(
             harness.json(0) == [
@@ -48,7 +48,7 @@ struct BeatraModelOptionsTests {
         let harness = BeatraHarness(fixtures: [("create-accepted", 202)])
         let request = BeatraMusicRequest(
             model: .minimaxMusic26, prompt: "lo-fi piano", modelOptions: ["mood": "calm", "loop": true])
-        _ = try await harness.client.textToMusic(request)
+        _ = try await harness.client.createTask(request)
         #expect(
             harness.json(0) == [
                 "model": "minimax-music-2.6",
@@ -69,7 +69,7 @@ struct BeatraModelOptionsTests {
             metadata: ["campaign": "spring", "variant": 2, "tags": ["ad", "loop"]],
             modelOptions: MinimaxOptions()
         )
-        _ = try await harness.client.textToMusic(request)
+        _ = try await harness.client.createTask(request)
         #expect(
             harness.json(0) == [
                 "model": "minimax-music-2.6",
@@ -85,7 +85,7 @@ struct BeatraModelOptionsTests {
 
     @Test func withoutOptionsNoModelOptionsFieldIsSent() async throws {
         let harness = BeatraHarness(fixtures: [("create-accepted", 202)])
-        _ = try await harness.client.textToMusic(BeatraMusicRequest(model: .suno55, prompt: "jazz"))
+        _ = try await harness.client.createTask(BeatraMusicRequest(model: .suno55, prompt: "jazz"))
         #expect(harness.json(0) == ["model": "suno-5.5", "prompt": "jazz"])
     }
 
@@ -94,7 +94,7 @@ struct BeatraModelOptionsTests {
         let request = BeatraMusicRequest(
             model: BeatraModelID(rawValue: "suno-6"), prompt: "synth pop",
             modelOptions: CustomModelOptions(namespace: "suno", fields: ["custom_mode": true]))
-        let task = try await harness.client.textToMusic(request)
+        let task = try await harness.client.createTask(request)
         #expect(task.model == "suno-6")
         #expect(
             harness.json(0) == [
@@ -115,7 +115,7 @@ struct BeatraModelOptionsTests {
         let harness = BeatraHarness(fixtures: [("create-accepted", 202)])
         let request = BeatraMusicRequest(
             model: model, prompt: "x", modelOptions: CustomModelOptions(namespace: namespace))
-        let error = await mediaError { try await harness.client.textToMusic(request) }
+        let error = await mediaError { try await harness.client.createTask(request) }
         #expect(error?.kind.field == field)
         #expect(error?.provider == .beatra)
         #expect(harness.requests.isEmpty)
@@ -125,7 +125,7 @@ struct BeatraModelOptionsTests {
     func aStyleWeightOutsideZeroToOneIsRefusedBeforeSending(weight: Double) async {
         let harness = BeatraHarness(fixtures: [("create-accepted", 202)])
         let request = BeatraMusicRequest(model: .suno55, prompt: "x", modelOptions: SunoOptions(styleWeight: weight))
-        let error = await mediaError { try await harness.client.textToMusic(request) }
+        let error = await mediaError { try await harness.client.createTask(request) }
         #expect(error?.kind.field == "model_options.suno.style_weight")
         #expect(harness.requests.isEmpty)
     }
@@ -134,7 +134,7 @@ struct BeatraModelOptionsTests {
         let harness = BeatraHarness(fixtures: [])
         let request = BeatraMusicRequest(
             model: .suno55, prompt: "x", modelOptions: SunoOptions(additional: ["custom_mode": "yes"]))
-        let error = await mediaError { try await harness.client.textToMusic(request) }
+        let error = await mediaError { try await harness.client.createTask(request) }
         #expect(error?.kind.field == "model_options.suno.custom_mode")
         #expect(harness.requests.isEmpty)
     }
@@ -143,7 +143,7 @@ struct BeatraModelOptionsTests {
     func aBlankPromptIsRefusedBeforeSending(prompt: String) async {
         let harness = BeatraHarness(fixtures: [])
         let error = await mediaError {
-            try await harness.client.textToMusic(BeatraMusicRequest(model: .suno55, prompt: prompt))
+            try await harness.client.createTask(BeatraMusicRequest(model: .suno55, prompt: prompt))
         }
         #expect(error?.kind.field == "prompt")
         #expect(harness.requests.isEmpty)
@@ -152,7 +152,7 @@ struct BeatraModelOptionsTests {
     @Test func aBlankModelIdIsRefusedBeforeSending() async {
         let harness = BeatraHarness(fixtures: [])
         let error = await mediaError {
-            try await harness.client.textToMusic(BeatraMusicRequest(model: BeatraModelID(rawValue: ""), prompt: "x"))
+            try await harness.client.createTask(BeatraMusicRequest(model: BeatraModelID(rawValue: ""), prompt: "x"))
         }
         #expect(error?.kind.field == "model")
         #expect(harness.requests.isEmpty)

@@ -33,7 +33,7 @@ struct BeatraPollingTests {
             ("create-accepted", 202), ("task-queued", 200), ("task-running", 200), ("task-running", 200),
             ("task-running", 200), ("task-succeeded-suno", 200),
         ])
-        let created = try await harness.client.textToMusic(seedRequest)
+        let created = try await harness.client.createTask(seedRequest)
         _ = try await harness.client.wait(for: created)
         // No latency is published: 2 s, then waits growing 1.5× (to at most 30 s).
         #expect(BeatraCatalog.pollingPolicy == .default)

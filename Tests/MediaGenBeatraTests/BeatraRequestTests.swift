@@ -9,7 +9,7 @@ import Testing
 struct BeatraRequestTests {
     @Test func textToMusicSendsTheSeedsRequestExactly() async throws {
         let harness = BeatraHarness(fixtures: [("create-accepted", 202)])
-        let task = try await harness.client.textToMusic(seedRequest)
+        let task = try await harness.client.createTask(seedRequest)
 
         #expect(task.id == "task_01JBEATRA0000000000000001")
         #expect(task.status == .queued(position: nil))
@@ -31,7 +31,7 @@ struct BeatraRequestTests {
     @Test func referenceAudioByArtifactSendsTheSeedsSecondBody() async throws {
         let harness = BeatraHarness(fixtures: [("create-accepted", 202)])
         let request = BeatraMusicRequest(model: .suno55, prompt: "turn this into polished synth pop")
-        _ = try await harness.client.referenceAudioToMusic(request, referenceAudio: .artifact(id: "artifact_01J"))
+        _ = try await harness.client.createTask(request, referenceAudio: .artifact(id: "artifact_01J"))
 
         let sent = try #require(harness.requests.first)
         #expect(sent.method == .post)
@@ -57,7 +57,7 @@ struct BeatraRequestTests {
     ])
     func anExternalURLIsSentInTheChosenForm(reference: ReferenceAudio, expected: JSONValue) async throws {
         let harness = BeatraHarness(fixtures: [("create-accepted", 202)])
-        _ = try await harness.client.referenceAudioToMusic(
+        _ = try await harness.client.createTask(
             BeatraMusicRequest(model: .minimaxMusic26, prompt: "lo-fi"), referenceAudio: reference)
         #expect(harness.routes == ["POST /v1/music/reference-audio-to-music"])
         #expect(harness.json(0) == ["model": "minimax-music-2.6", "prompt": "lo-fi", "reference_audio": expected])
@@ -74,7 +74,7 @@ struct BeatraRequestTests {
     func aBadReferenceIsRefusedBeforeSending(reference: ReferenceAudio, field: String) async {
         let harness = BeatraHarness(fixtures: [("create-accepted", 202)])
         let error = await mediaError {
-            try await harness.client.referenceAudioToMusic(
+            try await harness.client.createTask(
                 BeatraMusicRequest(model: .suno55, prompt: "x"), referenceAudio: reference)
         }
         guard case .invalidRequest(let named, _) = error?.kind else {
@@ -89,7 +89,7 @@ struct BeatraRequestTests {
         let harness = BeatraHarness(fixtures: [("upload-artifact", 201), ("create-accepted", 202)])
         let audio = Data([0xFF, 0xFB, 0x90, 0x44, 0x00])
         let request = BeatraMusicRequest(model: .suno55, prompt: "turn this into polished synth pop")
-        _ = try await harness.client.referenceAudioToMusic(
+        _ = try await harness.client.createTask(
             request, referenceAudio: .file(.data(audio, fileName: "reference.mp3")))
 
         #expect(harness.routes == ["POST /v1/uploads", "POST /v1/music/reference-audio-to-music"])
@@ -171,7 +171,7 @@ struct BeatraRequestTests {
         ])
         let running = try await harness.client.task(id: "task_01JBEATRA0000000000000001")
         let canceled = try await harness.client.cancelTask(id: "task_01JBEATRA0000000000000004")
-        let page = try await harness.client.listTasks(limit: 2, after: "task_9")
+        let page = try await harness.client.taskPage(limit: 2, after: "task_9")
 
         #expect(running.status == .running(progress: 0.5))
         #expect(running.requestID == "req_task-running")
@@ -215,7 +215,7 @@ struct BeatraRequestTests {
     @Test func theTaskSequenceFlattensEveryPage() async throws {
         let harness = BeatraHarness(fixtures: [("tasks-page-1", 200), ("tasks-page-2", 200)])
         var ids: [String] = []
-        for try await task in harness.client.taskPages().tasks { ids.append(task.id) }
+        for try await task in harness.client.tasks() { ids.append(task.id) }
         #expect(ids == ["task_3", "task_2", "task_1"])
         #expect(harness.routes == ["GET /v1/tasks", "GET /v1/tasks?after=task_2"])
     }
@@ -231,7 +231,7 @@ struct BeatraRequestTests {
     @Test(arguments: [0, -3])
     func aLimitBelowOneIsRefusedBeforeSending(limit: Int) async {
         let harness = BeatraHarness(fixtures: [])
-        let error = await mediaError { try await harness.client.listTasks(limit: limit) }
+        let error = await mediaError { try await harness.client.taskPage(limit: limit) }
         #expect(error?.kind.field == "limit")
         #expect(harness.requests.isEmpty)
     }
@@ -296,7 +296,7 @@ struct BeatraRequestTests {
     @Test func withoutAKeyNothingIsSent() async {
         let stub = StubTransport { _ in try fixtureResponse("create-accepted") }
         let client = BeatraClient(configuration: ClientConfiguration(transport: stub), environment: [:])
-        let error = await mediaError { try await client.textToMusic(seedRequest) }
+        let error = await mediaError { try await client.createTask(seedRequest) }
         #expect(error?.kind == .authentication)
         #expect(error?.description.contains("BEATRA_API_KEY") == true)
         #expect(stub.requests.isEmpty)

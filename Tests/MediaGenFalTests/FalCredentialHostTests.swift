@@ -29,7 +29,7 @@ struct FalCredentialHostTests {
             provider: .fal, id: "r1", model: "fal-ai/x", statusURL: foreign, resultURL: foreign, cancelURL: foreign)
         let error = await mediaError {
             switch call {
-            case .status: _ = try await fal.status(handle)
+            case .status: _ = try await fal.request(handle)
             case .result: _ = try await fal.result(of: handle)
             case .cancel: _ = try await fal.cancelRequest(handle)
             }
@@ -43,7 +43,7 @@ struct FalCredentialHostTests {
         let stub = StubTransport { _ in HTTPResponse(status: 200, body: Data(#"{"status": "COMPLETED"}"#.utf8)) }
         let fal = FalClient(apiKey: "key-id:key-secret", configuration: ClientConfiguration(transport: stub))
         let url = try #require(URL(string: "https://queue.fal.run/fal-ai/x/requests/r1/status"))
-        _ = try await fal.status(TaskHandle(provider: .fal, id: "r1", model: "fal-ai/x", statusURL: url))
+        _ = try await fal.request(TaskHandle(provider: .fal, id: "r1", model: "fal-ai/x", statusURL: url))
         #expect(stub.requests.first?.headers["Authorization"] == "Key key-id:key-secret")
     }
 }

@@ -17,13 +17,13 @@ struct FalDecoderFuzzTests {
     typealias Target = FuzzTarget<FalClient>
 
     static func poll(_ client: FalClient, _: Data) async throws {
-        try inspect(try await client.status(seedHandle, logs: true))
+        try inspect(try await client.request(seedHandle, logs: true))
         // One poll as `wait(for:)` makes it: the status, then the result once completed.
         try inspect(try await client.task(seedHandle))
     }
 
     static func submit(_ client: FalClient, _: Data) async throws {
-        try inspect(try await client.submit(.beatovenMusicGeneration, input: BeatovenInput(prompt: "jazz")))
+        try inspect(try await client.createRequest(.beatovenMusicGeneration, input: BeatovenInput(prompt: "jazz")))
     }
 
     static func result(_ client: FalClient, _: Data) async throws {
@@ -45,7 +45,7 @@ struct FalDecoderFuzzTests {
         let keys = try await client.webhookKeys()
         guard let key = keys.ed25519PublicKeys.first else { return }
         let body = try fixture("webhook-ok")
-        let delivery = try FalWebhook.delivery(
+        let delivery = try FalWebhook.event(
             body: body, headers: FalWebhookTests.signed(body, key: key), keys: keys, verifier: FakeVerifier(),
             now: FalWebhookTests.now)
         _ = delivery.status
@@ -54,10 +54,10 @@ struct FalDecoderFuzzTests {
     static func delivery(_: FalClient, _ body: Data) async throws {
         let headers = FalWebhookTests.signed(body)
         let keys = FalWebhookTests.keySet(FalWebhookTests.keyA)
-        let delivery = try FalWebhook.delivery(
+        let delivery = try FalWebhook.event(
             body: body, headers: headers, keys: keys, verifier: FakeVerifier(), now: FalWebhookTests.now)
         let verifier = FalWebhookVerifier(keys: keys, verifier: FakeVerifier())
-        guard try await verifier.delivery(body: body, headers: headers, now: FalWebhookTests.now) == delivery else {
+        guard try await verifier.event(body: body, headers: headers, now: FalWebhookTests.now) == delivery else {
             throw Disagreement()
         }
         _ = (delivery.status, delivery.outputs)
@@ -121,7 +121,7 @@ struct FalDecoderFuzzTests {
         }
         add("storage-initiate", .answer(status: 200), "upload", run: upload)
         for name in ["webhook-ok", "webhook-error", "webhook-payload-error"] {
-            add(name, .delivery(), "FalWebhook.delivery", run: delivery)
+            add(name, .delivery(), "FalWebhook.event", run: delivery)
         }
         add(
             "webhook-ok-headers", .delivery(allowedKinds: ["invalidSignature"]), "FalWebhook.verify",

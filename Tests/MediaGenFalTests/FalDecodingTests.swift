@@ -22,7 +22,7 @@ struct FalDecodingTests {
         async throws
     {
         let harness = FalHarness(fixtures: [(fixtureName, code)])
-        let request = try await harness.client.status(seedHandle, logs: true)
+        let request = try await harness.client.request(seedHandle, logs: true)
         #expect(request.status == status)
         #expect(request.rawStatus == raw)
         #expect(request.requestID == requestID)
@@ -31,7 +31,7 @@ struct FalDecodingTests {
 
     @Test func aCompletedStatusCarriesLogsAndMetricsButNoOutput() async throws {
         let harness = FalHarness(fixtures: [("status-completed", 200)])
-        let request = try await harness.client.status(seedHandle, logs: true)
+        let request = try await harness.client.request(seedHandle, logs: true)
         #expect(request.logs.count == 3)
         #expect(
             request.logs.first
@@ -44,7 +44,8 @@ struct FalDecodingTests {
     @Test(arguments: ["submit-response", "submit-response-with-status"])
     func bothSubmitAnswerShapesStartQueued(fixtureName: String) async throws {
         let harness = FalHarness(fixtures: [(fixtureName, 200)])
-        let request = try await harness.client.submit(.beatovenMusicGeneration, input: BeatovenInput(prompt: "jazz"))
+        let request = try await harness.client.createRequest(
+            .beatovenMusicGeneration, input: BeatovenInput(prompt: "jazz"))
         #expect(request.rawStatus == "IN_QUEUE")
         #expect(request.handle == seedHandle)
         if case .queued(let position) = request.status {
@@ -84,7 +85,7 @@ struct FalDecodingTests {
             "audio": ["url": "https://cdn.test/c.wav", "file_size": 10],
             "seed": 7, "note": ["url": "not a url"],
         ]
-        var request = try await FalHarness(fixtures: [("status-completed", 200)]).client.status(seedHandle)
+        var request = try await FalHarness(fixtures: [("status-completed", 200)]).client.request(seedHandle)
         request.output = output
         // Keys in order, then array order.
         #expect(

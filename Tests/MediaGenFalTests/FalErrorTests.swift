@@ -22,7 +22,7 @@ struct FalErrorTests {
         let harness = FalHarness { _ in
             try fixtureResponse("error-detail-plain", status: 401, headers: ["X-Fal-Error-Type": "unauthorized"])
         }
-        let error = await mediaError { try await harness.client.status(seedHandle) }
+        let error = await mediaError { try await harness.client.request(seedHandle) }
         #expect(error?.kind == .authentication)
         #expect(error?.providerCode == "unauthorized")
         #expect(error?.message == "Unauthorized: the key is invalid.")
@@ -38,7 +38,7 @@ struct FalErrorTests {
     func aValidationListNamesTheFieldFromItsLocation(fixtureName: String, field: String, message: String) async {
         let harness = FalHarness(fixtures: [(fixtureName, 422)])
         let error = await mediaError {
-            try await harness.client.submit(FalJSONApp("fal-ai/some-app"), input: ["prompt": "x"])
+            try await harness.client.createRequest(FalJSONApp("fal-ai/some-app"), input: ["prompt": "x"])
         }
         #expect(error?.kind == .invalidRequest(field: field, reason: message))
         #expect(harness.requests.count == 1)
@@ -66,7 +66,7 @@ struct FalErrorTests {
                 headers: ["x-fal-request-id": requestID])
         }
         let error = await mediaError {
-            try await harness.client.submit(.beatovenMusicGeneration, input: BeatovenInput(prompt: "jazz"))
+            try await harness.client.createRequest(.beatovenMusicGeneration, input: BeatovenInput(prompt: "jazz"))
         }
         #expect(error?.kind == .outcomeUnknown)
         #expect(error?.requestID == requestID)
@@ -77,7 +77,7 @@ struct FalErrorTests {
     func aSubmitThatMayHaveReachedFalIsOutcomeUnknown(reason: TransportError.Reason) async {
         let harness = FalHarness { _ in throw TransportError(reason, "simulated") }
         let error = await mediaError {
-            try await harness.client.submit(.beatovenMusicGeneration, input: BeatovenInput(prompt: "jazz"))
+            try await harness.client.createRequest(.beatovenMusicGeneration, input: BeatovenInput(prompt: "jazz"))
         }
         #expect(error?.kind == .outcomeUnknown)
         #expect(harness.requests.count == 1)
@@ -91,7 +91,7 @@ struct FalErrorTests {
             try fixtureResponse("submit-response"),
         ])
         let harness = FalHarness { _ in answers.withLock { $0.removeFirst() } }
-        _ = try await harness.client.submit(.beatovenMusicGeneration, input: BeatovenInput(prompt: "jazz"))
+        _ = try await harness.client.createRequest(.beatovenMusicGeneration, input: BeatovenInput(prompt: "jazz"))
         #expect(harness.clock.sleeps == [.seconds(2)])
     }
 
@@ -101,9 +101,9 @@ struct FalErrorTests {
                 #"{"detail": "Request timed out.", "error_type": "request_timeout"}"#, status: 504,
                 headers: ["X-Fal-Request-Timeout-Type": "user"])
         }
-        let status = await mediaError { try await harness.client.status(seedHandle) }
+        let status = await mediaError { try await harness.client.request(seedHandle) }
         let submit = await mediaError {
-            try await harness.client.submit(
+            try await harness.client.createRequest(
                 .beatovenMusicGeneration, input: BeatovenInput(prompt: "jazz"), startTimeout: .seconds(5))
         }
         #expect(status?.kind == .timeout)
@@ -122,7 +122,7 @@ struct FalErrorTests {
                 ? .json(#"{"detail": "oops"}"#, status: 500, headers: ["x-fal-request-id": "r"])
                 : try fixtureResponse("status-in-queue", status: 202)
         }
-        _ = try await harness.client.status(seedHandle)
+        _ = try await harness.client.request(seedHandle)
         #expect(harness.requests.count == 3)
     }
 
@@ -168,7 +168,7 @@ struct FalErrorTests {
     @Test func aSubmitAnswerWithoutARequestIdSaysTheRequestMayExist() async {
         let harness = FalHarness { _ in .json(#"{"status": "IN_QUEUE"}"#, headers: ["x-fal-request-id": "gw-1"]) }
         let error = await mediaError {
-            try await harness.client.submit(.beatovenMusicGeneration, input: BeatovenInput(prompt: "jazz"))
+            try await harness.client.createRequest(.beatovenMusicGeneration, input: BeatovenInput(prompt: "jazz"))
         }
         #expect(error?.kind == .outcomeUnknown)
         #expect(error?.requestID == "gw-1")
@@ -178,7 +178,7 @@ struct FalErrorTests {
         let harness = FalHarness { _ in
             .json(#"{"detail": "key \#(testKey) and secret test-SECRET-9999 are revoked"}"#, status: 401)
         }
-        let error = await mediaError { try await harness.client.status(seedHandle) }
+        let error = await mediaError { try await harness.client.request(seedHandle) }
         let text = error.map(String.init(describing:)) ?? ""
         #expect(!text.contains(testKey))
         #expect(!text.contains("test-SECRET-9999"))

@@ -22,7 +22,7 @@ struct FalHostileInputTests {
         let harness = FalHarness(fixtures: [("submit-response", 200)])
         let url = try #require(URL(string: link))
         let error = await mediaError {
-            try await harness.client.submit(
+            try await harness.client.createRequest(
                 .beatovenMusicGeneration, input: BeatovenInput(prompt: "jazz"), webhookURL: url)
         }
         #expect(error?.kind.field == "webhookURL")
@@ -34,7 +34,7 @@ struct FalHostileInputTests {
     func httpsAndLoopbackWebhooksAreSent(_ link: String) async throws {
         let harness = FalHarness(fixtures: [("submit-response", 200)])
         let url = try #require(URL(string: link))
-        _ = try await harness.client.submit(
+        _ = try await harness.client.createRequest(
             .beatovenMusicGeneration, input: BeatovenInput(prompt: "jazz"), webhookURL: url)
         #expect(harness.requests.count == 1)
     }
@@ -53,7 +53,7 @@ struct FalHostileInputTests {
     func aNonFiniteNumberInATypedInputIsRefusedNamingTheField(_ input: SpeechInput, _ field: String) async {
         let harness = FalHarness(fixtures: [("submit-response", 200)])
         let app = FalApp<SpeechInput, JSONValue>("fal-ai/some-tts")
-        let error = await mediaError { try await harness.client.submit(app, input: input) }
+        let error = await mediaError { try await harness.client.createRequest(app, input: input) }
         #expect(error?.kind.field == field)
         #expect(error?.provider == .fal)
         #expect(harness.requests.isEmpty)
@@ -62,7 +62,9 @@ struct FalHostileInputTests {
     @Test func aNaNInAJSONInputIsRefusedNamingTheField() async {
         let harness = FalHarness(fixtures: [("submit-response", 200)])
         let input: JSONValue = ["prompt": "a watercolor fox", "guidance_scale": .number(.nan)]
-        let error = await mediaError { try await harness.client.submit(FalJSONApp("fal-ai/some-app"), input: input) }
+        let error = await mediaError {
+            try await harness.client.createRequest(FalJSONApp("fal-ai/some-app"), input: input)
+        }
         #expect(error?.kind.field == "guidance_scale")
         #expect(harness.requests.isEmpty)
     }
@@ -112,7 +114,7 @@ struct FalHostileInputTests {
             keys: FalWebhookTests.keySet(FalWebhookTests.keyA), verifier: FakeVerifier(),
             expectedUserID: "test-fal-id")
         let headers = FalWebhookTests.signed(Self.body)
-        let delivery = try await webhooks.delivery(
+        let delivery = try await webhooks.event(
             body: Self.body, headers: headers, expectedRequestID: requestID, now: FalWebhookTests.now)
         #expect(delivery.requestID == requestID)
         let error = await mediaError {

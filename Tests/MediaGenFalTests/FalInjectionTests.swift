@@ -16,7 +16,7 @@ enum FalIDCall: String, CaseIterable, Sendable {
     func call(_ client: FalClient, id: String) async throws {
         let handle = TaskHandle(provider: .fal, id: id, model: "beatoven/music-generation")
         switch self {
-        case .status: _ = try await client.status(handle)
+        case .status: _ = try await client.request(handle)
         case .resultTyped: _ = try await client.result(.beatovenMusicGeneration, of: handle)
         case .resultJSON: _ = try await client.result(of: handle)
         case .cancelRequest: _ = try await client.cancelRequest(handle)
@@ -29,7 +29,7 @@ enum FalIDCall: String, CaseIterable, Sendable {
             let given = TaskHandle(
                 provider: .fal, id: id, model: "beatoven/music-generation", statusURL: URL(string: base + "/status"),
                 resultURL: URL(string: base), cancelURL: URL(string: base + "/cancel"))
-            _ = try await client.status(given)
+            _ = try await client.request(given)
         }
     }
 }
@@ -40,7 +40,7 @@ enum FalAppCall: String, CaseIterable, Sendable {
 
     func call(_ client: FalClient, app: FalAppID) async throws {
         switch self {
-        case .submit: _ = try await client.submit(FalJSONApp(app), input: ["prompt": "x"])
+        case .submit: _ = try await client.createRequest(FalJSONApp(app), input: ["prompt": "x"])
         case .handle: _ = try client.handle(app: app, requestID: "764cabcf-b745-4b3e-ae38-1200304cf45b")
         }
     }
@@ -70,7 +70,7 @@ struct FalHeaderInjectionTests {
     func aRunnerHintWithAControlCharacterIsRefusedBeforeSending(hint: String) async {
         let harness = FalHarness { _ in HTTPResponse(status: 500) }
         let error = await mediaError {
-            try await harness.client.submit(
+            try await harness.client.createRequest(
                 .beatovenMusicGeneration, input: BeatovenInput(prompt: "jazz"), runnerHint: hint)
         }
         #expect(error?.refusedField == "runnerHint")
@@ -85,7 +85,7 @@ struct FalHeaderInjectionTests {
             configuration: ClientConfiguration(transport: transport, additionalHeaders: ["X-Team": value])
         )
         let error = await mediaError {
-            try await client.submit(.beatovenMusicGeneration, input: BeatovenInput(prompt: "jazz"))
+            try await client.createRequest(.beatovenMusicGeneration, input: BeatovenInput(prompt: "jazz"))
         }
         #expect(error?.refusedField == "X-Team")
         #expect(transport.requests.isEmpty)

@@ -18,7 +18,7 @@ struct FalInputTests {
     ])
     func invalidBeatovenInputsNameTheirFieldAndSendNothing(input: BeatovenInput, field: String) async {
         let harness = FalHarness(fixtures: [("submit-response", 200)])
-        let error = await mediaError { try await harness.client.submit(.beatovenMusicGeneration, input: input) }
+        let error = await mediaError { try await harness.client.createRequest(.beatovenMusicGeneration, input: input) }
         #expect(error?.kind.field == field)
         #expect(error?.provider == .fal)
         #expect(harness.requests.isEmpty)
@@ -55,7 +55,7 @@ struct FalInputTests {
     func untypedInputsToBeatovenAreCheckedAgainstItsSchema(input: JSONValue, field: String) async {
         let harness = FalHarness(fixtures: [("submit-response", 200)])
         let error = await mediaError {
-            try await harness.client.submit(FalJSONApp("beatoven/music-generation"), input: input)
+            try await harness.client.createRequest(FalJSONApp("beatoven/music-generation"), input: input)
         }
         #expect(error?.kind.field == field, "\(input)")
         #expect(harness.requests.isEmpty)
@@ -64,14 +64,16 @@ struct FalInputTests {
     @Test func aValidUntypedBeatovenInputIsSentAsIs() async throws {
         let harness = FalHarness(fixtures: [("submit-response", 200)])
         let input: JSONValue = ["prompt": "jazz", "duration": 12.5, "refinement": 80, "creativity": 9, "seed": 1]
-        _ = try await harness.client.submit(FalJSONApp("beatoven/music-generation"), input: input)
+        _ = try await harness.client.createRequest(FalJSONApp("beatoven/music-generation"), input: input)
         #expect(harness.requests.first?.jsonBody == input)
     }
 
     @Test func otherAppsOnlyNeedAJSONObject() async throws {
         let harness = FalHarness(fixtures: [("submit-response", 200)])
-        _ = try await harness.client.submit(FalJSONApp("fal-ai/anything"), input: ["whatever": [1, 2]])
-        let error = await mediaError { try await harness.client.submit(FalJSONApp("fal-ai/anything"), input: [1, 2]) }
+        _ = try await harness.client.createRequest(FalJSONApp("fal-ai/anything"), input: ["whatever": [1, 2]])
+        let error = await mediaError {
+            try await harness.client.createRequest(FalJSONApp("fal-ai/anything"), input: [1, 2])
+        }
         #expect(error?.kind.field == "input")
         #expect(harness.requests.count == 1)
     }
@@ -82,7 +84,7 @@ struct FalInputTests {
             if input.text.isEmpty { throw .invalidInput("text", "say something", provider: .fal) }
         }
         let harness = FalHarness(fixtures: [("submit-response", 200)])
-        let error = await mediaError { try await harness.client.submit(app, input: Speech(text: "")) }
+        let error = await mediaError { try await harness.client.createRequest(app, input: Speech(text: "")) }
         #expect(error?.kind.field == "text")
         #expect(harness.requests.isEmpty)
     }
@@ -130,7 +132,7 @@ struct FalInputTests {
         let harness = FalHarness(fixtures: [("submit-response", 200)])
         let url = try #require(URL(string: "\(scheme)://example.com/hook"))
         let error = await mediaError {
-            try await harness.client.submit(
+            try await harness.client.createRequest(
                 .beatovenMusicGeneration, input: BeatovenInput(prompt: "jazz"), webhookURL: url)
         }
         #expect((error == nil) == accepted)
@@ -140,7 +142,7 @@ struct FalInputTests {
     @Test func aNonPositiveStartTimeoutIsRefused() async {
         let harness = FalHarness(fixtures: [("submit-response", 200)])
         let error = await mediaError {
-            try await harness.client.submit(
+            try await harness.client.createRequest(
                 .beatovenMusicGeneration, input: BeatovenInput(prompt: "jazz"), startTimeout: .zero)
         }
         #expect(error?.kind.field == "startTimeout")

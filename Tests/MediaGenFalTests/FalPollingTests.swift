@@ -13,7 +13,7 @@ struct FalPollingTests {
             ("status-in-progress", 202), ("status-completed", 200), ("beatoven-output", 200),
         ])
         let updates = Locked<[String]>([])
-        let result = try await harness.client.subscribe(
+        let result = try await harness.client.run(
             .beatovenMusicGeneration, input: BeatovenInput(prompt: "jazz", duration: .seconds(30))
         ) { update in
             updates.withLock { $0.append("\(update.rawStatus) \(update.queuePosition ?? -1) \(update.logs.count)") }
@@ -39,7 +39,7 @@ struct FalPollingTests {
         let harness = FalHarness(fixtures: [
             ("submit-response", 200), ("status-completed", 200), ("beatoven-output", 200),
         ])
-        _ = try await harness.client.subscribe(
+        _ = try await harness.client.run(
             .beatovenMusicGeneration, input: BeatovenInput(prompt: "jazz"), logs: false)
         #expect(harness.routes[1] == "GET \(queueBase)/status?logs=false")
     }
@@ -47,7 +47,7 @@ struct FalPollingTests {
     @Test func aCompletedStatusWithAnErrorFailsTheSubscriptionWithoutFetchingAResult() async {
         let harness = FalHarness(fixtures: [("submit-response", 200), ("status-completed-error", 200)])
         let error = await mediaError {
-            try await harness.client.subscribe(.beatovenMusicGeneration, input: BeatovenInput(prompt: "jazz"))
+            try await harness.client.run(.beatovenMusicGeneration, input: BeatovenInput(prompt: "jazz"))
         }
         #expect(
             error?.kind
@@ -60,7 +60,7 @@ struct FalPollingTests {
     @Test func aCancelledRequestEndsTheSubscriptionAsCanceled() async {
         let harness = FalHarness(fixtures: [("submit-response", 200), ("status-completed-cancelled", 200)])
         let error = await mediaError {
-            try await harness.client.subscribe(.beatovenMusicGeneration, input: BeatovenInput(prompt: "jazz"))
+            try await harness.client.run(.beatovenMusicGeneration, input: BeatovenInput(prompt: "jazz"))
         }
         #expect(error?.kind == .canceled)
     }
@@ -107,7 +107,7 @@ struct FalPollingTests {
         }
         let polled = AsyncStream<Void>.makeStream()
         let subscription = Task {
-            try await harness.client.subscribe(.beatovenMusicGeneration, input: BeatovenInput(prompt: "jazz")) { _ in
+            try await harness.client.run(.beatovenMusicGeneration, input: BeatovenInput(prompt: "jazz")) { _ in
                 polled.continuation.yield()
             }
         }
@@ -128,7 +128,7 @@ struct FalPollingTests {
         }
         let polled = AsyncStream<Void>.makeStream()
         let subscription = Task {
-            try await harness.client.subscribe(
+            try await harness.client.run(
                 .beatovenMusicGeneration, input: BeatovenInput(prompt: "jazz"), cancelsOnAbandon: false
             ) { _ in polled.continuation.yield() }
         }

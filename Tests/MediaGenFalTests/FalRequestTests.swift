@@ -12,7 +12,7 @@ struct FalRequestTests {
         let input = BeatovenInput(
             prompt: "Jazz music for a late-night restaurant setting", negativePrompt: "noise", duration: .seconds(90),
             refinement: 100, creativity: 16)
-        let request = try await harness.client.submit(.beatovenMusicGeneration, input: input)
+        let request = try await harness.client.createRequest(.beatovenMusicGeneration, input: input)
 
         #expect(request.requestID == requestID)
         #expect(request.status == .queued(position: 0))
@@ -40,7 +40,7 @@ struct FalRequestTests {
         let harness = FalHarness(fixtures: [("submit-response", 200)])
         let webhook = try #require(
             URL(string: "https://example.com/fal/hook?a=1+2&b=x y".replacingOccurrences(of: " ", with: "%20")))
-        _ = try await harness.client.submit(
+        _ = try await harness.client.createRequest(
             .beatovenMusicGeneration,
             input: BeatovenInput(prompt: "jazz", duration: .milliseconds(12_500), seed: 7),
             webhookURL: webhook,
@@ -63,7 +63,7 @@ struct FalRequestTests {
 
     @Test func aFractionalStartTimeoutIsSentAsDecimalSeconds() async throws {
         let harness = FalHarness(fixtures: [("submit-response", 200)])
-        _ = try await harness.client.submit(
+        _ = try await harness.client.createRequest(
             FalJSONApp("fal-ai/some-app"), input: ["prompt": "x"], startTimeout: .milliseconds(2500))
         #expect(harness.requests.first?.headers["X-Fal-Request-Timeout"] == "2.5")
     }
@@ -71,7 +71,7 @@ struct FalRequestTests {
     @Test func aSubpathIsSubmittedToButDroppedFromTheRequestsURLs() async throws {
         let harness = FalHarness(fixtures: [("submit-response-id-only", 200), ("status-in-queue", 202)])
         let app = FalJSONApp("fal-ai/whisper/stems/v2")
-        let request = try await harness.client.submit(app, input: ["audio_url": "https://cdn.test/a.wav"])
+        let request = try await harness.client.createRequest(app, input: ["audio_url": "https://cdn.test/a.wav"])
         #expect(harness.requests[0].url.absoluteString == "https://queue.fal.run/fal-ai/whisper/stems/v2")
         // The answer had only an id: the URLs are built from {owner}/{alias}, as fal files it.
         let base = "https://queue.fal.run/fal-ai/whisper/requests/\(requestID)"
@@ -79,7 +79,7 @@ struct FalRequestTests {
         #expect(request.handle.resultURL?.absoluteString == base)
         #expect(request.handle.cancelURL?.absoluteString == "\(base)/cancel")
         #expect(request.handle.model == "fal-ai/whisper/stems/v2")
-        _ = try await harness.client.status(request.handle)
+        _ = try await harness.client.request(request.handle)
         #expect(harness.requests[1].url.absoluteString == "\(base)/status?logs=false")
     }
 
@@ -87,9 +87,9 @@ struct FalRequestTests {
         let harness = FalHarness(fixtures: [
             ("submit-response", 200), ("status-in-progress", 202), ("beatoven-output", 200), ("cancel-requested", 202),
         ])
-        let submitted = try await harness.client.submit(
+        let submitted = try await harness.client.createRequest(
             .beatovenMusicGeneration, input: BeatovenInput(prompt: "jazz"))
-        let status = try await harness.client.status(submitted.handle, logs: true)
+        let status = try await harness.client.request(submitted.handle, logs: true)
         let result = try await harness.client.result(.beatovenMusicGeneration, of: submitted.handle)
         let cancel = try await harness.client.cancelRequest(submitted.handle)
 
@@ -110,7 +110,7 @@ struct FalRequestTests {
     @Test func aRequestKnownOnlyByItsIdIsAddressedUnderItsApp() async throws {
         let harness = FalHarness(fixtures: [("status-in-queue", 202), ("beatoven-output-seed", 200)])
         let handle = try harness.client.handle(app: "beatoven/music-generation/extra", requestID: requestID)
-        _ = try await harness.client.status(handle)
+        _ = try await harness.client.request(handle)
         let bare = TaskHandle(provider: .fal, id: requestID, model: "beatoven/music-generation")
         let result = try await harness.client.result(of: bare)
         #expect(harness.routes == ["GET \(queueBase)/status?logs=false", "GET \(queueBase)"])
@@ -119,10 +119,10 @@ struct FalRequestTests {
 
     @Test func aHandleWithNeitherURLsNorAppIsRefusedBeforeSending() async {
         let harness = FalHarness(fixtures: [])
-        let error = await mediaError { try await harness.client.status(TaskHandle(provider: .fal, id: requestID)) }
+        let error = await mediaError { try await harness.client.request(TaskHandle(provider: .fal, id: requestID)) }
         #expect(error?.kind.field == "handle")
         let foreign = await mediaError {
-            try await harness.client.status(TaskHandle(provider: Provider(rawValue: "other"), id: "x", model: "a/b"))
+            try await harness.client.request(TaskHandle(provider: Provider(rawValue: "other"), id: "x", model: "a/b"))
         }
         #expect(foreign?.kind.field == "handle")
         #expect(harness.requests.isEmpty)
@@ -132,7 +132,7 @@ struct FalRequestTests {
         let harness = FalHarness(fixtures: [("status-in-queue", 202)])
         var handle = seedHandle
         handle.model = "not-an-app-id"
-        _ = try await harness.client.status(handle)
+        _ = try await harness.client.request(handle)
         #expect(harness.routes == ["GET \(queueBase)/status?logs=false"])
     }
 
@@ -140,7 +140,7 @@ struct FalRequestTests {
     func malformedAppIdsAreRefusedBeforeSending(app: String) async {
         let harness = FalHarness(fixtures: [])
         let error = await mediaError {
-            try await harness.client.submit(FalJSONApp(FalAppID(rawValue: app)), input: ["prompt": "x"])
+            try await harness.client.createRequest(FalJSONApp(FalAppID(rawValue: app)), input: ["prompt": "x"])
         }
         #expect(error?.kind.field == "app", "\(app)")
         #expect(harness.requests.isEmpty)
@@ -157,7 +157,7 @@ struct FalRequestTests {
             restURL: URL(string: "http://127.0.0.1:9999/fal/rest"),
             configuration: ClientConfiguration(transport: stub, clock: ImmediateClock())
         )
-        let request = try await client.submit(.beatovenMusicGeneration, input: BeatovenInput(prompt: "jazz"))
+        let request = try await client.createRequest(.beatovenMusicGeneration, input: BeatovenInput(prompt: "jazz"))
         _ = try await client.upload(.data(Data("hello".utf8), fileName: "a.txt"))
         #expect(stub.requests[0].url.absoluteString == "http://127.0.0.1:9999/fal/queue/beatoven/music-generation")
         #expect(
@@ -185,14 +185,14 @@ struct FalRequestTests {
         let stub = StubTransport { _ in try fixtureResponse("status-in-queue", status: 202) }
         let client = FalClient(
             keyID: "id-1", keySecret: "secret-2", configuration: ClientConfiguration(transport: stub))
-        _ = try await client.status(seedHandle)
+        _ = try await client.request(seedHandle)
         #expect(stub.requests.first?.headers["Authorization"] == "Key id-1:secret-2")
     }
 
     @Test func withoutAKeyNothingIsSent() async {
         let stub = StubTransport { _ in try fixtureResponse("status-in-queue") }
         let client = FalClient(apiKey: nil, configuration: ClientConfiguration(transport: stub))
-        let error = await mediaError { try await client.status(seedHandle) }
+        let error = await mediaError { try await client.request(seedHandle) }
         #expect(error?.kind == .authentication)
         #expect(error?.description.contains("FAL_KEY") == true)
         #expect(stub.requests.isEmpty)

@@ -104,7 +104,7 @@ struct FalWebhookTests {
     @Test func aDeliverySignedByAnyKeyOfTheSetIsAccepted() throws {
         let body = try fixture("webhook-ok")
         let verifier = FakeVerifier()
-        let delivery = try FalWebhook.delivery(
+        let delivery = try FalWebhook.event(
             body: body, headers: Self.signed(body, key: Self.keyB), keys: Self.keySet(Self.keyA, Self.keyB),
             verifier: verifier, now: Self.now)
         #expect(delivery.requestID == requestID)
@@ -207,7 +207,7 @@ struct FalWebhookTests {
         let body = try fixture("webhook-ok")
         for offset in 0..<5 {
             let when = Self.now.addingTimeInterval(TimeInterval(offset))
-            let delivery = try await webhooks.delivery(
+            let delivery = try await webhooks.event(
                 body: body, headers: Self.signed(body, timestamp: when), now: when)
             #expect(delivery.status == .succeeded)
         }
@@ -269,7 +269,7 @@ struct FalWebhookTests {
     @Test func suppliedKeysAreNeverFetched() async throws {
         let webhooks = FalWebhookVerifier(keys: Self.keySet(Self.keyA), verifier: FakeVerifier())
         let body = try fixture("webhook-ok")
-        let delivery = try await webhooks.delivery(body: body, headers: Self.signed(body), now: Self.now)
+        let delivery = try await webhooks.event(body: body, headers: Self.signed(body), now: Self.now)
         #expect(delivery.requestID == requestID)
         let error = await mediaError {
             try await webhooks.verify(body: body, headers: Self.signed(body, key: Self.keyB), now: Self.now)
@@ -286,7 +286,7 @@ struct FalWebhookTests {
         let keys = try JSONDecoder().decode(FalJSONWebKeySet.self, from: fixture("jwks"))
         let verifier = PythonEd25519Verifier()
         let delivery = try await PythonEd25519Verifier.verifyOffPool {
-            try FalWebhook.delivery(body: body, headers: headers, keys: keys, verifier: verifier, now: Self.now)
+            try FalWebhook.event(body: body, headers: headers, keys: keys, verifier: verifier, now: Self.now)
         }
         #expect(delivery.status == .succeeded)
         // One bit off in the body and the same signature fails.

@@ -62,7 +62,7 @@ struct SecretEchoTests {
                 let fal = FalClient(
                     apiKey: key, queueURL: emulator.falQueueURL, restURL: emulator.falRestURL,
                     configuration: configuration)
-                _ = try await fal.status(try fal.handle(app: "fal-ai/echo", requestID: "req_echo"))
+                _ = try await fal.request(try fal.handle(app: "fal-ai/echo", requestID: "req_echo"))
             case .beatAPI:
                 var beatAPI = configuration
                 beatAPI.baseURL = emulator.beatAPIBaseURL

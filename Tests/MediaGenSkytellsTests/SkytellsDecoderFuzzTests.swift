@@ -33,8 +33,9 @@ struct SkytellsDecoderFuzzTests {
     static func webhook(_ client: SkytellsClient, _ body: Data) async throws {
         // Signed as Skytells signs, so that the decoder, not the signature check, meets the body.
         let signature = SecureHash.hmacSHA256(key: Data(testKey.utf8), message: body).hexEncodedString
-        try inspect(try client.webhookPrediction(body: body, signature: signature))
-        try inspect(try SkytellsWebhook.prediction(body: body, signature: signature, secret: testKey))
+        let event = try SkytellsWebhook.event(body: body, signature: signature, secret: testKey)
+        _ = (event.type, event.createdAt)
+        try inspect(event.prediction)
     }
 
     static let predictions = [
@@ -54,8 +55,8 @@ struct SkytellsDecoderFuzzTests {
         ("error-structured-rate-limit", 429, "rateLimited"),
     ]
 
-    static func listPredictions(_ client: SkytellsClient, _: Data) async throws {
-        for prediction in try await client.listPredictions(page: 2).data { try inspect(prediction) }
+    static func predictionPage(_ client: SkytellsClient, _: Data) async throws {
+        for prediction in try await client.predictionPage(page: 2).items { try inspect(prediction) }
     }
 
     static func models(_ client: SkytellsClient, _: Data) async throws {
@@ -80,7 +81,7 @@ struct SkytellsDecoderFuzzTests {
         }
         for name in predictions {
             add(name, .answer(status: 200), "prediction(id:)", run: getPrediction)
-            add(name, .delivery(), "webhookPrediction", run: webhook)
+            add(name, .delivery(), "SkytellsWebhook.event", run: webhook)
         }
         for name in ["prediction-queued", "prediction-pending", "prediction-starting"] {
             add(name, .answer(status: 201), "createPrediction", run: createPrediction)
@@ -93,7 +94,7 @@ struct SkytellsDecoderFuzzTests {
             add(name, .answer(status: status), "createPrediction", kind, run: createPrediction)
         }
         for name in ["predictions-page-1", "predictions-page-2"] {
-            add(name, .answer(status: 200), "listPredictions", run: listPredictions)
+            add(name, .answer(status: 200), "predictionPage", run: predictionPage)
         }
         add("models-list", .answer(status: 200), "models", run: models)
         add("model-detail", .answer(status: 200), "model(named:)", run: model)

@@ -142,7 +142,7 @@ struct SkytellsRequestTests {
             to: Date(timeIntervalSince1970: 1_795_600_000),  // 2026-11-25
             model: .beatFusion2
         )
-        let page = try await harness.client.listPredictions(filter, page: 1)
+        let page = try await harness.client.predictionPage(filter, page: 1)
         #expect(page.data.count == 2)
         #expect(page.hasMore)
         let query = harness.requests.first?.queryItems.map { "\($0.name)=\($0.value ?? "")" }
@@ -161,7 +161,7 @@ struct SkytellsRequestTests {
         let harness = SkytellsHarness(fixtures: [])
         let filter = PredictionFilter(
             from: Date(timeIntervalSince1970: 1_795_600_000), to: Date(timeIntervalSince1970: 1_795_000_000))
-        let error = await mediaError { try await harness.client.listPredictions(filter) }
+        let error = await mediaError { try await harness.client.predictionPage(filter) }
         #expect(
             error?.kind
                 == .invalidRequest(field: "from", reason: "the range starts (2026-11-25) after it ends (2026-11-18)"))

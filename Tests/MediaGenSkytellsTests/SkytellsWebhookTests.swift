@@ -13,22 +13,39 @@ struct SkytellsWebhookTests {
     }
 
     @Test func aDeliverySignedWithTheKeyIsDecoded() throws {
-        let prediction = try SkytellsWebhook.prediction(
-            body: body, signature: sign(body, key: testKey), secret: testKey)
-        #expect(prediction.id == "pred_aud_7f3k")
-        #expect(prediction.status == .succeeded)
+        let event = try SkytellsWebhook.event(body: body, signature: sign(body, key: testKey), secret: testKey)
+        #expect(event.prediction.id == "pred_aud_7f3k")
+        #expect(event.prediction.status == .succeeded)
+        // A bare prediction is named after its status, as the TypeScript SDK's listener routes it.
+        #expect(event.type == "prediction.succeeded")
+        #expect(event.createdAt == nil)
     }
 
     @Test func upperCaseHexIsAccepted() throws {
         try SkytellsWebhook.verify(body: body, signature: sign(body, key: testKey).uppercased(), secret: testKey)
     }
 
-    @Test func theClientVerifiesWithItsOwnKeyByDefault() throws {
-        let client = SkytellsClient(apiKey: testKey)
-        #expect(try client.webhookPrediction(body: body, signature: sign(body, key: testKey)).id == "pred_aud_7f3k")
+    @Test func theHeadersFormReadsTheSignatureHeaderInAnyCase() throws {
+        let headers: HTTPHeaders = ["x-skytells-signature": sign(body, key: "whsec_dash")]
+        try SkytellsWebhook.verify(body: body, headers: headers, secret: "whsec_dash")
         #expect(
-            try client.webhookPrediction(body: body, signature: sign(body, key: "whsec_dash"), secret: "whsec_dash").id
+            try SkytellsWebhook.event(body: body, headers: headers, secret: "whsec_dash").prediction.id
                 == "pred_aud_7f3k")
+        let error = #expect(throws: MediaGenError.self) {
+            try SkytellsWebhook.event(body: body, headers: [:], secret: "whsec_dash")
+        }
+        #expect(error?.kind == .invalidSignature)
+    }
+
+    @Test func anEnvelopeKeepsItsTypeAndTimeAndCarriesThePrediction() throws {
+        let prediction = String(decoding: body, as: UTF8.self)
+        let envelope = Data(
+            #"{"type": "prediction.failed", "created_at": "2026-01-15T08:00:00Z", "data": \#(prediction)}"#.utf8)
+        let event = try SkytellsWebhook.event(body: envelope, signature: sign(envelope, key: testKey), secret: testKey)
+        #expect(event.type == "prediction.failed")
+        #expect(event.createdAtText == "2026-01-15T08:00:00Z")
+        #expect(event.createdAt == Date(timeIntervalSince1970: 1_768_464_000))
+        #expect(event.prediction.id == "pred_aud_7f3k")
     }
 
     @Test(arguments: [
@@ -49,20 +66,14 @@ struct SkytellsWebhookTests {
         default: signature = "not-hex!"
         }
         #expect(throws: MediaGenError.self, "\(label)") {
-            try SkytellsWebhook.prediction(body: payload, signature: signature, secret: testKey)
+            try SkytellsWebhook.event(body: payload, signature: signature, secret: testKey)
         }
-    }
-
-    @Test func aClientWithoutAKeyCannotVerify() {
-        let client = SkytellsClient(apiKey: nil)
-        let error = #expect(throws: MediaGenError.self) { try client.webhookPrediction(body: body, signature: "00") }
-        #expect(error?.kind == .invalidSignature)
     }
 
     @Test func aSignedBodyThatIsNotAPredictionIsADecodingError() {
         let junk = Data(#"{"hello": "world"}"#.utf8)
         let error = #expect(throws: MediaGenError.self) {
-            try SkytellsWebhook.prediction(body: junk, signature: sign(junk, key: testKey), secret: testKey)
+            try SkytellsWebhook.event(body: junk, signature: sign(junk, key: testKey), secret: testKey)
         }
         guard case .decoding = error?.kind else {
             Issue.record("expected a decoding error")

@@ -68,14 +68,21 @@ public struct BeatAPIClient: MediaClient {
 
     /// Creates a music-video task and returns it at once (`queued`).
     ///
+    /// ```swift
+    /// let input = MusicVideoInput(
+    ///     imageURLs: [URL(string: "https://cdn.example.com/singer-reference.png")!],
+    ///     audioURL: URL(string: "https://cdn.example.com/song-preview.mp3")!,
+    ///     prompt: "Neon rooftop performance with metro cutaways.",
+    ///     language: .english)
+    /// let task = try await beatAPI.createTask(input, idempotencyKey: "release-42-video")
+    /// ```
+    ///
     /// The input is checked first; local files are then uploaded and their URLs sent; the
     /// estimate (450 credits) is counted against the client's budget. The `Idempotency-Key` is
     /// `idempotencyKey` when given (to resend a call you are unsure of: 1–255 visible ASCII
     /// characters), else a new one, reused on every retry of this call. Each upload's key derives
     /// from it and stays within 255 characters.
-    public func createMusicVideo(_ input: MusicVideoInput, idempotencyKey: String? = nil) async throws
-        -> BeatAPITask
-    {
+    public func createTask(_ input: MusicVideoInput, idempotencyKey: String? = nil) async throws -> BeatAPITask {
         try input.validate(inputRule)
         let key = try Self.idempotencyKey(idempotencyKey)
         let workflow = BeatAPIWorkflowID.musicVideo
@@ -84,7 +91,7 @@ public struct BeatAPIClient: MediaClient {
         try await refuseEarlyIfOverBudget(sources, workflow: workflow, estimate: estimate)
         let urls = try await inputURLs(for: sources, idempotencyKey: key)
         let body = input.body(images: Array(urls.prefix(input.images.count)), audio: urls.last ?? "")
-        return try await createTask(workflow, body: body, idempotencyKey: key, estimate: estimate)
+        return try await sendCreate(workflow, body: body, idempotencyKey: key, estimate: estimate)
     }
 
     /// Creates a music-video task and follows it to a stop state, reporting each change.
@@ -96,23 +103,26 @@ public struct BeatAPIClient: MediaClient {
         policy: PollingPolicy? = nil,
         onUpdate: (@Sendable (BeatAPITask) -> Void)? = nil
     ) async throws -> BeatAPITask {
-        try await wait(for: try await createMusicVideo(input), policy: policy, onUpdate: onUpdate)
+        try await wait(for: try await createTask(input), policy: policy, onUpdate: onUpdate)
     }
 
     // MARK: - Ecommerce Video
 
     /// Creates an ecommerce-video task and returns it at once. Its price is not published, so a
     /// client with a budget refuses it unless the budget allows unknown prices.
-    public func createEcommerceVideo(_ input: EcommerceVideoInput, idempotencyKey: String? = nil) async throws
-        -> BeatAPITask
-    {
+    ///
+    /// ```swift
+    /// let input = EcommerceVideoInput(imageURLs: [URL(string: "https://cdn.example.com/bottle.png")!])
+    /// let task = try await beatAPI.createTask(input)
+    /// ```
+    public func createTask(_ input: EcommerceVideoInput, idempotencyKey: String? = nil) async throws -> BeatAPITask {
         try input.validate(inputRule)
         let key = try Self.idempotencyKey(idempotencyKey)
         let workflow = BeatAPIWorkflowID.ecommerceVideo
         let estimate = workflow.descriptor?.estimateCost()
         try await refuseEarlyIfOverBudget(input.images, workflow: workflow, estimate: estimate)
         let urls = try await inputURLs(for: input.images, idempotencyKey: key)
-        return try await createTask(workflow, body: input.body(images: urls), idempotencyKey: key, estimate: estimate)
+        return try await sendCreate(workflow, body: input.body(images: urls), idempotencyKey: key, estimate: estimate)
     }
 
     /// Creates an ecommerce-video task and follows it to a stop state, reporting each change.
@@ -121,10 +131,10 @@ public struct BeatAPIClient: MediaClient {
         policy: PollingPolicy? = nil,
         onUpdate: (@Sendable (BeatAPITask) -> Void)? = nil
     ) async throws -> BeatAPITask {
-        try await wait(for: try await createEcommerceVideo(input), policy: policy, onUpdate: onUpdate)
+        try await wait(for: try await createTask(input), policy: policy, onUpdate: onUpdate)
     }
 
-    private func createTask(
+    private func sendCreate(
         _ workflow: BeatAPIWorkflowID,
         body: JSONValue,
         idempotencyKey: String,
@@ -138,6 +148,20 @@ public struct BeatAPIClient: MediaClient {
                 idempotencyKey: idempotencyKey, charge: .init(model: workflow.rawValue, estimate: estimate))
         )
         return try await send(request, as: BeatAPITask.self)
+    }
+
+    /// Creates a music-video task: the name before ``createTask(_:idempotencyKey:)-(MusicVideoInput,_)``.
+    @available(*, deprecated, renamed: "createTask(_:idempotencyKey:)")
+    public func createMusicVideo(_ input: MusicVideoInput, idempotencyKey: String? = nil) async throws -> BeatAPITask {
+        try await createTask(input, idempotencyKey: idempotencyKey)
+    }
+
+    /// Creates an ecommerce-video task: the name before ``createTask(_:idempotencyKey:)-(EcommerceVideoInput,_)``.
+    @available(*, deprecated, renamed: "createTask(_:idempotencyKey:)")
+    public func createEcommerceVideo(_ input: EcommerceVideoInput, idempotencyKey: String? = nil) async throws
+        -> BeatAPITask
+    {
+        try await createTask(input, idempotencyKey: idempotencyKey)
     }
 
     // MARK: - Tasks

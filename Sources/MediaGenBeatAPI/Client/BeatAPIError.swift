@@ -7,7 +7,7 @@ import MediaGenCore
 /// // {"error": {"code": "bad_request", "message": "language is required.",
 /// //            "request_id": "req_abc123", "details": {"field": "language"}}}
 /// do {
-///     _ = try await beatAPI.createMusicVideo(input)
+///     _ = try await beatAPI.createTask(input)
 /// } catch let error as MediaGenError {
 ///     print(error.providerCode ?? "", error.requestID ?? "")   // bad_request req_abc123
 /// }

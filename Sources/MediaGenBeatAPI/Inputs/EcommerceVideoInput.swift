@@ -8,7 +8,7 @@ import MediaGenCore
 /// input.prompt = "Launch ad for a reusable water bottle, bright and upbeat"
 /// input.duration = .seconds(15)
 /// input.aspectRatio = "9:16"
-/// let task = try await beatAPI.createEcommerceVideo(input)
+/// let task = try await beatAPI.createTask(input)
 /// ```
 ///
 /// BeatAPI's API reference lists this endpoint without its body, so it is modelled like the music video's with

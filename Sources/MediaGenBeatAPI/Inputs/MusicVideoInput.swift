@@ -11,7 +11,7 @@ import MediaGenCore
 ///     prompt: "Neon rooftop performance with metro cutaways and cinematic light trails.",
 ///     language: .english)
 /// input.resolution = .p720
-/// let task = try await beatAPI.createMusicVideo(input)
+/// let task = try await beatAPI.createTask(input)
 ///
 /// // Local files are uploaded first (POST /v1/files) and their URLs sent:
 /// let local = MusicVideoInput(images: [.file(URL(fileURLWithPath: "cover.png"))],

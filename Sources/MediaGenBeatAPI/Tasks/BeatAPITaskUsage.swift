@@ -5,7 +5,7 @@ import MediaGenCore
 /// in `Currency.beatAPICredits`.
 ///
 /// ```swift
-/// let task = try await beatAPI.createMusicVideo(input)
+/// let task = try await beatAPI.createTask(input)
 /// print(task.usage?.creditsReserved ?? "unknown")   // 450 BeatAPI credits
 /// let done = try await beatAPI.wait(for: task)
 /// print(done.usage?.creditsSettled ?? "unknown", done.usage?.creditsRefunded ?? "unknown")

@@ -66,13 +66,7 @@ public enum BeatAPIWebhook {
     ) throws(MediaGenError) -> BeatAPIWebhookEvent {
         try verify(
             body: body, timestamp: timestamp, signature: signature, secret: secret, tolerance: tolerance, now: now)
-        do {
-            return try JSONReader().decode(BeatAPIWebhookEvent.self, from: body)
-        } catch {
-            let snippet = String(decoding: body.prefix(200), as: UTF8.self)
-            throw MediaGenError(
-                .decoding(snippet: snippet), provider: .beatAPI,
-                message: "the webhook body is not a BeatAPI event: \(error)")
-        }
+        return try WebhookVerification.decode(
+            BeatAPIWebhookEvent.self, from: body, expecting: "a BeatAPI event", provider: .beatAPI)
     }
 }

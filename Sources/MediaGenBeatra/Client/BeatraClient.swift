@@ -98,10 +98,12 @@ public struct BeatraClient: MediaClient, MusicGenerating {
 
     // MARK: - Music
 
-    /// `POST /v1/music/text-to-music`: creates a task and returns it at once, `queued`.
+    /// Creates a music task and returns it at once, `queued`: `POST /v1/music/text-to-music`, or
+    /// with `referenceAudio`, `POST /v1/music/reference-audio-to-music`.
     ///
     /// ```swift
-    /// let task = try await beatra.textToMusic(request, idempotencyKey: "campaign-7-track-1")
+    /// let request = BeatraMusicRequest(model: .suno55, prompt: "an upbeat synth-pop song about late trains")
+    /// let task = try await beatra.createTask(request, idempotencyKey: "campaign-7-track-1")
     /// let done = try await beatra.wait(for: task)
     /// ```
     ///
@@ -109,35 +111,41 @@ public struct BeatraClient: MediaClient, MusicGenerating {
     /// `Idempotency-Key` is `idempotencyKey` or a new UUID, the same on every retry; pass your own
     /// to resend a call whose outcome was unknown without creating a second task. A key reused
     /// with a different body fails with `.conflict`.
+    ///
+    /// A local ``ReferenceAudio/file(_:)`` is uploaded first (``upload(_:idempotencyKey:)``) and
+    /// sent by artifact id. To resend after an unknown outcome with the same `idempotencyKey`,
+    /// upload once yourself and pass ``ReferenceAudio/artifact(id:)``: a second upload is a new
+    /// artifact, hence a different body, which Beatra refuses for a reused key.
+    public func createTask<Model>(
+        _ request: BeatraMusicRequest<Model>,
+        referenceAudio: ReferenceAudio? = nil,
+        idempotencyKey: String? = nil
+    ) async throws -> BeatraTask {
+        try request.validate()
+        let key = try Self.idempotencyKey(idempotencyKey)
+        guard let referenceAudio else {
+            return try await create(request, route: "text-to-music", reference: nil, key: key)
+        }
+        let wire = try await resolve(referenceAudio, before: request)
+        return try await create(request, route: "reference-audio-to-music", reference: wire, key: key)
+    }
+
+    /// `POST /v1/music/text-to-music`: the name before ``createTask(_:referenceAudio:idempotencyKey:)``.
+    @available(*, deprecated, renamed: "createTask(_:idempotencyKey:)")
     public func textToMusic<Model>(_ request: BeatraMusicRequest<Model>, idempotencyKey: String? = nil)
         async throws -> BeatraTask
     {
-        try request.validate()
-        let key = try Self.idempotencyKey(idempotencyKey)
-        return try await create(request, route: "text-to-music", reference: nil, key: key)
+        try await createTask(request, idempotencyKey: idempotencyKey)
     }
 
-    /// `POST /v1/music/reference-audio-to-music`: a new task from reference audio plus the prompt.
-    ///
-    /// ```swift
-    /// let request = BeatraMusicRequest(model: .suno55, prompt: "turn this into polished synth pop")
-    /// let task = try await beatra.referenceAudioToMusic(
-    ///     request, referenceAudio: .file(.file(URL(fileURLWithPath: "reference.mp3"))))
-    /// ```
-    ///
-    /// A local ``ReferenceAudio/file(_:)`` is uploaded first (``upload(_:idempotencyKey:)``)
-    /// and sent by artifact id. To resend after an unknown outcome with the same `idempotencyKey`,
-    /// upload once yourself and pass ``ReferenceAudio/artifact(id:)``: a second upload is a new
-    /// artifact, hence a different body, which Beatra refuses for a reused key.
+    /// `POST /v1/music/reference-audio-to-music`: the name before ``createTask(_:referenceAudio:idempotencyKey:)``.
+    @available(*, deprecated, renamed: "createTask(_:referenceAudio:idempotencyKey:)")
     public func referenceAudioToMusic<Model>(
         _ request: BeatraMusicRequest<Model>,
         referenceAudio: ReferenceAudio,
         idempotencyKey: String? = nil
     ) async throws -> BeatraTask {
-        try request.validate()
-        let key = try Self.idempotencyKey(idempotencyKey)
-        let wire = try await resolve(referenceAudio, before: request)
-        return try await create(request, route: "reference-audio-to-music", reference: wire, key: key)
+        try await createTask(request, referenceAudio: referenceAudio, idempotencyKey: idempotencyKey)
     }
 
     /// Creates the task (from reference audio when given) and follows it to its end, reporting each
@@ -171,7 +179,7 @@ public struct BeatraClient: MediaClient, MusicGenerating {
                 key: try Self.idempotencyKey(nil)
             )
             do {
-                return try await wait(for: created, policy: policy ?? BeatraCatalog.pollingPolicy, onUpdate: onUpdate)
+                return try await wait(for: created, policy: policy, onUpdate: onUpdate)
             } catch let error as MediaGenError {
                 guard case .taskFailed(let failure) = error.kind, failure.retryable == true,
                     reruns < rerunsOfRetryableFailures
@@ -199,7 +207,7 @@ public struct BeatraClient: MediaClient, MusicGenerating {
     ///
     /// ```swift
     /// let artifact = try await beatra.upload(.file(URL(fileURLWithPath: "reference.mp3")))
-    /// let task = try await beatra.referenceAudioToMusic(request, referenceAudio: artifact.referenceAudio)
+    /// let task = try await beatra.createTask(request, referenceAudio: artifact.referenceAudio)
     /// ```
     ///
     /// The multipart body streams from disk. The file must be audio (`audio/*`, from its extension
@@ -270,10 +278,10 @@ public struct BeatraClient: MediaClient, MusicGenerating {
     /// task id of the previous page (``BeatraTaskPage/nextCursor``).
     ///
     /// ```swift
-    /// let first = try await beatra.listTasks(limit: 20)
-    /// let second = try await beatra.listTasks(limit: 20, after: first.nextCursor)
+    /// let first = try await beatra.taskPage(limit: 20)
+    /// let second = try await beatra.taskPage(limit: 20, after: first.nextCursor)
     /// ```
-    public func listTasks(limit: Int? = nil, after: String? = nil) async throws -> BeatraTaskPage {
+    public func taskPage(limit: Int? = nil, after: String? = nil) async throws -> BeatraTaskPage {
         if let limit, limit < 1 {
             throw MediaGenError.invalidInput("limit", "must be at least 1, got \(limit)", provider: .beatra)
         }
@@ -284,13 +292,30 @@ public struct BeatraClient: MediaClient, MusicGenerating {
         return try executor.decode(BeatraTaskPage.self, from: response)
     }
 
-    /// All your tasks, page by page as you iterate (``BeatraTaskPages/tasks`` for one task at a time).
+    /// One page of your tasks: the name before ``taskPage(limit:after:)``.
+    @available(*, deprecated, renamed: "taskPage(limit:after:)")
+    public func listTasks(limit: Int? = nil, after: String? = nil) async throws -> BeatraTaskPage {
+        try await taskPage(limit: limit, after: after)
+    }
+
+    /// All your tasks, newest first, page by page, each fetched as you iterate.
     ///
     /// ```swift
-    /// for try await page in beatra.taskPages(limit: 50) { print(page.data.count) }
+    /// for try await page in beatra.taskPages(limit: 50) { print(page.items.count) }
     /// ```
-    public func taskPages(limit: Int? = nil) -> BeatraTaskPages {
-        BeatraTaskPages { after in try await listTasks(limit: limit, after: after) }
+    public func taskPages(limit: Int? = nil) -> Pages<BeatraTaskPage> {
+        Pages { after in try await taskPage(limit: limit, after: after) }
+    }
+
+    /// All your tasks, newest first, one at a time, fetched page by page as you iterate.
+    ///
+    /// ```swift
+    /// for try await task in beatra.tasks(limit: 50) where task.status == .succeeded {
+    ///     print(task.id, task.clips.count)
+    /// }
+    /// ```
+    public func tasks(limit: Int? = nil) -> PagedItems<BeatraTaskPage> {
+        taskPages(limit: limit).items
     }
 
     // MARK: - MediaClient
@@ -327,7 +352,7 @@ public struct BeatraClient: MediaClient, MusicGenerating {
     /// ``BeatraModelID/suno55``. Beatra has no top-level duration, tempo, key, seed or negative
     /// prompt: those fields are refused, naming the field (describe them in the prompt instead).
     public func generateMusic(_ request: MusicRequest) async throws -> BeatraTask {
-        try await textToMusic(try Self.beatraRequest(for: request))
+        try await createTask(try Self.beatraRequest(for: request))
     }
 
     /// What ``generateMusic(_:)`` would cost; throws for a field Beatra has no place for.

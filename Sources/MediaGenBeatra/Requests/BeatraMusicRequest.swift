@@ -11,8 +11,8 @@ import MediaGenCore
 ///     instrumental: false,
 ///     modelOptions: SunoOptions(customMode: true, styleWeight: 0.6)
 /// )
-/// let task = try await beatra.textToMusic(request)
-/// let remix = try await beatra.referenceAudioToMusic(request, referenceAudio: .artifact(id: "artifact_01J…"))
+/// let task = try await beatra.createTask(request)
+/// let remix = try await beatra.createTask(request, referenceAudio: .artifact(id: "artifact_01J…"))
 /// ```
 ///
 /// The shared fields — `model`, `prompt`, `lyrics`, `instrumental`, `title`, `metadata` — travel

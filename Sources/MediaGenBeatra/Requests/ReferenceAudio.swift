@@ -7,7 +7,7 @@ import MediaGenCore
 /// let uploaded = ReferenceAudio.artifact(id: "artifact_01J…")             // from uploads or an earlier clip
 /// let hosted = ReferenceAudio.url(URL(string: "https://cdn.example.com/ref.mp3")!)
 /// let local = ReferenceAudio.file(.file(URL(fileURLWithPath: "reference.mp3")))  // uploaded first
-/// let task = try await beatra.referenceAudioToMusic(request, referenceAudio: local)
+/// let task = try await beatra.createTask(request, referenceAudio: local)
 /// ```
 ///
 /// Sent as `{"type": "artifact", "artifact_id"}` or as an external HTTPS URL, which Beatra

@@ -6,7 +6,7 @@ import MediaGenCore
 /// ```swift
 /// let artifact = try await beatra.upload(.file(URL(fileURLWithPath: "reference.mp3")))
 /// print(artifact.id)            // artifact_01J…
-/// let task = try await beatra.referenceAudioToMusic(request, referenceAudio: .artifact(id: artifact.id))
+/// let task = try await beatra.createTask(request, referenceAudio: .artifact(id: artifact.id))
 /// ```
 ///
 /// Only the id is documented ("→ an artifact id"); it is read from `artifact_id` (or `id`), and

@@ -128,6 +128,29 @@ public enum WebhookVerification {
         )
     }
 
+    /// Decodes a verified delivery's body as `Event`; a body that is not one is `.decoding` with
+    /// the body's first 200 characters, saying what was expected.
+    ///
+    /// ```swift
+    /// struct Ping: Decodable { var id: String }
+    /// let ping = try WebhookVerification.decode(
+    ///     Ping.self, from: Data(#"{"id": "evt_1"}"#.utf8), expecting: "a ping", provider: .beatAPI)
+    /// ```
+    public static func decode<Event: Decodable>(
+        _ type: Event.Type,
+        from body: Data,
+        expecting description: String,
+        provider: Provider
+    ) throws(MediaGenError) -> Event {
+        do {
+            return try JSONReader().decode(Event.self, from: body)
+        } catch {
+            throw MediaGenError(
+                .decoding(snippet: String(decoding: body.prefix(200), as: UTF8.self)), provider: provider,
+                message: "the webhook body is not \(description): \(error)")
+        }
+    }
+
     static func rejected(_ reason: String, provider: Provider) -> MediaGenError {
         MediaGenError(.invalidSignature, provider: provider, message: reason)
     }

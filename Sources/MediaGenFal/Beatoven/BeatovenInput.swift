@@ -8,7 +8,7 @@ import MediaGenCore
 ///                           duration: .seconds(45))
 /// input.negativePrompt = "noise"
 /// input.seed = 7
-/// let request = try await fal.submit(.beatovenMusicGeneration, input: input)
+/// let request = try await fal.createRequest(.beatovenMusicGeneration, input: input)
 /// ```
 ///
 /// Checked before sending: a prompt that is not blank, a duration of 5–150 s (fractions allowed:

@@ -4,7 +4,7 @@ import MediaGenCore
 /// The output of `beatoven/music-generation`: the WAV file, the prompt as processed, and metadata.
 ///
 /// ```swift
-/// let result = try await fal.subscribe(.beatovenMusicGeneration, input: BeatovenInput(prompt: "jazz"))
+/// let result = try await fal.run(.beatovenMusicGeneration, input: BeatovenInput(prompt: "jazz"))
 /// print(result.data.audio.url, result.data.metadata?.sampleRate ?? 44_100)
 /// let saved = try await result.data.audio.remoteFile.download(to: URL(fileURLWithPath: "outputs/"))
 /// ```

@@ -42,7 +42,7 @@ public struct FalAppID: RawRepresentable, Hashable, Sendable, Codable, Expressib
     /// 44.1 kHz stereo WAV. Its price is not published.
     ///
     /// ```swift
-    /// let request = try await fal.submit(.beatovenMusicGeneration, input: BeatovenInput(prompt: "jazz"))
+    /// let request = try await fal.createRequest(.beatovenMusicGeneration, input: BeatovenInput(prompt: "jazz"))
     /// ```
     public static let beatovenMusicGeneration = FalAppID(rawValue: "beatoven/music-generation")
 

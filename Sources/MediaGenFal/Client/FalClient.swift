@@ -8,7 +8,7 @@ import MediaGenCore
 /// import MediaGenFal
 ///
 /// let fal = FalClient()   // FAL_KEY, or FAL_KEY_ID + FAL_KEY_SECRET
-/// let result = try await fal.subscribe(
+/// let result = try await fal.run(
 ///     .beatovenMusicGeneration,
 ///     input: BeatovenInput(prompt: "Jazz music for a late-night restaurant setting", duration: .seconds(30))
 /// ) { update in
@@ -132,7 +132,7 @@ public struct FalClient: MediaClient, MusicGenerating {
     /// print(done.outputs.first?.url as Any)
     /// ```
     public func task(_ handle: TaskHandle) async throws -> FalRequest {
-        var request = try await status(handle, logs: true)
+        var request = try await self.request(handle, logs: true)
         if request.status == .succeeded {
             request.output = try await result(of: request.handle).data
         }
@@ -161,7 +161,7 @@ public struct FalClient: MediaClient, MusicGenerating {
     /// let done = try await fal.wait(for: request)
     /// ```
     public func generateMusic(_ request: MusicRequest) async throws -> FalRequest {
-        try await submit(.beatovenMusicGeneration, input: try Self.beatoven(for: request))
+        try await createRequest(.beatovenMusicGeneration, input: try Self.beatoven(for: request))
     }
 
     /// `nil`: fal publishes no price for Beatoven. Throws when the request is invalid for fal.

@@ -5,7 +5,7 @@ import MediaGenCore
 ///
 /// ```swift
 /// // The documented app, typed and checked before sending:
-/// let music = try await fal.subscribe(.beatovenMusicGeneration,
+/// let music = try await fal.run(.beatovenMusicGeneration,
 ///                                     input: BeatovenInput(prompt: "Jazz for a late-night restaurant"))
 /// print(music.data.audio.url)
 ///
@@ -15,7 +15,7 @@ import MediaGenCore
 /// let speech = FalApp<SpeechIn, SpeechOut>("fal-ai/some-tts")
 ///
 /// // …or untyped, with JSON values:
-/// let raw = try await fal.subscribe(FalJSONApp("fal-ai/some-app"), input: ["prompt": "a fox"])
+/// let raw = try await fal.run(FalJSONApp("fal-ai/some-app"), input: ["prompt": "a fox"])
 /// print(raw.data["images"]?[0]?["url"]?.stringValue ?? "")
 /// ```
 ///
@@ -61,7 +61,7 @@ public struct FalApp<Input: Encodable & Sendable, Output: Decodable & Sendable>:
 ///
 /// ```swift
 /// let app = FalJSONApp("fal-ai/some-app")
-/// let request = try await fal.submit(app, input: ["prompt": "a watercolor fox", "seed": 7])
+/// let request = try await fal.createRequest(app, input: ["prompt": "a watercolor fox", "seed": 7])
 /// ```
 public typealias FalJSONApp = FalApp<JSONValue, JSONValue>
 
@@ -69,7 +69,7 @@ extension FalApp where Input == BeatovenInput, Output == BeatovenOutput {
     /// `beatoven/music-generation`, typed: ``BeatovenInput`` in, ``BeatovenOutput`` out.
     ///
     /// ```swift
-    /// let result = try await fal.subscribe(.beatovenMusicGeneration,
+    /// let result = try await fal.run(.beatovenMusicGeneration,
     ///                                      input: BeatovenInput(prompt: "Hip-hop, mellow keys, vinyl crackle"))
     /// try await result.data.audio.remoteFile.download(to: URL(fileURLWithPath: "outputs/"))
     /// ```

@@ -4,7 +4,7 @@ import MediaGenCore
 /// The priority of a submitted request in fal's queue.
 ///
 /// ```swift
-/// let request = try await fal.submit(.beatovenMusicGeneration, input: input, priority: .low)
+/// let request = try await fal.createRequest(.beatovenMusicGeneration, input: input, priority: .low)
 /// ```
 public enum FalQueuePriority: String, Hashable, Sendable, CaseIterable {
     /// fal's default.
@@ -14,12 +14,13 @@ public enum FalQueuePriority: String, Hashable, Sendable, CaseIterable {
 }
 
 extension FalClient {
-    // MARK: - Submit
+    // MARK: - Create
 
-    /// Puts a request in the app's queue and returns it at once (`IN_QUEUE`, with its position).
+    /// Puts a request in the app's queue and returns it at once (`IN_QUEUE`, with its position):
+    /// fal's "submit".
     ///
     /// ```swift
-    /// let request = try await fal.submit(
+    /// let request = try await fal.createRequest(
     ///     .beatovenMusicGeneration,
     ///     input: BeatovenInput(prompt: "Jazz music for a late-night restaurant setting"),
     ///     webhookURL: URL(string: "https://example.com/fal/webhook?source=a+b"),
@@ -35,7 +36,7 @@ extension FalClient {
     /// `X-Fal-Runner-Hint` headers (a `runnerHint` with a line break or another control character
     /// is refused before sending). fal has no idempotency key: a failure after the request may
     /// have reached fal is `.outcomeUnknown`.
-    public func submit<Input, Output>(
+    public func createRequest<Input, Output>(
         _ app: FalApp<Input, Output>,
         input: Input,
         webhookURL: URL? = nil,
@@ -97,23 +98,47 @@ extension FalClient {
         return FalRequest(answer: answer, handle: address)
     }
 
-    // MARK: - Status, result, cancel
+    /// Puts a request in the app's queue: the name before
+    /// ``createRequest(_:input:webhookURL:priority:startTimeout:runnerHint:)``.
+    @available(*, deprecated, renamed: "createRequest(_:input:webhookURL:priority:startTimeout:runnerHint:)")
+    public func submit<Input, Output>(
+        _ app: FalApp<Input, Output>,
+        input: Input,
+        webhookURL: URL? = nil,
+        priority: FalQueuePriority? = nil,
+        startTimeout: Duration? = nil,
+        runnerHint: String? = nil
+    ) async throws -> FalRequest {
+        try await createRequest(
+            app, input: input, webhookURL: webhookURL, priority: priority, startTimeout: startTimeout,
+            runnerHint: runnerHint)
+    }
 
-    /// The request's status, one poll: queue position, and with `logs` the log lines so far.
+    // MARK: - Get one, result, cancel
+
+    /// The request as fal sees it now, one poll of its status: queue position, and with `logs` the
+    /// log lines so far.
     ///
     /// ```swift
-    /// let now = try await fal.status(request.handle, logs: true)
+    /// let now = try await fal.request(request.handle, logs: true)
     /// print(now.rawStatus, now.queuePosition ?? -1, now.logs.count)
     /// ```
     ///
-    /// Sends `?logs=true` or `?logs=false` to the handle's status URL (or the one built from its
-    /// app id, see ``handle(app:requestID:)``).
-    public func status(_ handle: TaskHandle, logs: Bool = false) async throws -> FalRequest {
+    /// fal addresses a request by the URLs its create returned, so this takes the request's
+    /// handle (``handle(app:requestID:)`` makes one from an app and an id). Sends `?logs=true` or
+    /// `?logs=false` to the handle's status URL.
+    public func request(_ handle: TaskHandle, logs: Bool = false) async throws -> FalRequest {
         let address = try FalRequestAddress(handle, queueURL: queueURL)
         let request = APIRequest(
             .get, .url(address.statusURL), query: [("logs", logs ? "true" : "false")], taskID: address.requestID)
         let answer = try await queue.send(request, decoding: JSONValue.self)
         return FalRequest(answer: answer, handle: address)
+    }
+
+    /// One poll of the request's status: the name before ``request(_:logs:)``.
+    @available(*, deprecated, renamed: "request(_:logs:)")
+    public func status(_ handle: TaskHandle, logs: Bool = false) async throws -> FalRequest {
+        try await request(handle, logs: logs)
     }
 
     /// The completed request's output, decoded as the app's `Output`.

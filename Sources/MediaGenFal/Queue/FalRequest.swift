@@ -5,9 +5,9 @@ import MediaGenCore
 /// `IN_PROGRESS` with logs, or `COMPLETED` — and then, once fetched, the app's output.
 ///
 /// ```swift
-/// let request = try await fal.submit(.beatovenMusicGeneration, input: BeatovenInput(prompt: "jazz"))
+/// let request = try await fal.createRequest(.beatovenMusicGeneration, input: BeatovenInput(prompt: "jazz"))
 /// print(request.requestID, request.queuePosition ?? 0)
-/// let now = try await fal.status(request.handle, logs: true)
+/// let now = try await fal.request(request.handle, logs: true)
 /// switch now.status {
 /// case .queued(let position): print("queued at", position ?? 0)
 /// case .running: now.logs.forEach { print($0.message) }

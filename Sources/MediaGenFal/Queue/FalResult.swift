@@ -3,7 +3,7 @@ import MediaGenCore
 /// A completed request's output, typed by its app.
 ///
 /// ```swift
-/// let result = try await fal.subscribe(.beatovenMusicGeneration, input: BeatovenInput(prompt: "jazz"))
+/// let result = try await fal.run(.beatovenMusicGeneration, input: BeatovenInput(prompt: "jazz"))
 /// print(result.requestID)          // quote it to fal's support
 /// print(result.data.audio.url)     // BeatovenOutput
 /// ```

@@ -78,7 +78,7 @@ extension FalClient {
     ///
     /// ```swift
     /// let keys = try await fal.webhookKeys()
-    /// let delivery = try FalWebhook.delivery(body: body, headers: headers, keys: keys, verifier: verifier)
+    /// let delivery = try FalWebhook.event(body: body, headers: headers, keys: keys, verifier: verifier)
     /// ```
     public func webhookKeys() async throws -> FalJSONWebKeySet {
         var request = APIRequest(.get, .path([".well-known", "jwks.json"]))

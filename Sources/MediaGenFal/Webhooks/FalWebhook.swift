@@ -6,8 +6,8 @@ import MediaGenCore
 /// ```swift
 /// // In your server's handler, with the body exactly as received:
 /// let keys = try JSONDecoder().decode(FalJSONWebKeySet.self, from: cachedJWKS)
-/// let delivery = try FalWebhook.delivery(body: body, headers: headers, keys: keys,
-///                                        verifier: SwiftCryptoVerifier())   // your Ed25519 on Linux
+/// let delivery = try FalWebhook.event(body: body, headers: headers, keys: keys,
+///                                     verifier: SwiftCryptoVerifier())   // your Ed25519 on Linux
 /// if delivery.status == .succeeded { … }
 /// ```
 ///
@@ -75,9 +75,9 @@ public enum FalWebhook {
     /// then decodes it.
     ///
     /// ```swift
-    /// let delivery = try FalWebhook.delivery(body: body, headers: headers, keys: keys, verifier: verifier)
+    /// let delivery = try FalWebhook.event(body: body, headers: headers, keys: keys, verifier: verifier)
     /// ```
-    public static func delivery(
+    public static func event(
         body: Data,
         headers: HTTPHeaders,
         keys: FalJSONWebKeySet,
@@ -93,19 +93,32 @@ public enum FalWebhook {
         return try decode(body)
     }
 
+    /// Verifies the delivery, then decodes it: the name before ``event(body:headers:keys:verifier:expectedRequestID:expectedUserID:tolerance:now:)``.
+    @available(
+        *, deprecated, renamed: "event(body:headers:keys:verifier:expectedRequestID:expectedUserID:tolerance:now:)"
+    )
+    public static func delivery(
+        body: Data,
+        headers: HTTPHeaders,
+        keys: FalJSONWebKeySet,
+        verifier: (any SignatureVerifier)? = nil,
+        expectedRequestID: String? = nil,
+        expectedUserID: String? = nil,
+        tolerance: Duration = WebhookVerification.defaultTolerance,
+        now: Date = Date()
+    ) throws(MediaGenError) -> FalWebhookDelivery {
+        try event(
+            body: body, headers: headers, keys: keys, verifier: verifier, expectedRequestID: expectedRequestID,
+            expectedUserID: expectedUserID, tolerance: tolerance, now: now)
+    }
+
     /// Decodes a delivery without verifying it: for tests, or a body already verified.
     ///
     /// ```swift
     /// let delivery = try FalWebhook.decode(body)
     /// ```
     public static func decode(_ body: Data) throws(MediaGenError) -> FalWebhookDelivery {
-        do {
-            return try JSONReader().decode(FalWebhookDelivery.self, from: body)
-        } catch {
-            throw MediaGenError(
-                .decoding(snippet: String(decoding: body.prefix(200), as: UTF8.self)), provider: .fal,
-                message: "the webhook body is not a fal delivery: \(error)")
-        }
+        try WebhookVerification.decode(FalWebhookDelivery.self, from: body, expecting: "a fal delivery", provider: .fal)
     }
 }
 

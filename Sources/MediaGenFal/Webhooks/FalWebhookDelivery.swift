@@ -5,7 +5,7 @@ import MediaGenCore
 /// `{"request_id", "gateway_request_id", "status": "OK" | "ERROR", "payload", "error"?, "payload_error"?}`.
 ///
 /// ```swift
-/// let delivery = try await verifier.delivery(body: body, headers: headers)
+/// let delivery = try await verifier.event(body: body, headers: headers)
 /// switch delivery.status {
 /// case .succeeded:
 ///     let music = try delivery.payload(as: BeatovenOutput.self)

@@ -9,7 +9,7 @@ import MediaGenCore
 /// let webhooks = FalWebhookVerifier(client: fal, verifier: SwiftCryptoVerifier())
 ///
 /// // In each request handler, with the raw body and headers:
-/// let delivery = try await webhooks.delivery(body: body, headers: headers)
+/// let delivery = try await webhooks.event(body: body, headers: headers)
 /// print(delivery.requestID, delivery.status)
 /// ```
 ///
@@ -111,9 +111,9 @@ public actor FalWebhookVerifier {
     /// Verifies the delivery, then decodes it.
     ///
     /// ```swift
-    /// let delivery = try await webhooks.delivery(body: body, headers: headers)
+    /// let delivery = try await webhooks.event(body: body, headers: headers)
     /// ```
-    public func delivery(
+    public func event(
         body: Data,
         headers: HTTPHeaders,
         expectedRequestID: String? = nil,
@@ -121,6 +121,17 @@ public actor FalWebhookVerifier {
     ) async throws -> FalWebhookDelivery {
         try await verify(body: body, headers: headers, expectedRequestID: expectedRequestID, now: now)
         return try FalWebhook.decode(body)
+    }
+
+    /// Verifies the delivery, then decodes it: the name before ``event(body:headers:expectedRequestID:now:)``.
+    @available(*, deprecated, renamed: "event(body:headers:expectedRequestID:now:)")
+    public func delivery(
+        body: Data,
+        headers: HTTPHeaders,
+        expectedRequestID: String? = nil,
+        now: Date = Date()
+    ) async throws -> FalWebhookDelivery {
+        try await event(body: body, headers: headers, expectedRequestID: expectedRequestID, now: now)
     }
 
     /// The keys to use, and whether they were fetched for this very call.

@@ -106,17 +106,45 @@ public struct SkytellsClient: MediaClient, MusicGenerating, VideoGenerating {
         return link.flatMap(URL.init(string:))
     }
 
-    /// One page of your predictions.
-    public func listPredictions(_ filter: PredictionFilter = PredictionFilter(), page: Int = 1) async throws
+    /// One page of your predictions (`GET /v1/predictions?page=`), numbered from 1.
+    ///
+    /// ```swift
+    /// let first = try await skytells.predictionPage()
+    /// print(first.items.count, first.pagination?.total ?? 0)
+    /// ```
+    public func predictionPage(_ filter: PredictionFilter = PredictionFilter(), page: Int = 1) async throws
         -> PredictionPage
     {
         let query = try filter.queryItems(page: max(page, 1))
         return try await executor.send(.get("predictions", query: query), decoding: PredictionPage.self)
     }
 
-    /// All your predictions matching `filter`, fetched page by page as you iterate.
-    public func predictions(_ filter: PredictionFilter = PredictionFilter()) -> PredictionList {
-        PredictionList { page in try await listPredictions(filter, page: page) }
+    /// One page of your predictions: the name before ``predictionPage(_:page:)``.
+    @available(*, deprecated, renamed: "predictionPage(_:page:)")
+    public func listPredictions(_ filter: PredictionFilter = PredictionFilter(), page: Int = 1) async throws
+        -> PredictionPage
+    {
+        try await predictionPage(filter, page: page)
+    }
+
+    /// Your predictions matching `filter`, page by page, each fetched as you iterate.
+    ///
+    /// ```swift
+    /// for try await page in skytells.predictionPages() { print(page.pagination?.currentPage ?? 1) }
+    /// ```
+    public func predictionPages(_ filter: PredictionFilter = PredictionFilter()) -> Pages<PredictionPage> {
+        Pages { page in try await predictionPage(filter, page: page ?? 1) }
+    }
+
+    /// All your predictions matching `filter`, one at a time, fetched page by page as you iterate.
+    ///
+    /// ```swift
+    /// for try await prediction in skytells.predictions(PredictionFilter(model: .beatFusion2)) {
+    ///     print(prediction.id, prediction.rawStatus)
+    /// }
+    /// ```
+    public func predictions(_ filter: PredictionFilter = PredictionFilter()) -> PagedItems<PredictionPage> {
+        predictionPages(filter).items
     }
 
     // MARK: - Models API
@@ -171,7 +199,9 @@ public struct SkytellsClient: MediaClient, MusicGenerating, VideoGenerating {
     // MARK: - Webhooks
 
     /// Verifies a delivery with this client's API key (Skytells' "general" signing) and decodes it.
-    /// Pass `secret` to use a dashboard webhook secret instead.
+    @available(
+        *, deprecated, message: "use SkytellsWebhook.event(body:signature:secret:) with your API key or webhook secret"
+    )
     public func webhookPrediction(body: Data, signature: String?, secret: String? = nil) throws(MediaGenError)
         -> Prediction
     {
@@ -180,7 +210,7 @@ public struct SkytellsClient: MediaClient, MusicGenerating, VideoGenerating {
                 .invalidSignature, provider: .skytells,
                 message: "no key to verify the signature with: pass the webhook secret")
         }
-        return try SkytellsWebhook.prediction(body: body, signature: signature, secret: key)
+        return try SkytellsWebhook.event(body: body, signature: signature, secret: key).prediction
     }
 
     // MARK: - Mapping

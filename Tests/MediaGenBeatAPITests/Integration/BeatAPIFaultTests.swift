@@ -19,7 +19,7 @@ struct BeatAPIFaultTests {
             try await emulator.injectFaults([
                 FaultRule("drop-after", provider: "beatapi", method: "POST", path: "/v1/music-video/tasks")
             ])
-            let created = try await emulator.beatAPI().createMusicVideo(Sample.seedInput)
+            let created = try await emulator.beatAPI().createTask(Sample.seedInput)
             #expect(created.usage?.creditsReserved == Money(450, .beatAPICredits))
             let stats = try await emulator.stats()
             #expect(stats.requests("beatapi", "POST /v1/music-video/tasks") == 2)
@@ -37,7 +37,7 @@ struct BeatAPIFaultTests {
             try await emulator.injectFaults([
                 FaultRule(fault, count: 2, provider: "beatapi", method: "POST", path: "/v1/music-video/tasks")
             ])
-            let created = try await emulator.beatAPI().createMusicVideo(Sample.seedInput)
+            let created = try await emulator.beatAPI().createTask(Sample.seedInput)
             #expect(created.status == .queued(position: nil))
             let stats = try await emulator.stats()
             #expect(stats.requests("beatapi", "POST /v1/music-video/tasks") == 3, "\(fault)")
@@ -54,9 +54,9 @@ struct BeatAPIFaultTests {
             // However the retries fare on a loaded machine, no attempt may add a second task, and
             // the key finds the one task afterwards.
             let key = "mv-timeout-\(UUID().uuidString)"
-            _ = try? await emulator.beatAPI(timeout: .milliseconds(500)).createMusicVideo(
+            _ = try? await emulator.beatAPI(timeout: .milliseconds(500)).createTask(
                 Sample.seedInput, idempotencyKey: key)
-            let task = try await emulator.beatAPI().createMusicVideo(Sample.seedInput, idempotencyKey: key)
+            let task = try await emulator.beatAPI().createTask(Sample.seedInput, idempotencyKey: key)
             let stats = try await emulator.stats()
             #expect(stats.requests("beatapi", "POST /v1/music-video/tasks") >= 3)
             #expect(stats.tasksCreated("beatapi") == 1)
@@ -73,12 +73,12 @@ struct BeatAPIFaultTests {
                     "drop-after", count: attempts, provider: "beatapi", method: "POST", path: "/v1/music-video/tasks")
             ])
             let beatAPI = emulator.beatAPI()
-            let error = await mediaError { try await beatAPI.createMusicVideo(Sample.seedInput) }
+            let error = await mediaError { try await beatAPI.createTask(Sample.seedInput) }
             #expect(error?.kind == .outcomeUnknown)
             let key = try #require(error?.idempotencyKey)
 
             // Resending the same call with that key returns the task the lost attempts made.
-            let task = try await beatAPI.createMusicVideo(Sample.seedInput, idempotencyKey: key)
+            let task = try await beatAPI.createTask(Sample.seedInput, idempotencyKey: key)
             let stats = try await emulator.stats()
             #expect(stats.requests("beatapi", "POST /v1/music-video/tasks") == attempts + 1)
             #expect(stats.tasksCreated("beatapi") == 1)
@@ -91,7 +91,7 @@ struct BeatAPIFaultTests {
         try await Emulator.run { emulator in
             let clock = ImmediateClock()
             try await emulator.injectFaults([FaultRule("429;retry_after=4", provider: "beatapi", method: "POST")])
-            _ = try await emulator.beatAPI(clock: clock).createMusicVideo(Sample.seedInput)
+            _ = try await emulator.beatAPI(clock: clock).createTask(Sample.seedInput)
             #expect(clock.sleeps == [.seconds(4)])
             #expect(try await emulator.stats().tasksCreated("beatapi") == 1)
         }
@@ -101,8 +101,8 @@ struct BeatAPIFaultTests {
         try await Emulator.run(arguments: ["--beatapi-concurrency", "1"]) { emulator in
             let clock = ImmediateClock()
             let beatAPI = emulator.beatAPI(clock: clock)
-            _ = try await beatAPI.createMusicVideo(Sample.seedInput)
-            let error = await mediaError { try await beatAPI.createMusicVideo(Sample.seedInput) }
+            _ = try await beatAPI.createTask(Sample.seedInput)
+            let error = await mediaError { try await beatAPI.createTask(Sample.seedInput) }
             #expect(error?.providerCode == "user_concurrency_exceeded")
             #expect(error?.httpStatus == 429)
             #expect(error?.requestID?.hasPrefix("req_") == true)
@@ -118,7 +118,7 @@ struct BeatAPIFaultTests {
             try await emulator.injectFaults([
                 FaultRule("429;code=user_concurrency_exceeded", count: 3, provider: "beatapi", method: "POST")
             ])
-            let error = await mediaError { try await emulator.beatAPI().createMusicVideo(Sample.seedInput) }
+            let error = await mediaError { try await emulator.beatAPI().createTask(Sample.seedInput) }
             #expect(error?.providerCode == "user_concurrency_exceeded")
             #expect(try await emulator.stats().requests("beatapi", "POST /v1/music-video/tasks") == 1)
         }
@@ -126,7 +126,7 @@ struct BeatAPIFaultTests {
 
     @Test func anAccountOutOfCreditsIsTold() async throws {
         try await Emulator.run(arguments: ["--beatapi-credits", "100"]) { emulator in
-            let error = await mediaError { try await emulator.beatAPI().createMusicVideo(Sample.seedInput) }
+            let error = await mediaError { try await emulator.beatAPI().createTask(Sample.seedInput) }
             #expect(error?.kind == .insufficientCredits)
             #expect(error?.httpStatus == 402)
             #expect(error?.providerCode == "insufficient_credits")
@@ -140,7 +140,7 @@ struct BeatAPIFaultTests {
             // Well formed for us, refused by the emulator (its description knows only en and zh).
             var input = Sample.seedInput
             input.language = "fr"
-            let error = await mediaError { try await emulator.beatAPI().createMusicVideo(input) }
+            let error = await mediaError { try await emulator.beatAPI().createTask(input) }
             #expect(error?.kind.field == "language")
             #expect(error?.httpStatus == 400)
             #expect(error?.providerCode == "bad_request")
@@ -154,7 +154,7 @@ struct BeatAPIFaultTests {
             let input = MusicVideoInput(
                 imageURLs: [Sample.image], audioURL: try #require(URL(string: "http://cdn.example.com/a.mp3")),
                 prompt: "x", language: .english)
-            let error = await mediaError { try await emulator.beatAPI().createMusicVideo(input) }
+            let error = await mediaError { try await emulator.beatAPI().createTask(input) }
             #expect(error?.kind.field == "audio_url")
             let stats = try await emulator.stats()
             #expect(stats.json["beatapi"]?["requests"]?.objectValue?.isEmpty ?? true)
@@ -165,7 +165,7 @@ struct BeatAPIFaultTests {
     func pollsRecoverFromEachFault(fault: String) async throws {
         try await Emulator.run { emulator in
             let beatAPI = emulator.beatAPI()
-            let created = try await beatAPI.createMusicVideo(Sample.seedInput)
+            let created = try await beatAPI.createTask(Sample.seedInput)
             try await emulator.injectFaults([FaultRule(fault, count: 2, provider: "beatapi", method: "GET")])
             let done = try await beatAPI.wait(for: created)
             #expect(done.status == .succeeded)

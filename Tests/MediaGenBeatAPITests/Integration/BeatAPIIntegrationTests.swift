@@ -72,7 +72,7 @@ struct BeatAPIIntegrationTests {
     @Test func aFailedTaskThrowsAndIsRefunded() async throws {
         try await Emulator.run { emulator in
             let beatAPI = emulator.beatAPI(headers: ["X-Emulator-Script": "queued,failed"])
-            let created = try await beatAPI.createMusicVideo(Sample.seedInput)
+            let created = try await beatAPI.createTask(Sample.seedInput)
             let error = await mediaError { try await beatAPI.wait(for: created) }
             guard case .taskFailed(let failure) = error?.kind else {
                 Issue.record("expected taskFailed, got \(String(describing: error))")
@@ -98,7 +98,7 @@ struct BeatAPIIntegrationTests {
     @Test func anEcommerceVideoRuns() async throws {
         try await Emulator.run { emulator in
             let beatAPI = emulator.beatAPI()
-            let created = try await beatAPI.createEcommerceVideo(Sample.ecommerce)
+            let created = try await beatAPI.createTask(Sample.ecommerce)
             #expect(created.workflow == .ecommerceVideo)
             #expect(created.usage?.creditsReserved == Money(225, .beatAPICredits))
             let done = try await beatAPI.wait(for: created)
@@ -112,7 +112,7 @@ struct BeatAPIIntegrationTests {
             let workflows = try await beatAPI.listWorkflows()
             #expect(workflows.data.map(\.id) == [.musicVideo, .ecommerceVideo])
             #expect(Set(workflows.data.map(\.id.rawValue)) == Set(BeatAPICatalog.models.map(\.id)))
-            _ = try await beatAPI.createMusicVideo(Sample.seedInput)
+            _ = try await beatAPI.createTask(Sample.seedInput)
             let usage = try await beatAPI.usage()
             #expect(usage.concurrency?.active == 1)
             #expect(usage.concurrency?.limit == 10)
@@ -151,11 +151,11 @@ struct BeatAPIIntegrationTests {
             let input = MusicVideoInput(
                 imageURLs: [uploaded.url], audioURL: Sample.audio, prompt: "x", language: .english)
 
-            let strict = await mediaError { try await emulator.beatAPI().createMusicVideo(input) }
+            let strict = await mediaError { try await emulator.beatAPI().createTask(input) }
             #expect(strict?.kind == .invalidRequest(field: "images", reason: strict?.message ?? ""))
             #expect(try await emulator.stats().requests("beatapi", "POST /v1/music-video/tasks") == 0)
 
-            let created = try await emulator.beatAPI(allowedTestHosts: ["127.0.0.1"]).createMusicVideo(input)
+            let created = try await emulator.beatAPI(allowedTestHosts: ["127.0.0.1"]).createTask(input)
             #expect(created.status == .queued(position: nil))
         }
     }
@@ -170,7 +170,7 @@ struct BeatAPIIntegrationTests {
             let secret = try #require(endpoint.secret)
             #expect(secret.value.hasPrefix("whsec_"))
 
-            let created = try await beatAPI.createMusicVideo(Sample.seedInput)
+            let created = try await beatAPI.createTask(Sample.seedInput)
             let delivery = try #require(try await emulator.inbox("beatapi").first)
             #expect(delivery.headers[BeatAPIWebhook.eventHeader] == "task.succeeded")
             let event = try BeatAPIWebhook.event(body: delivery.body, headers: delivery.headers, secret: secret)

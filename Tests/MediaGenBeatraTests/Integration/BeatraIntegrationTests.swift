@@ -98,7 +98,7 @@ struct BeatraIntegrationTests {
                 FaultRule("drop-after", provider: "beatra", method: "POST", path: "/v1/music")
             ])
             let beatra = client(emulator)
-            let created = try await beatra.textToMusic(BeatraMusicRequest(model: model, prompt: "dream pop"))
+            let created = try await beatra.createTask(BeatraMusicRequest(model: model, prompt: "dream pop"))
             #expect(created.id.hasPrefix("task_"))
 
             let stats = try await emulator.stats()
@@ -117,7 +117,7 @@ struct BeatraIntegrationTests {
     func aRetryableFailureOnACreateStillMakesOneTask(fault: String) async throws {
         try await Emulator.run { emulator in
             try await emulator.injectFaults([FaultRule(fault, count: 2, provider: "beatra", method: "POST")])
-            let task = try await client(emulator).textToMusic(seedRequest)
+            let task = try await client(emulator).createTask(seedRequest)
             let stats = try await emulator.stats()
             #expect(stats.requests("beatra", "POST /v1/music/text-to-music") == 3, "\(fault)")
             #expect(stats.tasksCreated("beatra") == 1, "\(fault)")
@@ -131,7 +131,7 @@ struct BeatraIntegrationTests {
             try await emulator.injectFaults([
                 FaultRule("503;retryable=false", provider: "beatra", method: "POST")
             ])
-            let error = await mediaError { try await client(emulator).textToMusic(seedRequest) }
+            let error = await mediaError { try await client(emulator).createTask(seedRequest) }
             #expect(error?.kind == .server)
             #expect(error?.providerCode == "service_unavailable")
             #expect(error?.requestID?.hasPrefix("req_") == true)
@@ -143,8 +143,8 @@ struct BeatraIntegrationTests {
     @Test func theSameKeyAndBodyGiveBackTheFirstTask() async throws {
         try await Emulator.run { emulator in
             let beatra = client(emulator)
-            let first = try await beatra.textToMusic(seedRequest, idempotencyKey: "campaign-7-track-1")
-            let again = try await beatra.textToMusic(seedRequest, idempotencyKey: "campaign-7-track-1")
+            let first = try await beatra.createTask(seedRequest, idempotencyKey: "campaign-7-track-1")
+            let again = try await beatra.createTask(seedRequest, idempotencyKey: "campaign-7-track-1")
             #expect(again.id == first.id)
             let stats = try await emulator.stats()
             #expect(stats.tasksCreated("beatra") == 1)
@@ -155,11 +155,11 @@ struct BeatraIntegrationTests {
     @Test func aKeyReusedWithAnotherBodyIsAClearConflict() async throws {
         try await Emulator.run { emulator in
             let beatra = client(emulator)
-            _ = try await beatra.textToMusic(seedRequest, idempotencyKey: "campaign-7-track-1")
+            _ = try await beatra.createTask(seedRequest, idempotencyKey: "campaign-7-track-1")
             var other = seedRequest
             other.prompt = "a different song"
             let error = try #require(
-                await mediaError { try await beatra.textToMusic(other, idempotencyKey: "campaign-7-track-1") })
+                await mediaError { try await beatra.createTask(other, idempotencyKey: "campaign-7-track-1") })
             #expect(error.kind == .conflict)
             #expect(error.httpStatus == 409)
             #expect(error.providerCode == "idempotency_conflict")
@@ -226,7 +226,7 @@ struct BeatraIntegrationTests {
     @Test func anUnknownArtifactIsRefusedNamingTheParam() async throws {
         try await Emulator.run { emulator in
             let error = await mediaError {
-                try await client(emulator).referenceAudioToMusic(
+                try await client(emulator).createTask(
                     seedRequest, referenceAudio: .artifact(id: "artifact_01JNOPE"))
             }
             #expect(error?.kind.field == "reference_audio.artifact_id")
@@ -240,7 +240,7 @@ struct BeatraIntegrationTests {
     @Test func cancelRefundsTheTaskAndASecondCancelIsAConflict() async throws {
         try await Emulator.run { emulator in
             let beatra = client(emulator)
-            let created = try await beatra.textToMusic(BeatraMusicRequest(model: .minimaxMusic26, prompt: "x"))
+            let created = try await beatra.createTask(BeatraMusicRequest(model: .minimaxMusic26, prompt: "x"))
             let canceled = try await beatra.cancelTask(id: created.id)
             #expect(canceled.status == .canceled)
             #expect(canceled.billing?.refunded == Money(50, BeatraCatalog.credits))
@@ -256,7 +256,7 @@ struct BeatraIntegrationTests {
     @Test func aFailedTaskReportsItsErrorAndRefund() async throws {
         try await Emulator.run { emulator in
             let beatra = client(emulator, headers: ["X-Emulator-Script": "queued,running,failed"])
-            let created = try await beatra.textToMusic(seedRequest)
+            let created = try await beatra.createTask(seedRequest)
             let error = await mediaError { try await beatra.wait(for: created) }
             guard case .taskFailed(let failure) = error?.kind else {
                 Issue.record("expected a failed task, got \(String(describing: error))")
@@ -276,13 +276,13 @@ struct BeatraIntegrationTests {
             var created: [String] = []
             for prompt in ["one", "two", "three"] {
                 created.append(
-                    try await beatra.textToMusic(BeatraMusicRequest(model: .minimaxMusic26, prompt: prompt)).id)
+                    try await beatra.createTask(BeatraMusicRequest(model: .minimaxMusic26, prompt: prompt)).id)
             }
             var pages: [[String]] = []
             for try await page in beatra.taskPages(limit: 2) { pages.append(page.data.map(\.id)) }
             #expect(pages == [[created[2], created[1]], [created[0]]])
             var all: [String] = []
-            for try await task in beatra.taskPages().tasks { all.append(task.id) }
+            for try await task in beatra.tasks() { all.append(task.id) }
             #expect(all == created.reversed())
             // Listing is not polling: the tasks did not move.
             #expect(try await emulator.stats().counter("beatra", "polls") == 0)
@@ -292,10 +292,10 @@ struct BeatraIntegrationTests {
     @Test func anEmptyWalletRefusesWithInsufficientCredits() async throws {
         try await Emulator.run(arguments: ["--beatra-credits", "60"]) { emulator in
             let beatra = client(emulator)
-            let error = await mediaError { try await beatra.textToMusic(seedRequest) }
+            let error = await mediaError { try await beatra.createTask(seedRequest) }
             #expect(error?.kind == .insufficientCredits)
             #expect(error?.httpStatus == 402)
-            _ = try await beatra.textToMusic(BeatraMusicRequest(model: .minimaxMusic26, prompt: "x"))
+            _ = try await beatra.createTask(BeatraMusicRequest(model: .minimaxMusic26, prompt: "x"))
             let stats = try await emulator.stats()
             #expect(stats.tasksCreated("beatra") == 1)
             #expect(stats.creditsCharged("beatra") == 50)
@@ -316,7 +316,7 @@ struct BeatraIntegrationTests {
     @Test func anUnknownModelIsRefusedByTheServerNamingTheParam() async throws {
         try await Emulator.run { emulator in
             let error = await mediaError {
-                try await client(emulator).textToMusic(
+                try await client(emulator).createTask(
                     BeatraMusicRequest(model: BeatraModelID(rawValue: "suno-6"), prompt: "x"))
             }
             #expect(error?.kind.field == "model")
@@ -328,7 +328,7 @@ struct BeatraIntegrationTests {
     func pollsRecoverFromEachFault(fault: String) async throws {
         try await Emulator.run { emulator in
             let beatra = client(emulator)
-            let created = try await beatra.textToMusic(seedRequest)
+            let created = try await beatra.createTask(seedRequest)
             try await emulator.injectFaults([FaultRule(fault, count: 2, provider: "beatra", method: "GET")])
             let done = try await beatra.wait(for: created)
             #expect(done.status == .succeeded)
@@ -354,7 +354,7 @@ struct BeatraIntegrationTests {
             let beatra = BeatraClient(
                 apiKey: "bk-not-the-right-key-42", baseURL: emulator.beatraBaseURL,
                 configuration: ClientConfiguration(transport: URLSessionTransport()), environment: [:])
-            let error = await mediaError { try await beatra.listTasks() }
+            let error = await mediaError { try await beatra.taskPage() }
             #expect(error?.kind == .authentication)
             #expect(error?.requestID?.hasPrefix("req_") == true)
             #expect(error.map(String.init(describing:))?.contains("bk-not-the-right-key-42") == false)

@@ -69,7 +69,7 @@ struct FalIntegrationTests {
     @Test func aHandleWhoseURLsLeaveFalsOriginSendsNothingThere() async throws {
         try await Emulator.run { emulator in
             let fal = client(emulator)
-            let submitted = try await fal.submit(
+            let submitted = try await fal.createRequest(
                 .beatovenMusicGeneration, input: BeatovenInput(prompt: "jazz", duration: .seconds(5)))
             let foreign = emulator.foreignCaptureURL("fal-key")
             let handle = TaskHandle(
@@ -78,7 +78,7 @@ struct FalIntegrationTests {
             for call in 0..<3 {
                 let error = await mediaError {
                     switch call {
-                    case 0: _ = try await fal.status(handle)
+                    case 0: _ = try await fal.request(handle)
                     case 1: _ = try await fal.result(of: handle)
                     default: _ = try await fal.cancelRequest(handle)
                     }
@@ -87,7 +87,7 @@ struct FalIntegrationTests {
             }
             #expect(try await emulator.captures("fal-key").isEmpty)
             // The genuine handle still works.
-            #expect(try await fal.status(submitted.handle).requestID == submitted.requestID)
+            #expect(try await fal.request(submitted.handle).requestID == submitted.requestID)
         }
     }
 
@@ -97,7 +97,7 @@ struct FalIntegrationTests {
         try await Emulator.run { emulator in
             let fal = client(emulator)
             let seen = Locked<[String]>([])
-            let result = try await fal.subscribe(
+            let result = try await fal.run(
                 .beatovenMusicGeneration, input: BeatovenInput(prompt: "Jazz for a late night", duration: .seconds(5))
             ) { update in
                 seen.withLock { $0.append("\(update.rawStatus) \(update.queuePosition ?? -1) \(update.logs.count)") }
@@ -133,7 +133,7 @@ struct FalIntegrationTests {
         try await Emulator.run { emulator in
             let fal = client(emulator)
             let app = FalJSONApp("fal-ai/some-app/turbo")
-            let submitted = try await fal.submit(app, input: ["prompt": "a fox"])
+            let submitted = try await fal.createRequest(app, input: ["prompt": "a fox"])
             #expect(submitted.handle.statusURL?.path.contains("/fal-ai/some-app/requests/") == true)
             let done = try await fal.wait(for: submitted)
             #expect(done.outputs.count == 1)
@@ -150,7 +150,8 @@ struct FalIntegrationTests {
         try await Emulator.run { emulator in
             let app = FalApp<RawInput, JSONValue>("beatoven/music-generation")
             let error = await mediaError {
-                try await client(emulator).submit(app, input: RawInput(value: ["prompt": "jazz", "duration": 500]))
+                try await client(emulator).createRequest(
+                    app, input: RawInput(value: ["prompt": "jazz", "duration": 500]))
             }
             #expect(error?.httpStatus == 422)
             #expect(error?.kind.field == "duration")
@@ -167,7 +168,7 @@ struct FalIntegrationTests {
         try await Emulator.run { emulator in
             let fal = client(emulator, headers: ["X-Emulator-Script": "IN_QUEUE,IN_PROGRESS,COMPLETED_ERROR"])
             let error = await mediaError {
-                try await fal.subscribe(.beatovenMusicGeneration, input: BeatovenInput(prompt: "jazz"))
+                try await fal.run(.beatovenMusicGeneration, input: BeatovenInput(prompt: "jazz"))
             }
             if case .taskFailed(let failure) = error?.kind {
                 #expect(failure.code == "runner_server_error")
@@ -183,9 +184,9 @@ struct FalIntegrationTests {
     @Test func everyCancelAnswer() async throws {
         try await Emulator.run { emulator in
             let fal = client(emulator)
-            let submitted = try await fal.submit(.beatovenMusicGeneration, input: BeatovenInput(prompt: "jazz"))
+            let submitted = try await fal.createRequest(.beatovenMusicGeneration, input: BeatovenInput(prompt: "jazz"))
             #expect(try await fal.cancelRequest(submitted.handle) == .cancellationRequested)
-            #expect(try await fal.status(submitted.handle).status == .canceled)
+            #expect(try await fal.request(submitted.handle).status == .canceled)
             #expect(try await fal.cancelRequest(submitted.handle) == .alreadyCompleted)
             let unknown = try fal.handle(app: .beatovenMusicGeneration, requestID: UUID().uuidString.lowercased())
             #expect(try await fal.cancelRequest(unknown) == .notFound)
@@ -199,7 +200,7 @@ struct FalIntegrationTests {
             let fal = client(emulator, headers: ["X-Emulator-Script": "IN_QUEUE*5000,COMPLETED"])
             let (ids, continuation) = AsyncStream<String>.makeStream()
             let subscription = Task {
-                try await fal.subscribe(.beatovenMusicGeneration, input: BeatovenInput(prompt: "jazz")) { update in
+                try await fal.run(.beatovenMusicGeneration, input: BeatovenInput(prompt: "jazz")) { update in
                     continuation.yield(update.requestID)
                 }
             }
@@ -221,7 +222,7 @@ struct FalIntegrationTests {
             let fal = client(emulator, headers: ["X-Emulator-Script": "IN_QUEUE*5000,COMPLETED"])
             let (ids, continuation) = AsyncStream<String>.makeStream()
             let subscription = Task {
-                try await fal.subscribe(
+                try await fal.run(
                     .beatovenMusicGeneration, input: BeatovenInput(prompt: "jazz"), cancelsOnAbandon: false
                 ) { update in continuation.yield(update.requestID) }
             }
@@ -277,7 +278,7 @@ struct FalIntegrationTests {
                 URLComponents(url: emulator.inboxURL("fal"), resolvingAgainstBaseURL: false))
             components.percentEncodedQuery = "tag=a+b"
             let webhook = try #require(components.url)
-            let submitted = try await fal.submit(
+            let submitted = try await fal.createRequest(
                 .beatovenMusicGeneration, input: BeatovenInput(prompt: "jazz", duration: .seconds(5)),
                 webhookURL: webhook)
 
@@ -285,7 +286,7 @@ struct FalIntegrationTests {
             let keys = try await fal.webhookKeys()
             let verifier = PythonEd25519Verifier()
             let verified = try await PythonEd25519Verifier.verifyOffPool {
-                try FalWebhook.delivery(body: delivery.body, headers: delivery.headers, keys: keys, verifier: verifier)
+                try FalWebhook.event(body: delivery.body, headers: delivery.headers, keys: keys, verifier: verifier)
             }
             #expect(verified.requestID == submitted.requestID)
             #expect(verified.status == .succeeded)
@@ -298,7 +299,7 @@ struct FalIntegrationTests {
             let forgedHeaders = changed
             let forged = try await PythonEd25519Verifier.verifyOffPool { () -> MediaGenError? in
                 do {
-                    _ = try FalWebhook.delivery(
+                    _ = try FalWebhook.event(
                         body: delivery.body, headers: forgedHeaders, keys: keys, verifier: verifier)
                     return nil
                 } catch let error as MediaGenError {
@@ -318,12 +319,12 @@ struct FalIntegrationTests {
         try await Emulator.run { emulator in
             // On a timeline the request fails by itself, and fal reports it to the webhook.
             let fal = client(emulator, headers: ["X-Emulator-Timeline": "IN_PROGRESS@0,COMPLETED_ERROR@50"])
-            _ = try await fal.submit(
+            _ = try await fal.createRequest(
                 .beatovenMusicGeneration, input: BeatovenInput(prompt: "jazz"), webhookURL: emulator.inboxURL("err"))
             let delivery = try #require(try await emulator.inbox("err").first)
             let keys = try await fal.webhookKeys()
             let verified = try await PythonEd25519Verifier.verifyOffPool {
-                try FalWebhook.delivery(
+                try FalWebhook.event(
                     body: delivery.body, headers: delivery.headers, keys: keys, verifier: PythonEd25519Verifier())
             }
             #expect(verified.rawStatus == "ERROR")
@@ -380,12 +381,12 @@ struct FalIntegrationTests {
             try await emulator.injectFaults([FaultRule("504;timeout_type=user", count: 3, provider: "fal")])
             let fal = client(emulator)
             let error = await mediaError {
-                try await fal.submit(
+                try await fal.createRequest(
                     .beatovenMusicGeneration, input: BeatovenInput(prompt: "jazz"), startTimeout: .seconds(1))
             }
             #expect(error?.kind == .timeout)
             let status = await mediaError {
-                try await fal.status(try fal.handle(app: .beatovenMusicGeneration, requestID: "r-1"))
+                try await fal.request(try fal.handle(app: .beatovenMusicGeneration, requestID: "r-1"))
             }
             #expect(status?.kind == .timeout)
             let stats = try await emulator.stats()
@@ -409,7 +410,7 @@ struct FalIntegrationTests {
         try await Emulator.run { emulator in
             let fal = client(emulator, key: "wrong-id:wrong-secret-42")
             let error = await mediaError {
-                try await fal.submit(.beatovenMusicGeneration, input: BeatovenInput(prompt: "jazz"))
+                try await fal.createRequest(.beatovenMusicGeneration, input: BeatovenInput(prompt: "jazz"))
             }
             #expect(error?.kind == .authentication)
             #expect(error?.providerCode == "unauthorized")

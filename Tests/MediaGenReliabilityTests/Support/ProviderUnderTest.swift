@@ -94,7 +94,7 @@ struct ProviderUnderTest: Sendable {
         var configuration = configuration
         configuration.baseURL = emulator.beatAPIBaseURL
         let client = BeatAPIClient(apiKey: Emulator.beatAPIKey, configuration: configuration)
-        return await createAndWait(client) { try await $0.createMusicVideo(musicVideo) }
+        return await createAndWait(client) { try await $0.createTask(musicVideo) }
     }
 
     static let beatra = ProviderUnderTest(
@@ -104,7 +104,7 @@ struct ProviderUnderTest: Sendable {
         let client = BeatraClient(
             apiKey: Emulator.beatraKey, baseURL: emulator.beatraBaseURL, configuration: configuration, environment: [:])
         return await createAndWait(client) {
-            try await $0.textToMusic(BeatraMusicRequest(model: .minimaxMusic26, prompt: "dream pop"))
+            try await $0.createTask(BeatraMusicRequest(model: .minimaxMusic26, prompt: "dream pop"))
         }
     }
 

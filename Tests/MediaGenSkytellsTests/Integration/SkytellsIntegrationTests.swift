@@ -162,10 +162,9 @@ struct SkytellsIntegrationTests {
             let deliveries = try await emulator.inbox("skytells", count: 2)
             #expect(deliveries.count == 2)
             let final = try #require(deliveries.last)
-            let prediction = try skytells.webhookPrediction(
-                body: final.body,
-                signature: final.headers[SkytellsWebhook.signatureHeader]
-            )
+            let prediction = try SkytellsWebhook.event(
+                body: final.body, headers: final.headers, secret: Emulator.skytellsKey
+            ).prediction
             #expect(prediction.id == created.id)
             #expect(prediction.status == .succeeded)
             #expect(prediction.outputs.count == 1)
@@ -173,7 +172,7 @@ struct SkytellsIntegrationTests {
             var forged = final.body
             forged[forged.startIndex] = UInt8(ascii: " ")
             #expect(throws: MediaGenError.self) {
-                try skytells.webhookPrediction(body: forged, signature: final.headers[SkytellsWebhook.signatureHeader])
+                try SkytellsWebhook.event(body: forged, headers: final.headers, secret: Emulator.skytellsKey)
             }
         }
     }
@@ -189,11 +188,11 @@ struct SkytellsIntegrationTests {
                 endpoint: .predict(waitForCompletion: false)
             )
             let delivery = try #require(try await emulator.inbox("predict").first)
-            let prediction = try SkytellsWebhook.prediction(
+            let prediction = try SkytellsWebhook.event(
                 body: delivery.body,
                 signature: delivery.headers["x-skytells-signature"],
                 secret: Emulator.skytellsKey
-            )
+            ).prediction
             #expect(prediction.status == .succeeded)
         }
     }

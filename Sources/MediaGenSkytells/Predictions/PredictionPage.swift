@@ -44,6 +44,11 @@ public struct PredictionFilter: Hashable, Sendable {
 }
 
 /// One page of `GET /v1/predictions`.
+///
+/// ```swift
+/// let page = try await skytells.predictionPage(page: 2)
+/// for prediction in page.items { print(prediction.id) }
+/// ```
 public struct PredictionPage: Hashable, Sendable, Decodable {
     public struct Pagination: Hashable, Sendable, Decodable {
         public let currentPage: Int
@@ -69,30 +74,14 @@ public struct PredictionPage: Hashable, Sendable, Decodable {
     }
 }
 
-/// Every prediction matching a filter, page after page, as an `AsyncSequence`. Pages are fetched
-/// only as you iterate.
-public struct PredictionList: AsyncSequence, Sendable {
-    public typealias Element = Prediction
-
-    let fetch: @Sendable (Int) async throws -> PredictionPage
-
-    public func makeAsyncIterator() -> AsyncIterator {
-        AsyncIterator(fetch: fetch)
-    }
-
-    public struct AsyncIterator: AsyncIteratorProtocol {
-        let fetch: @Sendable (Int) async throws -> PredictionPage
-        var buffer: [Prediction] = []
-        var nextPage: Int? = 1
-
-        public mutating func next() async throws -> Prediction? {
-            while buffer.isEmpty {
-                guard let page = nextPage else { return nil }
-                let result = try await fetch(page)
-                buffer = result.data
-                nextPage = result.hasMore ? page + 1 : nil
-            }
-            return buffer.removeFirst()
-        }
-    }
+extension PredictionPage: ListPage {
+    /// The page's predictions.
+    public var items: [Prediction] { data }
+    /// The number of the next page, when ``hasMore``.
+    public var nextCursor: Int? { hasMore ? (pagination?.currentPage ?? 0) + 1 : nil }
 }
+
+/// Every prediction matching a filter: the type ``SkytellsClient/predictions(_:)`` returned before
+/// every client's lists became `PagedItems`.
+@available(*, deprecated, message: "use PagedItems<PredictionPage>, what every client's list returns")
+public typealias PredictionList = PagedItems<PredictionPage>
