@@ -115,9 +115,11 @@ let package = Package(
             path: "Tests/DocumentationSnippets",
             resources: [.copy("Fixtures")]
         ),
-        // Checks the generator: the snippets are up to date, and a broken block fails.
+        // Checks the generator (the snippets are up to date, a broken block fails) and the
+        // vocabulary article's table against every client's public API.
         .testTarget(
             name: "MediaGenDocumentationSnippetsTests",
+            dependencies: ["MediaGenCore", "MediaGenSkytells", "MediaGenFal", "MediaGenBeatAPI", "MediaGenBeatra"],
             path: "Tests/DocumentationSnippetsTests"
         ),
         .testTarget(

@@ -170,10 +170,9 @@ struct BeatAPIRequestTests {
     }
 
     @Test func theKeyIsReadFromTheEnvironmentByDefault() async throws {
-        setenv("BEATAPI_API_KEY", "env-BEATAPI-key", 1)
-        defer { unsetenv("BEATAPI_API_KEY") }
         let stub = StubTransport { _ in try fixtureResponse("usage") }
-        let client = BeatAPIClient(configuration: ClientConfiguration(transport: stub))
+        let client = BeatAPIClient(
+            configuration: ClientConfiguration(transport: stub), environment: ["BEATAPI_API_KEY": "env-BEATAPI-key"])
         _ = try await client.usage()
         #expect(stub.requests.first?.headers["Authorization"] == "Bearer env-BEATAPI-key")
         #expect(Provider.beatAPI.apiKeyEnvironmentVariable == "BEATAPI_API_KEY")

@@ -191,7 +191,7 @@ struct FalRequestTests {
 
     @Test func withoutAKeyNothingIsSent() async {
         let stub = StubTransport { _ in try fixtureResponse("status-in-queue") }
-        let client = FalClient(apiKey: nil, configuration: ClientConfiguration(transport: stub))
+        let client = FalClient(apiKey: nil, configuration: ClientConfiguration(transport: stub), environment: [:])
         let error = await mediaError { try await client.request(seedHandle) }
         #expect(error?.kind == .authentication)
         #expect(error?.description.contains("FAL_KEY") == true)

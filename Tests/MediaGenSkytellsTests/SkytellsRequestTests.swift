@@ -196,7 +196,7 @@ struct SkytellsRequestTests {
 
     @Test func withoutAKeyNothingIsSent() async {
         let stub = StubTransport { _ in try fixtureResponse("prediction-queued") }
-        let client = SkytellsClient(apiKey: nil, configuration: ClientConfiguration(transport: stub))
+        let client = SkytellsClient(apiKey: nil, configuration: ClientConfiguration(transport: stub), environment: [:])
         let error = await mediaError { try await client.prediction(id: "p1") }
         #expect(error?.kind == .authentication)
         #expect(error?.description.contains("SKYTELLS_API_KEY") == true)

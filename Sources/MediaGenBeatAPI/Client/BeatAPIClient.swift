@@ -38,16 +38,32 @@ public struct BeatAPIClient: MediaClient {
         firstDelay: .seconds(5), interval: .seconds(5), growth: 1.25, maxInterval: .seconds(10),
         timeout: .seconds(3600))
 
-    /// Creates a client. `apiKey` defaults to the `BEATAPI_API_KEY` environment variable; without
-    /// one, calls fail with `.authentication` before anything is sent.
+    /// Creates a client.
     ///
-    /// `allowedTestHosts` lists hosts (such as `"127.0.0.1"`) whose `http:` and non-public input
-    /// URLs are accepted: a local test server. It is empty unless you set it.
+    /// ```swift
+    /// let beatAPI = BeatAPIClient()   // BEATAPI_API_KEY
+    /// let local = BeatAPIClient(
+    ///     apiKey: "test-beatapi-key", baseURL: URL(string: "http://127.0.0.1:8089/beatapi/v1")!,
+    ///     allowedTestHosts: ["127.0.0.1"])
+    /// ```
+    ///
+    /// - `apiKey`: defaults to `BEATAPI_API_KEY` in `environment`; without a key, calls fail with
+    ///   `.authentication` before anything is sent.
+    /// - `baseURL`: the explicit base URL wins; then `configuration.baseURL`; then BeatAPI's own.
+    /// - `environment`: where the key is read (the process environment by default; `[:]` reads
+    ///   nothing, as tests want).
+    /// - `allowedTestHosts`: hosts (such as `"127.0.0.1"`) whose `http:` and non-public input URLs
+    ///   are accepted: a local test server. It is empty unless you set it.
     public init(
-        apiKey: String? = ProcessInfo.processInfo.environment["BEATAPI_API_KEY"],
+        apiKey: String? = nil,
+        baseURL: URL? = nil,
         configuration: ClientConfiguration = ClientConfiguration(),
+        environment: [String: String] = ProcessInfo.processInfo.environment,
         allowedTestHosts: Set<String> = []
     ) {
+        var configuration = configuration
+        if let baseURL { configuration.baseURL = baseURL }
+        let apiKey = apiKey ?? Provider.beatAPI.apiKeyEnvironmentVariable.flatMap { environment[$0] }
         self.executor = RequestExecutor(dialect: .beatAPI, configuration: configuration, apiKey: apiKey)
         self.inputRule = InputSourceRule(allowedTestHosts: allowedTestHosts)
     }
@@ -86,7 +102,7 @@ public struct BeatAPIClient: MediaClient {
         try input.validate(inputRule)
         let key = try Self.idempotencyKey(idempotencyKey)
         let workflow = BeatAPIWorkflowID.musicVideo
-        let estimate = workflow.descriptor?.estimateCost()
+        let estimate = estimateCost(of: input)
         let sources = input.images + [input.audio]
         try await refuseEarlyIfOverBudget(sources, workflow: workflow, estimate: estimate)
         let urls = try await inputURLs(for: sources, idempotencyKey: key)
@@ -119,7 +135,7 @@ public struct BeatAPIClient: MediaClient {
         try input.validate(inputRule)
         let key = try Self.idempotencyKey(idempotencyKey)
         let workflow = BeatAPIWorkflowID.ecommerceVideo
-        let estimate = workflow.descriptor?.estimateCost()
+        let estimate = estimateCost(of: input)
         try await refuseEarlyIfOverBudget(input.images, workflow: workflow, estimate: estimate)
         let urls = try await inputURLs(for: input.images, idempotencyKey: key)
         return try await sendCreate(workflow, body: input.body(images: urls), idempotencyKey: key, estimate: estimate)
@@ -148,6 +164,31 @@ public struct BeatAPIClient: MediaClient {
                 idempotencyKey: idempotencyKey, charge: .init(model: workflow.rawValue, estimate: estimate))
         )
         return try await send(request, as: BeatAPITask.self)
+    }
+
+    // MARK: - Cost
+
+    /// What a music-video task of `input` costs by the catalog, or `nil` when the price is unknown.
+    ///
+    /// ```swift
+    /// let input = MusicVideoInput(
+    ///     imageURLs: [URL(string: "https://cdn.example.com/singer-reference.png")!],
+    ///     audioURL: URL(string: "https://cdn.example.com/song-preview.mp3")!,
+    ///     prompt: "Neon rooftop performance", language: .english)
+    /// print(beatAPI.estimateCost(of: input) ?? "unknown")
+    /// ```
+    public func estimateCost(of input: MusicVideoInput) -> Money? {
+        BeatAPIWorkflowID.musicVideo.descriptor?.estimateCost()
+    }
+
+    /// What an ecommerce-video task costs by the catalog: `nil`, since its price is not published.
+    ///
+    /// ```swift
+    /// let input = EcommerceVideoInput(imageURLs: [URL(string: "https://cdn.example.com/bottle.png")!])
+    /// print(beatAPI.estimateCost(of: input) ?? "unknown")   // unknown
+    /// ```
+    public func estimateCost(of input: EcommerceVideoInput) -> Money? {
+        BeatAPIWorkflowID.ecommerceVideo.descriptor?.estimateCost()
     }
 
     /// Creates a music-video task: the name before ``createTask(_:idempotencyKey:)-(MusicVideoInput,_)``.

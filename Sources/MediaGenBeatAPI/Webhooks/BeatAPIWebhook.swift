@@ -22,6 +22,25 @@ public enum BeatAPIWebhook {
     public static let timestampHeader = "x-beatapi-timestamp"
     public static let signatureHeader = "x-beatapi-signature"
 
+    /// Throws `.invalidSignature` unless the delivery's headers sign it with `secret` within
+    /// `tolerance` of `now`.
+    ///
+    /// ```swift
+    /// let secret = BeatAPIWebhookSecret(ProcessInfo.processInfo.environment["BEATAPI_WEBHOOK_SECRET"] ?? "")
+    /// try BeatAPIWebhook.verify(body: requestBody, headers: requestHeaders, secret: secret)
+    /// ```
+    public static func verify(
+        body: Data,
+        headers: HTTPHeaders,
+        secret: BeatAPIWebhookSecret,
+        tolerance: Duration = WebhookVerification.defaultTolerance,
+        now: Date = Date()
+    ) throws(MediaGenError) {
+        try verify(
+            body: body, timestamp: headers[timestampHeader], signature: headers[signatureHeader], secret: secret,
+            tolerance: tolerance, now: now)
+    }
+
     /// Throws `.invalidSignature` unless `signature` signs `timestamp` and `body` with `secret`
     /// and `timestamp` is within `tolerance` of `now`.
     public static func verify(

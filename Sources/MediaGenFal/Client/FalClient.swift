@@ -44,8 +44,9 @@ public struct FalClient: MediaClient, MusicGenerating {
     let queue: RequestExecutor
     let rest: RequestExecutor
 
-    /// Creates a client. `apiKey` defaults to `FAL_KEY`, or `FAL_KEY_ID:FAL_KEY_SECRET` (see
-    /// ``key(from:)``); without one, calls fail with `.authentication` before sending anything.
+    /// Creates a client. `apiKey` defaults to `FAL_KEY`, or `FAL_KEY_ID:FAL_KEY_SECRET`, read from
+    /// `environment` (see ``key(from:)``; `[:]` reads nothing, as tests want); without one, calls
+    /// fail with `.authentication` before sending anything.
     ///
     /// ```swift
     /// let fal = FalClient()
@@ -57,11 +58,13 @@ public struct FalClient: MediaClient, MusicGenerating {
     /// `queueURL` falls back to `configuration.baseURL`, then to ``defaultQueueURL``. The label is
     /// `apiKey`, as on every client (see the *One vocabulary across providers* article).
     public init(
-        apiKey: String? = FalClient.key(from: ProcessInfo.processInfo.environment),
+        apiKey: String? = nil,
         queueURL: URL? = nil,
         restURL: URL? = nil,
-        configuration: ClientConfiguration = ClientConfiguration()
+        configuration: ClientConfiguration = ClientConfiguration(),
+        environment: [String: String] = ProcessInfo.processInfo.environment
     ) {
+        let apiKey = apiKey ?? Self.key(from: environment)
         let queueURL = queueURL ?? configuration.baseURL ?? Self.defaultQueueURL
         let restURL = restURL ?? Self.defaultRestURL
         var queueConfiguration = configuration
@@ -75,15 +78,16 @@ public struct FalClient: MediaClient, MusicGenerating {
         self.rest = RequestExecutor(dialect: .fal(baseURL: restURL), configuration: restConfiguration, apiKey: apiKey)
     }
 
-    /// Creates a client with `key`; renamed ``init(apiKey:queueURL:restURL:configuration:)``.
-    @available(*, deprecated, renamed: "init(apiKey:queueURL:restURL:configuration:)")
+    /// Creates a client with `key` (`nil`: none); renamed
+    /// ``init(apiKey:queueURL:restURL:configuration:environment:)``.
+    @available(*, deprecated, renamed: "init(apiKey:queueURL:restURL:configuration:environment:)")
     public init(
         key: String?,
         queueURL: URL? = nil,
         restURL: URL? = nil,
         configuration: ClientConfiguration = ClientConfiguration()
     ) {
-        self.init(apiKey: key, queueURL: queueURL, restURL: restURL, configuration: configuration)
+        self.init(apiKey: key, queueURL: queueURL, restURL: restURL, configuration: configuration, environment: [:])
     }
 
     /// Creates a client from a key id and secret, as fal's dashboard shows them.
@@ -99,7 +103,8 @@ public struct FalClient: MediaClient, MusicGenerating {
         configuration: ClientConfiguration = ClientConfiguration()
     ) {
         self.init(
-            apiKey: "\(keyID):\(keySecret)", queueURL: queueURL, restURL: restURL, configuration: configuration)
+            apiKey: "\(keyID):\(keySecret)", queueURL: queueURL, restURL: restURL, configuration: configuration,
+            environment: [:])
     }
 
     /// The key in `environment`: `FAL_KEY`, or else `FAL_KEY_ID` and `FAL_KEY_SECRET` joined as

@@ -26,12 +26,27 @@ public struct SkytellsClient: MediaClient, MusicGenerating, VideoGenerating {
     private let executor: RequestExecutor
     private let apiKey: Secret?
 
-    /// Creates a client. `apiKey` defaults to the `SKYTELLS_API_KEY` environment variable; without
-    /// one, calls fail with `.authentication` before sending anything.
+    /// Creates a client.
+    ///
+    /// ```swift
+    /// let skytells = SkytellsClient()   // SKYTELLS_API_KEY
+    /// let local = SkytellsClient(apiKey: "sk-test", baseURL: URL(string: "http://127.0.0.1:8089/skytells/v1")!)
+    /// ```
+    ///
+    /// - `apiKey`: defaults to `SKYTELLS_API_KEY` in `environment`; without a key, calls fail with
+    ///   `.authentication` before sending anything.
+    /// - `baseURL`: the explicit base URL wins; then `configuration.baseURL`; then Skytells' own.
+    /// - `environment`: where the key is read (the process environment by default; `[:]` reads
+    ///   nothing, as tests want).
     public init(
-        apiKey: String? = ProcessInfo.processInfo.environment["SKYTELLS_API_KEY"],
-        configuration: ClientConfiguration = ClientConfiguration()
+        apiKey: String? = nil,
+        baseURL: URL? = nil,
+        configuration: ClientConfiguration = ClientConfiguration(),
+        environment: [String: String] = ProcessInfo.processInfo.environment
     ) {
+        var configuration = configuration
+        if let baseURL { configuration.baseURL = baseURL }
+        let apiKey = apiKey ?? Provider.skytells.apiKeyEnvironmentVariable.flatMap { environment[$0] }
         self.executor = RequestExecutor(dialect: .skytells, configuration: configuration, apiKey: apiKey)
         self.apiKey = apiKey.map(Secret.init)
     }

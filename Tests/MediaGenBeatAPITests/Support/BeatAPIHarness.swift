@@ -60,6 +60,7 @@ final class BeatAPIHarness: Sendable {
         self.client = BeatAPIClient(
             apiKey: apiKey,
             configuration: ClientConfiguration(baseURL: baseURL, budget: budget, transport: transport, clock: clock),
+            environment: [:],
             allowedTestHosts: allowedTestHosts
         )
     }
