@@ -78,6 +78,20 @@ struct HeaderInjectionTests {
         #expect(harness.transport.requests.first?.headers["Idempotency-Key"] == key)
     }
 
+    static let acme = Provider(rawValue: "acme")
+
+    @Test func aCreateWithoutAKeyGetsAFreshLowercaseUUIDAndAGivenKeyIsKept() throws {
+        let first = try RequestValidation.idempotencyKey(nil, provider: Self.acme)
+        let second = try RequestValidation.idempotencyKey(nil, provider: Self.acme)
+        #expect(first.count == 36 && first == first.lowercased() && UUID(uuidString: first) != nil)
+        #expect(first != second)
+        #expect(try RequestValidation.idempotencyKey("order-42", provider: Self.acme) == "order-42")
+        let error = #expect(throws: MediaGenError.self) {
+            try RequestValidation.idempotencyKey("two words", provider: Self.acme)
+        }
+        #expect(error?.provider == Self.acme)
+    }
+
     @Test(arguments: [0, 1, 200, 245, 246, 255])
     func derivedKeysNeverExceed255AndStayStable(length: Int) throws {
         let key = String(repeating: "k", count: max(length, 1))

@@ -8,12 +8,9 @@ import MediaGenCore
 /// print(workflow.descriptor?.price ?? "price unknown")   // 450 BeatAPI credits per task
 /// if task.workflow == .ecommerceVideo { … }
 /// ```
-public struct BeatAPIWorkflowID: RawRepresentable, Hashable, Sendable, Codable, ExpressibleByStringLiteral,
-    CustomStringConvertible
-{
+public struct BeatAPIWorkflowID: StringIdentifier {
     public let rawValue: String
     public init(rawValue: String) { self.rawValue = rawValue }
-    public init(stringLiteral value: String) { self.rawValue = value }
 
     /// Music Video: a short music video from reference images, a song, a prompt and a language
     /// (`POST /v1/music-video/tasks`).
@@ -25,5 +22,4 @@ public struct BeatAPIWorkflowID: RawRepresentable, Hashable, Sendable, Codable, 
     /// The catalog entry, when the workflow is documented.
     public var descriptor: ModelDescriptor? { BeatAPICatalog.descriptor(for: self) }
 
-    public var description: String { rawValue }
 }

@@ -14,7 +14,7 @@ extension BeatAPIClient {
     /// URL. The upload carries an `Idempotency-Key` (yours, or one made for this call) so that a
     /// retried upload does not store the file twice where BeatAPI de-duplicates.
     public func upload(_ source: FileSource, idempotencyKey: String? = nil) async throws -> BeatAPIFile {
-        let key = try Self.idempotencyKey(idempotencyKey)
+        let key = try RequestValidation.idempotencyKey(idempotencyKey, provider: .beatAPI)
         switch source {
         case .url(let url):
             throw MediaGenError.invalidInput(
@@ -65,12 +65,12 @@ extension BeatAPIClient {
     }
 
     /// A create that uploads first asks the budget before uploading, so that a create the budget
-    /// refuses uploads nothing. The executor counts the create itself when it is sent.
+    /// refuses uploads nothing. It only asks: the executor counts the create itself when it is
+    /// sent, and a charge taken and given back here could refuse a concurrent create meanwhile.
     func refuseEarlyIfOverBudget(_ sources: [FileSource], workflow: BeatAPIWorkflowID, estimate: Money?) async throws {
         guard let budget = configuration.budget,
             sources.contains(where: { if case .url = $0 { false } else { true } })
         else { return }
-        let counted = try await budget.charge(estimate, for: workflow.rawValue, provider: .beatAPI)
-        await budget.refund(counted)
+        try await budget.ensureAffordable(estimate, for: workflow.rawValue, provider: .beatAPI)
     }
 }

@@ -35,7 +35,7 @@ extension BeatAPIClient {
         idempotencyKey: String? = nil
     ) async throws -> BeatAPICreatedWebhookEndpoint {
         let body = try Self.endpointBody(url: url, events: events, description: description, status: status)
-        let key = try Self.idempotencyKey(idempotencyKey)
+        let key = try RequestValidation.idempotencyKey(idempotencyKey, provider: .beatAPI)
         let request = APIRequest(
             .post, .path(["webhooks"]), body: try executor.jsonBody(body),
             intent: .create(idempotencyKey: key, charge: nil))

@@ -100,7 +100,7 @@ public struct BeatAPIClient: MediaClient {
     /// from it and stays within 255 characters.
     public func createTask(_ input: MusicVideoInput, idempotencyKey: String? = nil) async throws -> BeatAPITask {
         try input.validate(inputRule)
-        let key = try Self.idempotencyKey(idempotencyKey)
+        let key = try RequestValidation.idempotencyKey(idempotencyKey, provider: .beatAPI)
         let workflow = BeatAPIWorkflowID.musicVideo
         let estimate = estimateCost(of: input)
         let sources = input.images + [input.audio]
@@ -133,7 +133,7 @@ public struct BeatAPIClient: MediaClient {
     /// ```
     public func createTask(_ input: EcommerceVideoInput, idempotencyKey: String? = nil) async throws -> BeatAPITask {
         try input.validate(inputRule)
-        let key = try Self.idempotencyKey(idempotencyKey)
+        let key = try RequestValidation.idempotencyKey(idempotencyKey, provider: .beatAPI)
         let workflow = BeatAPIWorkflowID.ecommerceVideo
         let estimate = estimateCost(of: input)
         try await refuseEarlyIfOverBudget(input.images, workflow: workflow, estimate: estimate)
@@ -240,10 +240,4 @@ public struct BeatAPIClient: MediaClient {
         try await executor.send(request, decoding: BeatAPIResponse<Payload>.self).data
     }
 
-    /// The caller's key, checked, or a new one for this call.
-    static func idempotencyKey(_ given: String?) throws(MediaGenError) -> String {
-        guard let given else { return UUID().uuidString.lowercased() }
-        try RequestValidation.checkIdempotencyKey(given, provider: .beatAPI)
-        return given
-    }
 }

@@ -12,19 +12,15 @@ import MediaGenCore
 /// The API reference's example is `"en"`; BeatAPI's published description lists `en` and `zh`. Any value
 /// shaped like a language code (`"en"`, `"pt-BR"`) is sent, so a language BeatAPI adds works
 /// without an update; an empty or malformed one is refused before sending.
-public struct BeatAPILanguage: RawRepresentable, Hashable, Sendable, Codable, ExpressibleByStringLiteral,
-    CustomStringConvertible
-{
+public struct BeatAPILanguage: StringIdentifier {
     public let rawValue: String
     public init(rawValue: String) { self.rawValue = rawValue }
-    public init(stringLiteral value: String) { self.rawValue = value }
 
     /// `"en"`, the API reference's example.
     public static let english = BeatAPILanguage(rawValue: "en")
     /// `"zh"`.
     public static let chinese = BeatAPILanguage(rawValue: "zh")
 
-    public var description: String { rawValue }
 
     /// Throws `.invalidRequest(field: "language")` unless this looks like a language code.
     func validate() throws(MediaGenError) {

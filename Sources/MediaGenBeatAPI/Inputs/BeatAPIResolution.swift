@@ -9,12 +9,9 @@ import MediaGenCore
 /// input.resolution = "720p"          // the API reference's value, as a literal
 /// let parsed = try BeatAPIResolution.parse("1080p")   // from a command line
 /// ```
-public struct BeatAPIResolution: RawRepresentable, Hashable, Sendable, Codable, ExpressibleByStringLiteral,
-    CustomStringConvertible
-{
+public struct BeatAPIResolution: StringIdentifier {
     public let rawValue: String
     public init(rawValue: String) { self.rawValue = rawValue }
-    public init(stringLiteral value: String) { self.rawValue = value }
 
     public static let p540 = BeatAPIResolution(rawValue: "540p")
     /// The API reference's example resolution.
@@ -24,7 +21,6 @@ public struct BeatAPIResolution: RawRepresentable, Hashable, Sendable, Codable, 
     /// The documented set.
     public static let known: [BeatAPIResolution] = [.p540, .p720, .p1080]
 
-    public var description: String { rawValue }
 
     /// The resolution named `text` (`"720p"`, also `"720P"`), or `.invalidRequest(field: "resolution")`.
     public static func parse(_ text: String) throws(MediaGenError) -> BeatAPIResolution {

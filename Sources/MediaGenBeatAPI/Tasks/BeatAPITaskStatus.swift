@@ -14,12 +14,9 @@ import MediaGenCore
 /// `queued` comes first; `storyboard_ready`, `requires_action`, `succeeded` and `failed` are stop
 /// states. BeatAPI does not publish the full list, so any other string decodes too and counts as
 /// in progress (`processing` is the in-flight status of BeatAPI's published description).
-public struct BeatAPITaskStatus: RawRepresentable, Hashable, Sendable, Codable, ExpressibleByStringLiteral,
-    CustomStringConvertible
-{
+public struct BeatAPITaskStatus: StringIdentifier {
     public let rawValue: String
     public init(rawValue: String) { self.rawValue = rawValue }
-    public init(stringLiteral value: String) { self.rawValue = value }
 
     /// Accepted, not started (the status of a task just created).
     public static let queued = BeatAPITaskStatus(rawValue: "queued")
@@ -40,7 +37,6 @@ public struct BeatAPITaskStatus: RawRepresentable, Hashable, Sendable, Codable, 
     /// Whether polling stops here.
     public var isStopState: Bool { Self.stopStates.contains(self) }
 
-    public var description: String { rawValue }
 
     /// The shared status; `failure` is used for `failed`.
     func mapped(failure: TaskFailure) -> TaskStatus {

@@ -86,15 +86,11 @@ public struct BeatAPICreatedWebhookEndpoint: Hashable, Sendable, Decodable {
 /// ```swift
 /// _ = try await beatAPI.updateWebhookEndpoint(id: endpoint.id, status: .disabled)
 /// ```
-public struct BeatAPIWebhookEndpointStatus: RawRepresentable, Hashable, Sendable, Codable, ExpressibleByStringLiteral,
-    CustomStringConvertible
-{
+public struct BeatAPIWebhookEndpointStatus: StringIdentifier {
     public let rawValue: String
     public init(rawValue: String) { self.rawValue = rawValue }
-    public init(stringLiteral value: String) { self.rawValue = value }
 
     public static let active = BeatAPIWebhookEndpointStatus(rawValue: "active")
     public static let disabled = BeatAPIWebhookEndpointStatus(rawValue: "disabled")
 
-    public var description: String { rawValue }
 }

@@ -1,18 +1,16 @@
+import MediaGenCore
+
 /// A webhook event name. BeatAPI publishes `task.succeeded` and `task.failed`; others decode too.
 ///
 /// ```swift
 /// let created = try await beatAPI.createWebhookEndpoint(url: hookURL, events: [.taskSucceeded])
 /// if event.type == .taskFailed { print(event.task.failure?.message ?? "") }
 /// ```
-public struct BeatAPIWebhookEventType: RawRepresentable, Hashable, Sendable, Codable, ExpressibleByStringLiteral,
-    CustomStringConvertible
-{
+public struct BeatAPIWebhookEventType: StringIdentifier {
     public let rawValue: String
     public init(rawValue: String) { self.rawValue = rawValue }
-    public init(stringLiteral value: String) { self.rawValue = value }
 
     public static let taskSucceeded = BeatAPIWebhookEventType(rawValue: "task.succeeded")
     public static let taskFailed = BeatAPIWebhookEventType(rawValue: "task.failed")
 
-    public var description: String { rawValue }
 }

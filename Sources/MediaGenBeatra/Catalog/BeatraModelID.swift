@@ -12,12 +12,9 @@ import MediaGenCore
 ///
 /// To send typed `model_options`, use the model types ``Suno55`` and ``MinimaxMusic26`` with a
 /// ``BeatraMusicRequest``; a `BeatraModelID` itself takes untyped ``CustomModelOptions``.
-public struct BeatraModelID: RawRepresentable, Hashable, Sendable, Codable, ExpressibleByStringLiteral,
-    CustomStringConvertible
-{
+public struct BeatraModelID: StringIdentifier {
     public let rawValue: String
     public init(rawValue: String) { self.rawValue = rawValue }
-    public init(stringLiteral value: String) { self.rawValue = value }
 
     /// Suno 5.5: two clips per task, 80 credits (≈ $0.08). The default music model.
     public static let suno55 = BeatraModelID(rawValue: "suno-5.5")
@@ -37,5 +34,4 @@ public struct BeatraModelID: RawRepresentable, Hashable, Sendable, Codable, Expr
         }
     }
 
-    public var description: String { rawValue }
 }

@@ -122,7 +122,7 @@ public struct BeatraClient: MediaClient, MusicGenerating {
         idempotencyKey: String? = nil
     ) async throws -> BeatraTask {
         try request.validate()
-        let key = try Self.idempotencyKey(idempotencyKey)
+        let key = try RequestValidation.idempotencyKey(idempotencyKey, provider: .beatra)
         guard let referenceAudio else {
             return try await create(request, route: "text-to-music", reference: nil, key: key)
         }
@@ -176,7 +176,7 @@ public struct BeatraClient: MediaClient, MusicGenerating {
                 request,
                 route: wire == nil ? "text-to-music" : "reference-audio-to-music",
                 reference: wire,
-                key: try Self.idempotencyKey(nil)
+                key: try RequestValidation.idempotencyKey(nil, provider: .beatra)
             )
             do {
                 return try await wait(for: created, policy: policy, onUpdate: onUpdate)
@@ -226,7 +226,7 @@ public struct BeatraClient: MediaClient, MusicGenerating {
             )
         }
         _ = try source.byteCount()  // a missing file fails here, before anything is sent
-        let key = try Self.idempotencyKey(idempotencyKey)
+        let key = try RequestValidation.idempotencyKey(idempotencyKey, provider: .beatra)
         var form = MultipartFormData()
         form.append(field: "purpose", value: "reference_audio")
         form.append(file: "file", source: source)
@@ -455,13 +455,6 @@ public struct BeatraClient: MediaClient, MusicGenerating {
 
     private static func requestID(in response: HTTPResponse) -> String? {
         response.headers["X-Request-Id"]
-    }
-
-    /// The caller's key, checked, or a new UUID.
-    static func idempotencyKey(_ given: String?) throws(MediaGenError) -> String {
-        guard let given else { return UUID().uuidString }
-        try RequestValidation.checkIdempotencyKey(given, provider: .beatra)
-        return given
     }
 }
 

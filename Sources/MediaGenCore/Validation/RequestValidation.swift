@@ -92,6 +92,14 @@ package enum RequestValidation {
 
     // MARK: - Idempotency keys
 
+    /// The key a create sends: the caller's, checked, or a new lowercase UUID made once for this
+    /// call (and resent unchanged on every retry of it).
+    package static func idempotencyKey(_ given: String?, provider: Provider) throws(MediaGenError) -> String {
+        guard let given else { return UUID().uuidString.lowercased() }
+        try checkIdempotencyKey(given, provider: provider)
+        return given
+    }
+
     /// Refuses an idempotency key that is empty, longer than 255 characters, or holds anything
     /// but visible ASCII (`!`…`~`, no spaces): what every provider accepts in the header.
     package static func checkIdempotencyKey(_ key: String, provider: Provider?) throws(MediaGenError) {

@@ -12,9 +12,7 @@ import MediaGenCore
 ///
 /// A request is submitted to the whole id, but fal files it under `{owner}/{alias}` alone: status,
 /// result and cancel URLs drop the sub-path, and so does ``queueApp``.
-public struct FalAppID: RawRepresentable, Hashable, Sendable, Codable, ExpressibleByStringLiteral,
-    CustomStringConvertible
-{
+public struct FalAppID: StringIdentifier {
     public let rawValue: String
 
     /// An app id such as `"beatoven/music-generation"`.
@@ -36,7 +34,6 @@ public struct FalAppID: RawRepresentable, Hashable, Sendable, Codable, Expressib
     /// ```swift
     /// let app: FalAppID = "fal-ai/stable-audio"
     /// ```
-    public init(stringLiteral value: String) { self.rawValue = value }
 
     /// Beatoven's music generation: royalty-free instrumental music from a text prompt, 5–150 s,
     /// 44.1 kHz stereo WAV. Its price is not published.
@@ -71,7 +68,6 @@ public struct FalAppID: RawRepresentable, Hashable, Sendable, Codable, Expressib
     /// ```
     public var descriptor: ModelDescriptor? { FalCatalog.descriptor(for: self) }
 
-    public var description: String { rawValue }
 
     /// The segments, checked: an owner and an alias at least, with nothing that could climb out
     /// of the app's path.

@@ -8,12 +8,9 @@ import MediaGenCore
 /// let preview: SkytellsModelID = "truefusion-video-next"   // not in the catalog: price unknown
 /// print(model.descriptor?.price ?? "unknown")              // $1.50 per task
 /// ```
-public struct SkytellsModelID: RawRepresentable, Hashable, Sendable, Codable, ExpressibleByStringLiteral,
-    CustomStringConvertible
-{
+public struct SkytellsModelID: StringIdentifier {
     public let rawValue: String
     public init(rawValue: String) { self.rawValue = rawValue }
-    public init(stringLiteral value: String) { self.rawValue = value }
 
     /// BeatFusion 2.0: high-quality music for production use ($0.75 per prediction).
     public static let beatFusion2 = SkytellsModelID(rawValue: "beatfusion-2.0")
@@ -37,5 +34,4 @@ public struct SkytellsModelID: RawRepresentable, Hashable, Sendable, Codable, Ex
     /// The catalog entry, when the model is documented.
     public var descriptor: ModelDescriptor? { SkytellsCatalog.descriptor(for: self) }
 
-    public var description: String { rawValue }
 }
