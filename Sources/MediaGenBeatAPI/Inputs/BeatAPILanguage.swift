@@ -21,7 +21,6 @@ public struct BeatAPILanguage: StringIdentifier {
     /// `"zh"`.
     public static let chinese = BeatAPILanguage(rawValue: "zh")
 
-
     /// Throws `.invalidRequest(field: "language")` unless this looks like a language code.
     func validate() throws(MediaGenError) {
         let pattern = #"^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*$"#

@@ -21,7 +21,6 @@ public struct BeatAPIResolution: StringIdentifier {
     /// The documented set.
     public static let known: [BeatAPIResolution] = [.p540, .p720, .p1080]
 
-
     /// The resolution named `text` (`"720p"`, also `"720P"`), or `.invalidRequest(field: "resolution")`.
     public static func parse(_ text: String) throws(MediaGenError) -> BeatAPIResolution {
         let resolution = BeatAPIResolution(rawValue: text.trimmingCharacters(in: .whitespaces).lowercased())

@@ -37,7 +37,6 @@ public struct BeatAPITaskStatus: StringIdentifier {
     /// Whether polling stops here.
     public var isStopState: Bool { Self.stopStates.contains(self) }
 
-
     /// The shared status; `failure` is used for `failed`.
     func mapped(failure: TaskFailure) -> TaskStatus {
         switch rawValue.lowercased() {

@@ -68,7 +68,6 @@ public struct FalAppID: StringIdentifier {
     /// ```
     public var descriptor: ModelDescriptor? { FalCatalog.descriptor(for: self) }
 
-
     /// The segments, checked: an owner and an alias at least, with nothing that could climb out
     /// of the app's path.
     func checkedSegments() throws(MediaGenError) -> [String] {
