@@ -8,7 +8,9 @@ import Foundation
 /// rule, the budget, error mapping and redaction. One per client; provider modules describe
 /// requests as ``APIRequest`` values and never touch a transport directly.
 ///
-/// The retry rule (the SDK's core promise, see "Retries and idempotency"):
+/// The retry rule (the SDK's core promise, see "Retries and idempotency") is decided by a
+/// ``RetryStateMachine``, a pure value; the executor runs the attempts, reads the clock and the
+/// provider's verdict on each answer, and asks it what to do next:
 /// - reads, cancels and deletes retry on transport errors and on 408, 429, 500, 502, 503, 504,
 ///   with exponential backoff and jitter, honouring `Retry-After` up to a cap;
 /// - a create retries only when a duplicate is impossible: it carries an idempotency key (the same
@@ -38,9 +40,6 @@ package struct RequestExecutor: Sendable {
     package var random: @Sendable () -> Double = { Double.random(in: 0..<1) }
     /// Wall-clock time, for `Retry-After` dates. Replaced in tests.
     package var now: @Sendable () -> Date = { Date() }
-
-    /// Statuses worth another attempt (RFC 9110's transient ones, plus 429).
-    package static let transientStatuses: Set<Int> = [408, 429, 500, 502, 503, 504]
 
     package init(dialect: ProviderDialect, configuration: ClientConfiguration, apiKey: String?) {
         self.dialect = dialect
@@ -255,9 +254,14 @@ package struct RequestExecutor: Sendable {
 
     // MARK: - The retry loop
 
+    /// How an attempt failed.
     private enum Failure {
+        /// An error answer, as the dialect read it.
         case response(HTTPResponse, ProviderErrorDetails)
         case transport(TransportError)
+        /// Cancelled in flight, or thrown by a middleware or transport of the user's: the call
+        /// ends with this error as it is.
+        case interrupted(any Error)
     }
 
     private func perform(
@@ -266,21 +270,15 @@ package struct RequestExecutor: Sendable {
         taskID: String?,
         terminal: @escaping @Sendable (HTTPRequest) async throws -> HTTPResponse
     ) async throws -> Answer {
-        let policy = configuration.retry
         let attempt = chain(terminal)
         let started = time.elapsed
         var charged: Money?
         if case .create(_, let charge?) = intent, let budget = configuration.budget {
             charged = try await budget.charge(charge.estimate, for: charge.model, provider: provider)
         }
-        let isCreate: Bool
-        if case .create = intent { isCreate = true } else { isCreate = false }
-        // Whether some attempt of a create may have reached the provider and been processed.
-        var ambiguous = false
-        var attemptNumber = 0
+        var retry = RetryStateMachine(intent: intent, policy: configuration.retry)
         do {
             while true {
-                attemptNumber += 1
                 // A cancel seen here provably sent nothing of this attempt; one seen after the
                 // request was handed to the transport may not have stopped it in time.
                 try Task.checkCancellation()
@@ -297,104 +295,74 @@ package struct RequestExecutor: Sendable {
                         return Answer(response: response, json: json)
                     }
                 } catch let error as CancellationError {
-                    if isCreate { ambiguous = true }
-                    throw error
+                    failure = .interrupted(error)
                 } catch let error as MediaGenError {
                     // Thrown by a middleware or transport of the user's: nothing says what was sent.
-                    if isCreate { ambiguous = true }
-                    throw error
+                    failure = .interrupted(error)
                 } catch {
                     failure = .transport(error as? TransportError ?? TransportError(.other, Redaction.describe(error)))
                 }
-                let wait = try judge(failure, intent: intent, taskID: taskID, ambiguous: &ambiguous)
-                let delay = wait ?? policy.backoff(afterAttempt: attemptNumber, random: random())
-                let error = finalError(for: failure, intent: intent, taskID: taskID, ambiguous: ambiguous)
-                guard attemptNumber < policy.maxAttempts, time.elapsed - started + delay <= policy.maxElapsed else {
-                    throw error
+                let action = retry.next(after: outcome(of: failure), elapsed: time.elapsed - started, jitter: random())
+                switch action {
+                case .retry(let wait):
+                    try await time.sleep(for: wait)
+                case .fail:
+                    throw error(for: failure, intent: intent, taskID: taskID)
+                case .failOutcomeUnknown(let unknown):
+                    throw outcomeUnknown(error(for: failure, intent: intent, taskID: taskID), because: unknown.reason)
                 }
-                try await time.sleep(for: delay)
             }
         } catch {
             // Give the budget back only when no attempt can have made the task: every attempt was
             // refused outright or provably never reached the provider. A cancelled call, a refusal
             // after an attempt that may have run, an unknown outcome: all stay counted.
-            if let charged, let budget = configuration.budget, !ambiguous {
+            if let charged, let budget = configuration.budget, !retry.mayHaveCreated {
                 await budget.refund(charged)
             }
             throw error
         }
     }
 
-    /// Decides whether `failure` may be retried. Returns the wait the provider asked for (or `nil`
-    /// for the computed backoff), or throws the error that ends the call.
-    private func judge(
-        _ failure: Failure,
-        intent: RequestIntent,
-        taskID: String?,
-        ambiguous: inout Bool
-    ) throws(MediaGenError) -> Duration? {
-        let isCreate: Bool
-        let key: String?
-        if case .create(let idempotencyKey, _) = intent {
-            (isCreate, key) = (true, idempotencyKey)
-        } else {
-            (isCreate, key) = (false, nil)
-        }
+    /// `failure` as the retry rule reads it: the provider's verdicts on an answer are taken here.
+    private func outcome(of failure: Failure) -> RetryStateMachine.Outcome {
         switch failure {
         case .response(let response, let details):
-            let transient = details.retryable ?? Self.transientStatuses.contains(response.status)
-            let error = self.error(for: response, details: details, taskID: taskID, idempotencyKey: key)
-            guard transient else { throw error }
-            if isCreate && !dialect.provesNotProcessed(response) {
-                ambiguous = true
-                if key == nil {
-                    throw outcomeUnknown(error, because: "HTTP \(response.status) after the request was sent")
-                }
-            }
-            let wait = retryAfter(in: response, details: details)
-            if let wait, wait > configuration.retry.maxRetryAfter {
-                throw finalError(for: failure, intent: intent, taskID: taskID, ambiguous: ambiguous)
-            }
-            return wait
+            return .answer(
+                RetryStateMachine.Answer(
+                    status: response.status,
+                    retryable: details.retryable,
+                    provesNotProcessed: dialect.provesNotProcessed(response),
+                    retryAfter: retryAfter(in: response, details: details)))
         case .transport(let transportError):
-            let error = self.error(for: transportError, taskID: taskID, idempotencyKey: key)
-            if transportError.reason == .invalidRequest { throw error }
-            // A file here that cannot be read or written fails the same way on every attempt. A
-            // create that failed so may still have been sent: it stays counted by the budget.
-            if transportError.reason == .localFile {
-                if isCreate { ambiguous = true }
-                throw error
-            }
-            if isCreate && transportError.mayHaveReachedServer {
-                ambiguous = true
-                if key == nil { throw outcomeUnknown(error, because: transportError.detail) }
-            }
-            return nil
+            return .transportFailure(transportError)
+        case .interrupted:
+            return .interrupted
         }
     }
 
-    /// The error to throw when `failure` is the last attempt.
-    private func finalError(for failure: Failure, intent: RequestIntent, taskID: String?, ambiguous: Bool)
-        -> MediaGenError
-    {
+    /// The error a call that ends on `failure` throws: the interrupting error as it is, or the
+    /// answer or transport failure in the shared vocabulary.
+    private func error(for failure: Failure, intent: RequestIntent, taskID: String?) -> any Error {
         var key: String?
         if case .create(let idempotencyKey, _) = intent { key = idempotencyKey }
-        let error: MediaGenError
         switch failure {
         case .response(let response, let details):
-            error = self.error(for: response, details: details, taskID: taskID, idempotencyKey: key)
+            return error(for: response, details: details, taskID: taskID, idempotencyKey: key)
         case .transport(let transportError):
-            error = self.error(for: transportError, taskID: taskID, idempotencyKey: key)
+            return error(for: transportError, taskID: taskID, idempotencyKey: key)
+        case .interrupted(let error):
+            return error
         }
-        return ambiguous
-            ? outcomeUnknown(error, because: "retries ran out after an attempt that may have been processed") : error
     }
 
-    private func outcomeUnknown(_ error: MediaGenError, because reason: String) -> MediaGenError {
-        var unknown = error
+    /// `error` as `.outcomeUnknown`, saying why. Only answers and transport failures end so, and
+    /// they are always mapped to a ``MediaGenError``.
+    private func outcomeUnknown(_ error: any Error, because reason: String) -> any Error {
+        guard let last = error as? MediaGenError else { return error }
+        var unknown = last
         unknown.kind = .outcomeUnknown
         unknown.message =
-            "the create may have reached \(provider.displayName) (\(reason)); last error: \(error.message)"
+            "the create may have reached \(provider.displayName) (\(reason)); last error: \(last.message)"
         return unknown
     }
 
