@@ -21,21 +21,21 @@ package struct RequestExecutor: Sendable {
     package let dialect: ProviderDialect
     package let configuration: ClientConfiguration
     package let baseURL: URL
-    private let credential: Secret?
+    let credential: Secret?
     package let time: TimeSource
     /// Made once per client rather than per request: the credential's header value, the default
     /// headers (with and without the configured extras that carry credentials) and the base URL
     /// as text with no trailing `/`.
-    private let authorization: Secret?
-    private let defaultHeaders: HTTPHeaders
-    private let publicDefaultHeaders: HTTPHeaders
-    private let baseURLText: String
+    let authorization: Secret?
+    let defaultHeaders: HTTPHeaders
+    let publicDefaultHeaders: HTTPHeaders
+    let baseURLText: String
     /// Where the credential may go: the base URL's origin and the provider's documented one. A URL
     /// a provider hands back (fal's status, result and cancel URLs) gets it only when it is on one.
-    private let credentialOrigins: Set<Origin>
+    let credentialOrigins: Set<Origin>
     /// The credential's bytes in every form a server could echo it (``Redaction/echoForms(of:)``),
     /// scrubbed from each answer before anything reads it.
-    private let echoedSecrets: [Data]
+    let echoedSecrets: [Data]
     /// Jitter source, in 0..<1. Replaced in tests for exact backoff figures.
     package var random: @Sendable () -> Double = { Double.random(in: 0..<1) }
     /// Wall-clock time, for `Retry-After` dates. Replaced in tests.
@@ -144,112 +144,6 @@ package struct RequestExecutor: Sendable {
         } catch {
             throw MediaGenError(error.kind, provider: provider, message: error.message)
         }
-    }
-
-    // MARK: - Building the HTTP request
-
-    private struct Prepared {
-        var http: HTTPRequest
-        var temporaryFile: URL?
-
-        func removeTemporaryFile() {
-            if let temporaryFile { try? FileManager.default.removeItem(at: temporaryFile) }
-        }
-    }
-
-    private func prepare(_ request: APIRequest, authorized: Bool) throws -> Prepared {
-        var headers = request.headers
-        if authorized {
-            guard let authorization else {
-                throw MediaGenError(.authentication, provider: provider, message: "no API key was given")
-            }
-            if case .url(let url) = request.target { try checkCredentialOrigin(of: url) }
-            headers[dialect.authorizationHeader] = authorization.value
-        }
-        if case .create(let key?, _) = request.intent {
-            try RequestValidation.checkIdempotencyKey(key, provider: provider)
-            headers[dialect.idempotencyHeader] = key
-        }
-        headers.merge(defaults: authorized ? defaultHeaders : publicDefaultHeaders)
-        let url = try url(for: request)
-
-        var body: HTTPBody?
-        var form: MultipartFormData?
-        switch request.body {
-        case .none:
-            body = nil
-        case .json(let data):
-            headers.merge(defaults: ["Content-Type": "application/json"])
-            body = .data(data)
-        case .data(let data, let contentType):
-            headers.merge(defaults: ["Content-Type": contentType])
-            body = .data(data)
-        case .file(let file, let contentType):
-            headers.merge(defaults: ["Content-Type": contentType])
-            body = .file(file)
-        case .multipart(let multipart):
-            headers["Content-Type"] = multipart.contentType
-            form = multipart
-        }
-        // Last, over every field whatever set it: no value may end its line and add another.
-        try RequestValidation.checkHeaders(headers, provider: provider)
-
-        var temporaryFile: URL?
-        if let form {
-            // Written to a file first so that a large file part streams from disk to the socket.
-            let file = FileManager.default.temporaryDirectory.appendingPathComponent(
-                "mediagen-\(UUID().uuidString).multipart")
-            do {
-                try form.writeBody(to: file)
-            } catch {
-                try? FileManager.default.removeItem(at: file)
-                throw error
-            }
-            temporaryFile = file
-            body = .file(file)
-        }
-        let http = HTTPRequest(
-            method: request.method,
-            url: url,
-            headers: headers,
-            body: body,
-            timeout: request.timeout ?? configuration.timeout
-        )
-        return Prepared(http: http, temporaryFile: temporaryFile)
-    }
-
-    /// Refuses to send the credential to a URL off the provider's configured origins, before
-    /// anything is sent: a hostile answer or a tampered `TaskHandle` must not harvest the key.
-    private func checkCredentialOrigin(of url: URL) throws(MediaGenError) {
-        if let origin = Origin(url), credentialOrigins.contains(origin) { return }
-        let trusted = credentialOrigins.map(\.description).sorted().joined(separator: ", ")
-        let target = Origin(url)?.description ?? url.absoluteString
-        throw MediaGenError(
-            .invalidRequest(field: "url", reason: "not on \(provider.displayName)'s configured hosts"),
-            provider: provider,
-            message:
-                "refusing to send the \(provider.displayName) API key to \(target): only \(trusted) receive it. A status, result or cancel URL must be on the provider's host; if this one is yours (a proxy), make it the client's base URL"
-        )
-    }
-
-    private func url(for request: APIRequest) throws(MediaGenError) -> URL {
-        var text: String
-        switch request.target {
-        case .url(let url):
-            text = url.absoluteString
-        case .path(let segments):
-            text = try RequestValidation.path(
-                baseURLText, appending: segments, field: request.idField, provider: provider)
-        }
-        if !request.query.isEmpty {
-            text += (text.contains("?") ? "&" : "?") + PercentEncoding.query(request.query)
-        }
-        guard let url = URL(string: text) else {
-            throw MediaGenError(
-                .invalidRequest(field: nil, reason: "bad URL"), provider: provider,
-                message: "cannot form a URL from \(text)")
-        }
-        return url
     }
 
     // MARK: - The retry loop
@@ -468,39 +362,6 @@ package struct RequestExecutor: Sendable {
     private func fallbackMessage(for response: HTTPResponse) -> String {
         let text = snippet(of: response.body)
         return text.isEmpty ? HTTPURLResponse.localizedString(forStatusCode: response.status) : text
-    }
-
-    /// `response` with the credential scrubbed from its body and header values, in every form a
-    /// server could echo it: whatever reads the answer next — the error sniffing, the decoder, a
-    /// snippet, a request id — can then hold no part of the key. Answers that hold none are not
-    /// copied.
-    private func redacted(_ response: HTTPResponse) -> HTTPResponse {
-        guard !echoedSecrets.isEmpty else { return response }
-        var response = response
-        response.body = Redaction.scrub(response.body, secrets: echoedSecrets)
-        if response.headers.contains(where: { Redaction.contains($0.value, anyOf: echoedSecrets) }) {
-            response.headers = HTTPHeaders(
-                response.headers.map { HTTPHeaders.Field(name: $0.name, value: scrub($0.value)) })
-        }
-        return response
-    }
-
-    /// The first 200 characters of a body, on one line, credentials removed — before the cut, so
-    /// that a key straddling it leaves no part behind.
-    package func snippet(of body: Data) -> String {
-        let limit = 200
-        let longestSecret = echoedSecrets.map(\.count).max() ?? 0
-        // A character is at most 4 bytes: this covers the first `limit` characters and any secret
-        // that starts among them.
-        let text = String(decoding: body.prefix((limit + longestSecret) * 4), as: UTF8.self)
-            .split(whereSeparator: \.isNewline).joined(separator: " ")
-        return String(scrub(text).prefix(limit))
-    }
-
-    /// Removes the credential (and each `:`-separated part of it, as fal keys are `id:secret`).
-    package func scrub(_ text: String) -> String {
-        guard let value = credential?.value else { return text }
-        return Redaction.scrub(text, secrets: [value] + value.split(separator: ":").map(String.init))
     }
 
     private static func explain(_ error: any Error) -> String {
