@@ -29,8 +29,8 @@ package struct RetryStateMachine: Sendable {
         /// The request failed below HTTP.
         case transportFailure(TransportError)
         /// The attempt ended in an error that says nothing of what was sent: the caller
-        /// cancelled it in flight, or a middleware or transport of the caller's threw. The call
-        /// ends with that error.
+        /// cancelled it in flight, or a middleware or transport of the caller's threw a
+        /// `MediaGenError`. The call ends with that error.
         case interrupted
     }
 
