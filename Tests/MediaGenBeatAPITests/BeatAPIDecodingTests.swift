@@ -6,7 +6,7 @@ import Testing
 @Suite("BeatAPI schemas decode")
 struct BeatAPIDecodingTests {
     func task(_ name: String) throws -> BeatAPITask {
-        try JSONDecoder().decode(BeatAPITaskResponse.self, from: try fixture(name)).data
+        try JSONReader().decode(BeatAPITaskResponse.self, from: try fixture(name)).data
     }
 
     static let statuses: [(String, TaskStatus)] = [
@@ -99,7 +99,7 @@ struct BeatAPIDecodingTests {
 
     @Test func aTaskWithoutTheEnvelopeIsReadToo() throws {
         let body = Data(#"{"id": "task_1", "status": "queued"}"#.utf8)
-        let answer = try JSONDecoder().decode(BeatAPITaskResponse.self, from: body)
+        let answer = try JSONReader().decode(BeatAPITaskResponse.self, from: body)
         #expect(answer.data.id == "task_1")
         #expect(answer.data.usage == nil)
         #expect(answer.data.workflow == nil)
@@ -112,7 +112,7 @@ struct BeatAPIDecodingTests {
     }
 
     @Test func workflowsDecode() throws {
-        let list = try JSONDecoder().decode(BeatAPIWorkflowListResponse.self, from: try fixture("workflows")).data
+        let list = try JSONReader().decode(BeatAPIWorkflowListResponse.self, from: try fixture("workflows")).data
         #expect(list.object == "list")
         #expect(list.data.map(\.id) == [.musicVideo, .ecommerceVideo])
         #expect(list.data.first?.name == "Music Video API")
@@ -121,7 +121,7 @@ struct BeatAPIDecodingTests {
     }
 
     @Test func usageDecodesCreditsAndConcurrency() throws {
-        let usage = try JSONDecoder().decode(BeatAPIUsageResponse.self, from: try fixture("usage")).data
+        let usage = try JSONReader().decode(BeatAPIUsageResponse.self, from: try fixture("usage")).data
         #expect(usage.creditBalance == Money(99_550, .beatAPICredits))
         #expect(usage.totalTasks == 3)
         #expect(usage.creditsSettled == Money(450, .beatAPICredits))
@@ -134,7 +134,7 @@ struct BeatAPIDecodingTests {
     }
 
     @Test func filesDecode() throws {
-        let file = try JSONDecoder().decode(BeatAPIFileResponse.self, from: try fixture("file")).data
+        let file = try JSONReader().decode(BeatAPIFileResponse.self, from: try fixture("file")).data
         #expect(file.id == "file_Q7wLk2")
         #expect(file.object == "file")
         #expect(file.key == "inputs/file_Q7wLk2.png")
@@ -146,7 +146,7 @@ struct BeatAPIDecodingTests {
     }
 
     @Test func webhookEndpointsDecodeWithoutTheirSecret() throws {
-        let list = try JSONDecoder().decode(
+        let list = try JSONReader().decode(
             BeatAPIWebhookEndpointListResponse.self, from: try fixture("webhook-endpoints"))
         let endpoint = try #require(list.data.data.first)
         #expect(endpoint.id == "wh_Hk3mP9qZ")
@@ -155,23 +155,23 @@ struct BeatAPIDecodingTests {
         #expect(endpoint.status == .active)
         #expect(endpoint.maskedSecret == "whsec_********0000")
 
-        let single = try JSONDecoder().decode(
+        let single = try JSONReader().decode(
             BeatAPIWebhookEndpointResponse.self, from: try fixture("webhook-endpoint"))
         #expect(single.data.updatedAt == Date(timeIntervalSince1970: 1_782_209_500))
     }
 
     @Test func theCreateAnswerCarriesTheSecretOnlyInItsOwnType() throws {
         let data = try fixture("webhook-endpoint-created")
-        let created = try JSONDecoder().decode(BeatAPIResponse<BeatAPICreatedWebhookEndpoint>.self, from: data).data
+        let created = try JSONReader().decode(BeatAPIResponse<BeatAPICreatedWebhookEndpoint>.self, from: data).data
         #expect(created.secret?.value == "whsec_TEST_ONLY_dummy_value_0000")
         #expect(created.endpoint.maskedSecret == nil)
         // The plain endpoint type never holds the real secret.
-        let plain = try JSONDecoder().decode(BeatAPIWebhookEndpointResponse.self, from: data).data
+        let plain = try JSONReader().decode(BeatAPIWebhookEndpointResponse.self, from: data).data
         #expect(!String(reflecting: plain).contains("whsec_TEST"))
     }
 
     @Test func aDeleteAnswerDecodes() throws {
-        let answer = try JSONDecoder().decode(
+        let answer = try JSONReader().decode(
             BeatAPIResponse<BeatAPIDeleteResponse>.self, from: try fixture("webhook-endpoint-deleted")
         ).data
         #expect(answer.id == "wh_Hk3mP9qZ")
@@ -180,7 +180,7 @@ struct BeatAPIDecodingTests {
     }
 
     @Test func webhookEventsDecodeIntoTheTask() throws {
-        let event = try JSONDecoder().decode(BeatAPIWebhookEvent.self, from: try fixture("webhook-event-failed"))
+        let event = try JSONReader().decode(BeatAPIWebhookEvent.self, from: try fixture("webhook-event-failed"))
         #expect(event.id == "evt_9aB2cD4eF6gH")
         #expect(event.type == .taskFailed)
         #expect(event.createdAt == Date(timeIntervalSince1970: 1_782_210_040))
@@ -194,16 +194,16 @@ struct BeatAPIDecodingTests {
         "error-429-concurrency", "error-500",
     ])
     func theErrorSchemaDecodes(fixtureName: String) throws {
-        let error = try JSONDecoder().decode(BeatAPIError.Envelope.self, from: try fixture(fixtureName)).error
+        let error = try JSONReader().decode(BeatAPIError.Envelope.self, from: try fixture(fixtureName)).error
         #expect(error.code?.isEmpty == false)
         #expect(error.message?.isEmpty == false)
         #expect(error.requestID?.hasPrefix("req_") == true)
     }
 
     @Test func theErrorSchemasOptionalFieldsDecode() throws {
-        let limited = try JSONDecoder().decode(BeatAPIError.Envelope.self, from: try fixture("error-429-rate-limit"))
+        let limited = try JSONReader().decode(BeatAPIError.Envelope.self, from: try fixture("error-429-rate-limit"))
         #expect(limited.error.retryAfter == .seconds(7))
-        let invalid = try JSONDecoder().decode(BeatAPIError.Envelope.self, from: try fixture("error-400"))
+        let invalid = try JSONReader().decode(BeatAPIError.Envelope.self, from: try fixture("error-400"))
         #expect(invalid.error.field == "language")
         #expect(invalid.error.details == ["field": "language"])
     }

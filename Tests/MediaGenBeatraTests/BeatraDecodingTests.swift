@@ -47,7 +47,7 @@ struct BeatraDecodingTests {
 
     @Test func aBodyWithoutAnyIdIsADecodingError() {
         #expect(throws: DecodingError.self) {
-            try JSONDecoder().decode(BeatraTask.self, from: Data(#"{"status": "queued"}"#.utf8))
+            try JSONReader().decode(BeatraTask.self, from: Data(#"{"status": "queued"}"#.utf8))
         }
     }
 
@@ -91,7 +91,7 @@ struct BeatraDecodingTests {
     @Test func aClipWithoutAURLIsSkipped() throws {
         let body =
             #"{"task_id": "t", "status": "succeeded", "output": {"clips": [{"artifact_id": "a"}, {"url": "https://x.test/b.mp3"}]}}"#
-        let task = try JSONDecoder().decode(BeatraTask.self, from: Data(body.utf8))
+        let task = try JSONReader().decode(BeatraTask.self, from: Data(body.utf8))
         #expect(task.clips.count == 1)
         #expect(task.outputs.first?.suggestedFileName == "b.mp3")
     }
@@ -132,18 +132,18 @@ struct BeatraDecodingTests {
     }
 
     @Test func artifactsDecodeFromEitherIdField() throws {
-        let full = try JSONDecoder().decode(BeatraArtifact.self, from: try fixture("upload-artifact"))
+        let full = try JSONReader().decode(BeatraArtifact.self, from: try fixture("upload-artifact"))
         #expect(full.id == "artifact_01JREFERENCE")
         #expect(full.purpose == "reference_audio")
         #expect(full.contentType == "audio/mpeg")
         #expect(full.fileName == "reference.mp3")
         #expect(full.createdAt != nil)
-        let bare = try JSONDecoder().decode(BeatraArtifact.self, from: try fixture("upload-artifact-id"))
+        let bare = try JSONReader().decode(BeatraArtifact.self, from: try fixture("upload-artifact-id"))
         #expect(bare.id == full.id)
     }
 
     @Test func aListPageMayBeABareArray() throws {
-        let page = try JSONDecoder().decode(BeatraTaskPage.self, from: Data(#"[{"task_id": "a"}]"#.utf8))
+        let page = try JSONReader().decode(BeatraTaskPage.self, from: Data(#"[{"task_id": "a"}]"#.utf8))
         #expect(page.data.map(\.id) == ["a"])
         #expect(page.hasMore == false)
         #expect(page.nextCursor == nil)

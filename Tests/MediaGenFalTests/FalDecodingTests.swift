@@ -56,7 +56,7 @@ struct FalDecodingTests {
     }
 
     @Test func theFullBeatovenOutputDecodes() throws {
-        let output = try JSONDecoder().decode(BeatovenOutput.self, from: fixture("beatoven-output"))
+        let output = try JSONReader().decode(BeatovenOutput.self, from: fixture("beatoven-output"))
         #expect(output.audio.contentType == "audio/wav")
         #expect(output.audio.fileName == "music_ZfniDF.wav")
         #expect(output.audio.fileSize == 5_292_044)
@@ -68,7 +68,7 @@ struct FalDecodingTests {
     }
 
     @Test func theSeedsOwnExampleOutputDecodesThoughItLacksMetadata() throws {
-        let output = try JSONDecoder().decode(BeatovenOutput.self, from: fixture("beatoven-output-seed"))
+        let output = try JSONReader().decode(BeatovenOutput.self, from: fixture("beatoven-output-seed"))
         #expect(
             output.audio.url.absoluteString
                 == "https://v3b.fal.media/files/b/rabbit/DBesSNPP6NwfhwMftene-_music_ZfniDF.wav")
@@ -97,7 +97,7 @@ struct FalDecodingTests {
     }
 
     @Test func aFileSizeSentAsTextIsStillRead() throws {
-        let file = try JSONDecoder().decode(
+        let file = try JSONReader().decode(
             FalFile.self, from: Data(#"{"url": "https://cdn.test/a.wav", "file_size": "42"}"#.utf8))
         #expect(file.fileSize == 42)
         let encoded = try JSONDecoder().decode(JSONValue.self, from: JSONEncoder().encode(file))

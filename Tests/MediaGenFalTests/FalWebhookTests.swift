@@ -155,10 +155,10 @@ struct FalWebhookTests {
     }
 
     @Test func keysThatAreNotEd25519AreSkipped() throws {
-        let keys = try JSONDecoder().decode(FalJSONWebKeySet.self, from: fixture("jwks-rotated"))
+        let keys = try JSONReader().decode(FalJSONWebKeySet.self, from: fixture("jwks-rotated"))
         #expect(keys.keys.count == 2)
         #expect(keys.ed25519PublicKeys.count == 1)
-        let published = try JSONDecoder().decode(FalJSONWebKeySet.self, from: fixture("jwks"))
+        let published = try JSONReader().decode(FalJSONWebKeySet.self, from: fixture("jwks"))
         #expect(published.ed25519PublicKeys.first?.count == 32)
         let empty = FalJSONWebKeySet(keys: [.init(kty: "OKP", crv: "Ed25519", x: "not base64url!")])
         let body = try fixture("webhook-ok")
@@ -283,7 +283,7 @@ struct FalWebhookTests {
     func aRealSignatureVerifiesWithAnIndependentEd25519() async throws {
         let body = try fixture("webhook-ok")
         let headers = try headers(fromFixture: "webhook-ok-headers")
-        let keys = try JSONDecoder().decode(FalJSONWebKeySet.self, from: fixture("jwks"))
+        let keys = try JSONReader().decode(FalJSONWebKeySet.self, from: fixture("jwks"))
         let verifier = PythonEd25519Verifier()
         let delivery = try await PythonEd25519Verifier.verifyOffPool {
             try FalWebhook.event(body: body, headers: headers, keys: keys, verifier: verifier, now: Self.now)

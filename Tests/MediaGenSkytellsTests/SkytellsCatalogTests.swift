@@ -93,14 +93,14 @@ struct SkytellsCatalogTests {
         ("clip-extender", Price(.usd(cents: 2), per: .outputSecond)),
     ])
     func modelsAPIPricingBecomesAPrice(name: String, price: Price) throws {
-        let models = try JSONDecoder().decode([SkytellsModel].self, from: try fixture("models-list"))
+        let models = try JSONReader().decode([SkytellsModel].self, from: try fixture("models-list"))
         #expect(models.first { $0.name == name }?.price == price)
     }
 
     @Test func aModelsIdIsWhicheverOfNameAndNamespaceLooksLikeOne() throws {
-        let models = try JSONDecoder().decode([SkytellsModel].self, from: try fixture("models-list"))
+        let models = try JSONReader().decode([SkytellsModel].self, from: try fixture("models-list"))
         #expect(models.first?.id == .beatFusion2)  // the id as `name`
-        let display = try JSONDecoder().decode(
+        let display = try JSONReader().decode(
             SkytellsModel.self,
             from: Data(#"{"name": "BeatFusion 2.0", "namespace": "beatfusion-2.0", "type": "music"}"#.utf8)
         )
@@ -108,7 +108,7 @@ struct SkytellsCatalogTests {
     }
 
     @Test func gpuPricingCannotBeEstimatedAndSaysSo() throws {
-        let models = try JSONDecoder().decode([SkytellsModel].self, from: try fixture("models-list"))
+        let models = try JSONReader().decode([SkytellsModel].self, from: try fixture("models-list"))
         let gpu = try #require(models.first { $0.name == "gpu-sandbox" })
         #expect(gpu.pricing?.unit == "gpu")
         #expect(gpu.price == nil)

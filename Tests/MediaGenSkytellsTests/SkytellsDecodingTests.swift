@@ -30,7 +30,7 @@ struct SkytellsDecodingTests {
 
     @Test(arguments: statuses)
     func everyDocumentedShapeDecodes(fixtureName: String, status: TaskStatus) throws {
-        let prediction = try JSONDecoder().decode(Prediction.self, from: try fixture(fixtureName))
+        let prediction = try JSONReader().decode(Prediction.self, from: try fixture(fixtureName))
         #expect(prediction.status == status)
         #expect(prediction.handle.provider == .skytells)
     }
@@ -38,7 +38,7 @@ struct SkytellsDecodingTests {
     /// Skytells' TypeScript SDK reads a prediction whose top-level `status` is `false` as still queued;
     /// the `error.message` it carries is a note, not a failure.
     @Test func aQueuedStatusFalseEnvelopeIsAQueuedPredictionWithoutAFailure() throws {
-        let prediction = try JSONDecoder().decode(
+        let prediction = try JSONReader().decode(
             Prediction.self, from: try fixture("prediction-status-false-queued"))
         #expect(prediction.id == "pred_aud_q7f3a91c")
         #expect(prediction.rawStatus == "queued")
@@ -49,7 +49,7 @@ struct SkytellsDecodingTests {
     }
 
     @Test func unknownStatusesKeepTheirRawText() throws {
-        let prediction = try JSONDecoder().decode(Prediction.self, from: try fixture("prediction-unknown-status"))
+        let prediction = try JSONReader().decode(Prediction.self, from: try fixture("prediction-unknown-status"))
         #expect(prediction.rawStatus == "warming_up")
     }
 
@@ -59,20 +59,20 @@ struct SkytellsDecodingTests {
         ("prediction-succeeded-string", ["https://cdn.skytells.ai/outputs/pred_vid_9q2/video.mp4"]),
     ])
     func outputMayBeNullOneURLOrAList(fixtureName: String, urls: [String]) throws {
-        let prediction = try JSONDecoder().decode(Prediction.self, from: try fixture(fixtureName))
+        let prediction = try JSONReader().decode(Prediction.self, from: try fixture(fixtureName))
         #expect(prediction.outputURLs.map(\.absoluteString) == urls)
         #expect(prediction.outputs.map(\.url.absoluteString) == urls)
     }
 
     @Test func outputsExpireADayAfterCompletion() throws {
-        let prediction = try JSONDecoder().decode(Prediction.self, from: try fixture("prediction-succeeded-list"))
+        let prediction = try JSONReader().decode(Prediction.self, from: try fixture("prediction-succeeded-list"))
         let completed = try #require(prediction.completedAt)
         #expect(prediction.outputs.first?.expiresAt == completed.addingTimeInterval(24 * 3600))
         #expect(prediction.createdAt == Date(timeIntervalSince1970: 1_795_168_800))
     }
 
     @Test func theOfficialClientsShapeGivesModelLinksFilesAndCredits() throws {
-        let prediction = try JSONDecoder().decode(Prediction.self, from: try fixture("prediction-official-client"))
+        let prediction = try JSONReader().decode(Prediction.self, from: try fixture("prediction-official-client"))
         #expect(prediction.model == "lipfusion")
         #expect(prediction.modelType == "video")
         #expect(prediction.creditsUsed == Decimal(string: "0.6"))
@@ -87,7 +87,7 @@ struct SkytellsDecodingTests {
     }
 
     @Test func aHandleRoundTripsThroughJSON() throws {
-        let prediction = try JSONDecoder().decode(Prediction.self, from: try fixture("prediction-queued"))
+        let prediction = try JSONReader().decode(Prediction.self, from: try fixture("prediction-queued"))
         let restored = try JSONDecoder().decode(TaskHandle.self, from: JSONEncoder().encode(prediction.handle))
         #expect(restored == prediction.handle)
         #expect(restored.model == "truefusion-video-pro")
@@ -95,7 +95,7 @@ struct SkytellsDecodingTests {
 
     @Test func aPredictionWithoutAnIdIsADecodingError() {
         #expect(throws: DecodingError.self) {
-            try JSONDecoder().decode(Prediction.self, from: Data(#"{"status": "queued"}"#.utf8))
+            try JSONReader().decode(Prediction.self, from: Data(#"{"status": "queued"}"#.utf8))
         }
     }
 }

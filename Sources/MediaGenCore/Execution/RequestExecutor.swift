@@ -8,7 +8,9 @@ import Foundation
 /// rule, the budget, error mapping and redaction. One per client; provider modules describe
 /// requests as ``APIRequest`` values and never touch a transport directly.
 ///
-/// The retry rule (the SDK's core promise, see "Retries and idempotency"):
+/// The retry rule (the SDK's core promise, see "Retries and idempotency") is decided by a
+/// ``RetryStateMachine``, a pure value; the executor runs the attempts, reads the clock and the
+/// provider's verdict on each answer, and asks it what to do next:
 /// - reads, cancels and deletes retry on transport errors and on 408, 429, 500, 502, 503, 504,
 ///   with exponential backoff and jitter, honouring `Retry-After` up to a cap;
 /// - a create retries only when a duplicate is impossible: it carries an idempotency key (the same
@@ -19,28 +21,25 @@ package struct RequestExecutor: Sendable {
     package let dialect: ProviderDialect
     package let configuration: ClientConfiguration
     package let baseURL: URL
-    private let credential: Secret?
+    let credential: Secret?
     package let time: TimeSource
     /// Made once per client rather than per request: the credential's header value, the default
     /// headers (with and without the configured extras that carry credentials) and the base URL
     /// as text with no trailing `/`.
-    private let authorization: Secret?
-    private let defaultHeaders: HTTPHeaders
-    private let publicDefaultHeaders: HTTPHeaders
-    private let baseURLText: String
+    let authorization: Secret?
+    let defaultHeaders: HTTPHeaders
+    let publicDefaultHeaders: HTTPHeaders
+    let baseURLText: String
     /// Where the credential may go: the base URL's origin and the provider's documented one. A URL
     /// a provider hands back (fal's status, result and cancel URLs) gets it only when it is on one.
-    private let credentialOrigins: Set<Origin>
+    let credentialOrigins: Set<Origin>
     /// The credential's bytes in every form a server could echo it (``Redaction/echoForms(of:)``),
     /// scrubbed from each answer before anything reads it.
-    private let echoedSecrets: [Data]
+    let echoedSecrets: [Data]
     /// Jitter source, in 0..<1. Replaced in tests for exact backoff figures.
     package var random: @Sendable () -> Double = { Double.random(in: 0..<1) }
     /// Wall-clock time, for `Retry-After` dates. Replaced in tests.
     package var now: @Sendable () -> Date = { Date() }
-
-    /// Statuses worth another attempt (RFC 9110's transient ones, plus 429).
-    package static let transientStatuses: Set<Int> = [408, 429, 500, 502, 503, 504]
 
     package init(dialect: ProviderDialect, configuration: ClientConfiguration, apiKey: String?) {
         self.dialect = dialect
@@ -147,117 +146,16 @@ package struct RequestExecutor: Sendable {
         }
     }
 
-    // MARK: - Building the HTTP request
-
-    private struct Prepared {
-        var http: HTTPRequest
-        var temporaryFile: URL?
-
-        func removeTemporaryFile() {
-            if let temporaryFile { try? FileManager.default.removeItem(at: temporaryFile) }
-        }
-    }
-
-    private func prepare(_ request: APIRequest, authorized: Bool) throws -> Prepared {
-        var headers = request.headers
-        if authorized {
-            guard let authorization else {
-                throw MediaGenError(.authentication, provider: provider, message: "no API key was given")
-            }
-            if case .url(let url) = request.target { try checkCredentialOrigin(of: url) }
-            headers[dialect.authorizationHeader] = authorization.value
-        }
-        if case .create(let key?, _) = request.intent {
-            try RequestValidation.checkIdempotencyKey(key, provider: provider)
-            headers[dialect.idempotencyHeader] = key
-        }
-        headers.merge(defaults: authorized ? defaultHeaders : publicDefaultHeaders)
-        let url = try url(for: request)
-
-        var body: HTTPBody?
-        var form: MultipartFormData?
-        switch request.body {
-        case .none:
-            body = nil
-        case .json(let data):
-            headers.merge(defaults: ["Content-Type": "application/json"])
-            body = .data(data)
-        case .data(let data, let contentType):
-            headers.merge(defaults: ["Content-Type": contentType])
-            body = .data(data)
-        case .file(let file, let contentType):
-            headers.merge(defaults: ["Content-Type": contentType])
-            body = .file(file)
-        case .multipart(let multipart):
-            headers["Content-Type"] = multipart.contentType
-            form = multipart
-        }
-        // Last, over every field whatever set it: no value may end its line and add another.
-        try RequestValidation.checkHeaders(headers, provider: provider)
-
-        var temporaryFile: URL?
-        if let form {
-            // Written to a file first so that a large file part streams from disk to the socket.
-            let file = FileManager.default.temporaryDirectory.appendingPathComponent(
-                "mediagen-\(UUID().uuidString).multipart")
-            do {
-                try form.writeBody(to: file)
-            } catch {
-                try? FileManager.default.removeItem(at: file)
-                throw error
-            }
-            temporaryFile = file
-            body = .file(file)
-        }
-        let http = HTTPRequest(
-            method: request.method,
-            url: url,
-            headers: headers,
-            body: body,
-            timeout: request.timeout ?? configuration.timeout
-        )
-        return Prepared(http: http, temporaryFile: temporaryFile)
-    }
-
-    /// Refuses to send the credential to a URL off the provider's configured origins, before
-    /// anything is sent: a hostile answer or a tampered `TaskHandle` must not harvest the key.
-    private func checkCredentialOrigin(of url: URL) throws(MediaGenError) {
-        if let origin = Origin(url), credentialOrigins.contains(origin) { return }
-        let trusted = credentialOrigins.map(\.description).sorted().joined(separator: ", ")
-        let target = Origin(url)?.description ?? url.absoluteString
-        throw MediaGenError(
-            .invalidRequest(field: "url", reason: "not on \(provider.displayName)'s configured hosts"),
-            provider: provider,
-            message:
-                "refusing to send the \(provider.displayName) API key to \(target): only \(trusted) receive it. A status, result or cancel URL must be on the provider's host; if this one is yours (a proxy), make it the client's base URL"
-        )
-    }
-
-    private func url(for request: APIRequest) throws(MediaGenError) -> URL {
-        var text: String
-        switch request.target {
-        case .url(let url):
-            text = url.absoluteString
-        case .path(let segments):
-            text = try RequestValidation.path(
-                baseURLText, appending: segments, field: request.idField, provider: provider)
-        }
-        if !request.query.isEmpty {
-            text += (text.contains("?") ? "&" : "?") + PercentEncoding.query(request.query)
-        }
-        guard let url = URL(string: text) else {
-            throw MediaGenError(
-                .invalidRequest(field: nil, reason: "bad URL"), provider: provider,
-                message: "cannot form a URL from \(text)")
-        }
-        return url
-    }
-
     // MARK: - The retry loop
 
+    /// How an attempt failed.
     private enum Failure {
+        /// An error answer, as the dialect read it.
         case response(HTTPResponse, ProviderErrorDetails)
         case transport(TransportError)
+        /// Cancelled in flight, or thrown by a middleware or transport of the user's: the call
+        /// ends with this error as it is.
+        case interrupted(any Error)
     }
 
     private func perform(
@@ -266,21 +164,15 @@ package struct RequestExecutor: Sendable {
         taskID: String?,
         terminal: @escaping @Sendable (HTTPRequest) async throws -> HTTPResponse
     ) async throws -> Answer {
-        let policy = configuration.retry
         let attempt = chain(terminal)
         let started = time.elapsed
         var charged: Money?
         if case .create(_, let charge?) = intent, let budget = configuration.budget {
             charged = try await budget.charge(charge.estimate, for: charge.model, provider: provider)
         }
-        let isCreate: Bool
-        if case .create = intent { isCreate = true } else { isCreate = false }
-        // Whether some attempt of a create may have reached the provider and been processed.
-        var ambiguous = false
-        var attemptNumber = 0
+        var retry = RetryStateMachine(intent: intent, policy: configuration.retry)
         do {
             while true {
-                attemptNumber += 1
                 // A cancel seen here provably sent nothing of this attempt; one seen after the
                 // request was handed to the transport may not have stopped it in time.
                 try Task.checkCancellation()
@@ -297,104 +189,74 @@ package struct RequestExecutor: Sendable {
                         return Answer(response: response, json: json)
                     }
                 } catch let error as CancellationError {
-                    if isCreate { ambiguous = true }
-                    throw error
+                    failure = .interrupted(error)
                 } catch let error as MediaGenError {
                     // Thrown by a middleware or transport of the user's: nothing says what was sent.
-                    if isCreate { ambiguous = true }
-                    throw error
+                    failure = .interrupted(error)
                 } catch {
                     failure = .transport(error as? TransportError ?? TransportError(.other, Redaction.describe(error)))
                 }
-                let wait = try judge(failure, intent: intent, taskID: taskID, ambiguous: &ambiguous)
-                let delay = wait ?? policy.backoff(afterAttempt: attemptNumber, random: random())
-                let error = finalError(for: failure, intent: intent, taskID: taskID, ambiguous: ambiguous)
-                guard attemptNumber < policy.maxAttempts, time.elapsed - started + delay <= policy.maxElapsed else {
-                    throw error
+                let action = retry.next(after: outcome(of: failure), elapsed: time.elapsed - started, jitter: random())
+                switch action {
+                case .retry(let wait):
+                    try await time.sleep(for: wait)
+                case .fail:
+                    throw error(for: failure, intent: intent, taskID: taskID)
+                case .failOutcomeUnknown(let unknown):
+                    throw outcomeUnknown(error(for: failure, intent: intent, taskID: taskID), because: unknown.reason)
                 }
-                try await time.sleep(for: delay)
             }
         } catch {
             // Give the budget back only when no attempt can have made the task: every attempt was
             // refused outright or provably never reached the provider. A cancelled call, a refusal
             // after an attempt that may have run, an unknown outcome: all stay counted.
-            if let charged, let budget = configuration.budget, !ambiguous {
+            if let charged, let budget = configuration.budget, !retry.mayHaveCreated {
                 await budget.refund(charged)
             }
             throw error
         }
     }
 
-    /// Decides whether `failure` may be retried. Returns the wait the provider asked for (or `nil`
-    /// for the computed backoff), or throws the error that ends the call.
-    private func judge(
-        _ failure: Failure,
-        intent: RequestIntent,
-        taskID: String?,
-        ambiguous: inout Bool
-    ) throws(MediaGenError) -> Duration? {
-        let isCreate: Bool
-        let key: String?
-        if case .create(let idempotencyKey, _) = intent {
-            (isCreate, key) = (true, idempotencyKey)
-        } else {
-            (isCreate, key) = (false, nil)
-        }
+    /// `failure` as the retry rule reads it: the provider's verdicts on an answer are taken here.
+    private func outcome(of failure: Failure) -> RetryStateMachine.Outcome {
         switch failure {
         case .response(let response, let details):
-            let transient = details.retryable ?? Self.transientStatuses.contains(response.status)
-            let error = self.error(for: response, details: details, taskID: taskID, idempotencyKey: key)
-            guard transient else { throw error }
-            if isCreate && !dialect.provesNotProcessed(response) {
-                ambiguous = true
-                if key == nil {
-                    throw outcomeUnknown(error, because: "HTTP \(response.status) after the request was sent")
-                }
-            }
-            let wait = retryAfter(in: response, details: details)
-            if let wait, wait > configuration.retry.maxRetryAfter {
-                throw finalError(for: failure, intent: intent, taskID: taskID, ambiguous: ambiguous)
-            }
-            return wait
+            return .answer(
+                RetryStateMachine.Answer(
+                    status: response.status,
+                    retryable: details.retryable,
+                    provesNotProcessed: dialect.provesNotProcessed(response),
+                    retryAfter: retryAfter(in: response, details: details)))
         case .transport(let transportError):
-            let error = self.error(for: transportError, taskID: taskID, idempotencyKey: key)
-            if transportError.reason == .invalidRequest { throw error }
-            // A file here that cannot be read or written fails the same way on every attempt. A
-            // create that failed so may still have been sent: it stays counted by the budget.
-            if transportError.reason == .localFile {
-                if isCreate { ambiguous = true }
-                throw error
-            }
-            if isCreate && transportError.mayHaveReachedServer {
-                ambiguous = true
-                if key == nil { throw outcomeUnknown(error, because: transportError.detail) }
-            }
-            return nil
+            return .transportFailure(transportError)
+        case .interrupted:
+            return .interrupted
         }
     }
 
-    /// The error to throw when `failure` is the last attempt.
-    private func finalError(for failure: Failure, intent: RequestIntent, taskID: String?, ambiguous: Bool)
-        -> MediaGenError
-    {
+    /// The error a call that ends on `failure` throws: the interrupting error as it is, or the
+    /// answer or transport failure in the shared vocabulary.
+    private func error(for failure: Failure, intent: RequestIntent, taskID: String?) -> any Error {
         var key: String?
         if case .create(let idempotencyKey, _) = intent { key = idempotencyKey }
-        let error: MediaGenError
         switch failure {
         case .response(let response, let details):
-            error = self.error(for: response, details: details, taskID: taskID, idempotencyKey: key)
+            return error(for: response, details: details, taskID: taskID, idempotencyKey: key)
         case .transport(let transportError):
-            error = self.error(for: transportError, taskID: taskID, idempotencyKey: key)
+            return error(for: transportError, taskID: taskID, idempotencyKey: key)
+        case .interrupted(let error):
+            return error
         }
-        return ambiguous
-            ? outcomeUnknown(error, because: "retries ran out after an attempt that may have been processed") : error
     }
 
-    private func outcomeUnknown(_ error: MediaGenError, because reason: String) -> MediaGenError {
-        var unknown = error
+    /// `error` as `.outcomeUnknown`, saying why. Only answers and transport failures end so, and
+    /// they are always mapped to a ``MediaGenError``.
+    private func outcomeUnknown(_ error: any Error, because reason: String) -> any Error {
+        guard let last = error as? MediaGenError else { return error }
+        var unknown = last
         unknown.kind = .outcomeUnknown
         unknown.message =
-            "the create may have reached \(provider.displayName) (\(reason)); last error: \(error.message)"
+            "the create may have reached \(provider.displayName) (\(reason)); last error: \(last.message)"
         return unknown
     }
 
@@ -500,39 +362,6 @@ package struct RequestExecutor: Sendable {
     private func fallbackMessage(for response: HTTPResponse) -> String {
         let text = snippet(of: response.body)
         return text.isEmpty ? HTTPURLResponse.localizedString(forStatusCode: response.status) : text
-    }
-
-    /// `response` with the credential scrubbed from its body and header values, in every form a
-    /// server could echo it: whatever reads the answer next — the error sniffing, the decoder, a
-    /// snippet, a request id — can then hold no part of the key. Answers that hold none are not
-    /// copied.
-    private func redacted(_ response: HTTPResponse) -> HTTPResponse {
-        guard !echoedSecrets.isEmpty else { return response }
-        var response = response
-        response.body = Redaction.scrub(response.body, secrets: echoedSecrets)
-        if response.headers.contains(where: { Redaction.contains($0.value, anyOf: echoedSecrets) }) {
-            response.headers = HTTPHeaders(
-                response.headers.map { HTTPHeaders.Field(name: $0.name, value: scrub($0.value)) })
-        }
-        return response
-    }
-
-    /// The first 200 characters of a body, on one line, credentials removed — before the cut, so
-    /// that a key straddling it leaves no part behind.
-    package func snippet(of body: Data) -> String {
-        let limit = 200
-        let longestSecret = echoedSecrets.map(\.count).max() ?? 0
-        // A character is at most 4 bytes: this covers the first `limit` characters and any secret
-        // that starts among them.
-        let text = String(decoding: body.prefix((limit + longestSecret) * 4), as: UTF8.self)
-            .split(whereSeparator: \.isNewline).joined(separator: " ")
-        return String(scrub(text).prefix(limit))
-    }
-
-    /// Removes the credential (and each `:`-separated part of it, as fal keys are `id:secret`).
-    package func scrub(_ text: String) -> String {
-        guard let value = credential?.value else { return text }
-        return Redaction.scrub(text, secrets: [value] + value.split(separator: ":").map(String.init))
     }
 
     private static func explain(_ error: any Error) -> String {

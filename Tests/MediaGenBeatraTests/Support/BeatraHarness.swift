@@ -21,7 +21,7 @@ func fixtureResponse(_ name: String, status: Int = 200, headers: HTTPHeaders = [
 }
 
 func decodeTask(_ name: String) throws -> BeatraTask {
-    try JSONDecoder().decode(BeatraTask.self, from: try fixture(name))
+    try JSONReader().decode(BeatraTask.self, from: try fixture(name))
 }
 
 /// A Beatra client over a stub transport and an instant clock. Request bodies are read as each

@@ -1,149 +1,5 @@
 import Foundation
 
-/// The SDK's JSON reader: every provider answer and webhook body is read through it.
-///
-/// It parses a document into a ``JSONNode`` tree with one pass over the bytes, then decodes
-/// `Decodable` types from the tree with the same rules as `JSONDecoder`'s defaults (keys as
-/// written, `Date` as `JSONDecoder`'s `.deferredToDate`, `Data` as Base64, `URL` and `Decimal`
-/// from their JSON text) and throws the same `DecodingError` cases with the same coding paths.
-///
-/// Why not `JSONDecoder`: on Linux's Foundation, decoding a free-form member (``JSONValue``)
-/// means trying one type after another, and every wrong try throws inside `JSONDecoder`; a
-/// Skytells prediction took about 0.14 ms that way, against 0.03 ms for `JSONSerialization`.
-/// Here a ``JSONValue`` member is copied out of the tree without a single throw.
-package struct JSONReader: Sendable {
-    package init() {}
-
-    /// Decodes `type` from a JSON document.
-    package func decode<T: Decodable>(_ type: T.Type, from data: Data) throws -> T {
-        try JSONTreeDecoder.decode(T.self, from: Self.node(from: data), path: .root)
-    }
-
-    /// Decodes `type` from a document already parsed by ``node(from:)``.
-    package func decode<T: Decodable>(_ type: T.Type, from node: JSONNode) throws -> T {
-        try JSONTreeDecoder.decode(T.self, from: node, path: .root)
-    }
-
-    /// The document as a ``JSONValue``.
-    package func value(from data: Data) throws -> JSONValue {
-        try Self.node(from: data).jsonValue(path: .root)
-    }
-
-    /// The document as a tree, or `DecodingError.dataCorrupted` saying where it stops being JSON.
-    package static func node(from data: Data) throws -> JSONNode {
-        let result: Result<JSONNode, JSONSyntaxError> = data.withUnsafeBytes { raw in
-            var parser = JSONParser(bytes: raw.bindMemory(to: UInt8.self))
-            return Result { () throws(JSONSyntaxError) in try parser.parseDocument() }
-        }
-        switch result {
-        case .success(let node):
-            return node
-        case .failure(let error):
-            throw error.decodingError(at: .root)
-        }
-    }
-}
-
-/// One parsed JSON value. Numbers keep their text, so each is converted once, to the type asked
-/// for, exactly as `JSONDecoder` would.
-package enum JSONNode: Sendable {
-    case null
-    case bool(Bool)
-    case number(String)
-    case string(String)
-    /// A string whose contents are not valid (invalid UTF-8, a raw control character, a bad
-    /// escape): an error for whoever reads it, nothing for a decoder that skips it.
-    case unreadableString(JSONSyntaxError)
-    case array([JSONNode])
-    case object(JSONObject)
-
-    /// The member named `key` when this is an object (the first one, if the key repeats).
-    package subscript(key: String) -> JSONNode? {
-        if case .object(let object) = self { return object[key] }
-        return nil
-    }
-
-    /// What kind of value this is, for error messages.
-    var kind: String {
-        switch self {
-        case .null: "null"
-        case .bool: "a boolean"
-        case .number: "a number"
-        case .string, .unreadableString: "a string"
-        case .array: "an array"
-        case .object: "an object"
-        }
-    }
-
-    /// This value as a ``JSONValue``; throws only for a number `Decimal` cannot hold.
-    package func jsonValue() throws -> JSONValue { try jsonValue(path: .root) }
-
-    /// This value as a ``JSONValue``; throws only for a number `Decimal` cannot hold.
-    func jsonValue(path: CodingPath) throws -> JSONValue {
-        switch self {
-        case .null: return .null
-        case .bool(let value): return .bool(value)
-        case .string(let value): return .string(value)
-        case .unreadableString(let error): throw error.decodingError(at: path)
-        case .number(let text):
-            guard let decimal = JSONNumber.decimal(text) else {
-                throw DecodingError.dataCorrupted(
-                    .init(
-                        codingPath: path.keys, debugDescription: "Parsed JSON number <\(text)> does not fit in Decimal."
-                    ))
-            }
-            return .number(decimal)
-        case .array(let elements):
-            var values: [JSONValue] = []
-            values.reserveCapacity(elements.count)
-            for (index, element) in elements.enumerated() {
-                values.append(try element.jsonValue(path: path.appending(IndexKey(index))))
-            }
-            return .array(values)
-        case .object(let object):
-            if let error = object.unreadableName { throw error.decodingError(at: path) }
-            var members: [String: JSONValue] = [:]
-            members.reserveCapacity(object.keys.count)
-            for (key, value) in zip(object.keys, object.values) where members[key] == nil {
-                members[key] = try value.jsonValue(path: path.appending(NameKey(key)))
-            }
-            return .object(members)
-        }
-    }
-}
-
-/// A JSON object's members in document order. The first of a repeated key wins, as in
-/// `JSONDecoder`; objects are small, and a scan beats hashing there.
-package struct JSONObject: Sendable {
-    package var keys: [String]
-    package var values: [JSONNode]
-    /// Set when a member name could not be read (that member is left out): decoding the object
-    /// fails with it, as `JSONDecoder` fails an object it reads; skipping the object does not.
-    var unreadableName: JSONSyntaxError?
-
-    package subscript(key: String) -> JSONNode? {
-        guard let index = keys.firstIndex(of: key) else { return nil }
-        return values[index]
-    }
-}
-
-/// Where and why a document stopped being JSON.
-package struct JSONSyntaxError: Error, CustomStringConvertible {
-    package var reason: String
-    /// The offset of the byte at fault, from the start of the document.
-    package var offset: Int
-
-    package var description: String { "\(reason) at byte \(offset)" }
-
-    /// This error as `JSONDecoder` reports a document that is not JSON, at `path`.
-    func decodingError(at path: CodingPath) -> DecodingError {
-        .dataCorrupted(
-            .init(
-                codingPath: path.keys, debugDescription: "The given data was not valid JSON: \(self)",
-                underlyingError: self))
-    }
-}
-
 /// Reads RFC 8259 JSON from UTF-8 bytes: strict (no comments, no trailing commas, no
 /// non-finite numbers), any value at the top level, nesting limited so hostile input cannot
 /// exhaust the stack.
@@ -483,47 +339,19 @@ struct JSONParser {
     }
 }
 
-/// Conversions of a JSON number's text, shared by the decoder and ``JSONNode/jsonValue(path:)``.
-enum JSONNumber {
-    /// JSON's decimal point, whatever the user's locale; made once, not per number.
-    private static let posix = Locale(identifier: "en_US_POSIX")
+/// Where and why a document stopped being JSON.
+package struct JSONSyntaxError: Error, CustomStringConvertible {
+    package var reason: String
+    /// The offset of the byte at fault, from the start of the document.
+    package var offset: Int
 
-    /// The exact value, or `nil` when `Decimal` cannot hold it.
-    static func decimal(_ text: String) -> Decimal? {
-        // Most numbers are small integers or short fractions: skip the general parser for them.
-        if let decimal = shortDecimal(text) { return decimal }
-        guard let decimal = Decimal(string: text, locale: posix), !decimal.isNaN else {
-            return nil
-        }
-        return decimal
-    }
+    package var description: String { "\(reason) at byte \(offset)" }
 
-    /// `-?digits(.digits)?` with at most 18 digits, read exactly (the same value `Decimal(string:)`
-    /// gives); `nil` for anything else, which goes to the general parser.
-    static func shortDecimal(_ text: String) -> Decimal? {
-        var significand: UInt64 = 0
-        var digits = 0
-        var fractionDigits = 0
-        var negative = false
-        var seenPoint = false
-        for (offset, byte) in text.utf8.enumerated() {
-            switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"):
-                digits += 1
-                guard digits <= 18 else { return nil }
-                significand = significand * 10 + UInt64(byte - UInt8(ascii: "0"))
-                if seenPoint { fractionDigits += 1 }
-            case UInt8(ascii: "-") where offset == 0:
-                negative = true
-            case UInt8(ascii: ".") where !seenPoint && digits > 0:
-                seenPoint = true
-            default:
-                return nil
-            }
-        }
-        guard digits > 0, !seenPoint || fractionDigits > 0 else { return nil }
-        return Decimal(
-            sign: negative && significand != 0 ? .minus : .plus, exponent: -fractionDigits,
-            significand: Decimal(significand))
+    /// This error as `JSONDecoder` reports a document that is not JSON, at `path`.
+    func decodingError(at path: CodingPath) -> DecodingError {
+        .dataCorrupted(
+            .init(
+                codingPath: path.keys, debugDescription: "The given data was not valid JSON: \(self)",
+                underlyingError: self))
     }
 }
