@@ -27,6 +27,74 @@ struct SkytellsErrorTests {
         #expect(harness.requests.count == 1)
     }
 
+    /// Every documented error body keeps its code and message and reaches the right kind: the
+    /// unified envelope, the rate-limit page's top-level form, an error inside a 200 (its status
+    /// read from the body, as Skytells' TypeScript SDK reads it) and the typed 500.
+    @Test(
+        arguments: [
+            (
+                "error-top-level-rate-limit", 429, "rateLimited", "RATE_LIMIT_EXCEEDED",
+                "Too many requests. Please wait before retrying."
+            ),
+            (
+                "error-envelope-unauthorized", 401, "authentication", "UNAUTHORIZED",
+                "Invalid or missing API key, Please obtain a valid API key from the dashboard: Invalid API key"
+            ),
+            (
+                "error-envelope-in-200-credits", 200, "insufficientCredits", "INSUFFICIENT_CREDITS",
+                "Your account does not have enough credits for this prediction: Top up your balance in the dashboard"
+            ),
+            ("error-envelope-in-200-status-only", 200, "rateLimited", nil, "Too many requests"),
+            ("error-typed-internal", 500, "server", "INTERNAL_ERROR", "Server error"),
+            ("error-inference-timeout", 504, "timeout", "INFERENCE_TIMEOUT", "Model took too long to respond"),
+            ("error-prediction-fetch-502", 502, "server", "PREDICTION_FAILED", "Prediction serving returned an error."),
+            ("error-validation", 422, "invalidRequest", "VALIDATION_ERROR", "The model field is required."),
+        ] as [(String, Int, String, String?, String)])
+    func everyDocumentedErrorFormKeepsItsCodeAndMessage(
+        fixtureName: String, status: Int, kind: String, code: String?, message: String
+    ) async {
+        // Answered every time, so that retried reads end with the same error.
+        let harness = SkytellsHarness { _ in try fixtureResponse(fixtureName, status: status) }
+        let error = await mediaError { try await harness.client.prediction(id: "p1") }
+        #expect(error.map { Self.name(of: $0.kind) } == kind)
+        #expect(error?.providerCode == code)
+        #expect(error?.message == message)
+        #expect(error?.httpStatus == status)
+        #expect(error?.taskID == "p1")
+    }
+
+    @Test func aValidationErrorNamesItsField() async {
+        let harness = SkytellsHarness(fixtures: [("error-validation", 422)])
+        let error = await mediaError {
+            try await harness.client.createPrediction(.beatFusion2, input: BeatFusionInput(prompt: "jazz"))
+        }
+        #expect(error?.kind == .invalidRequest(field: "model", reason: "The model field is required."))
+        #expect(harness.requests.count == 1)
+    }
+
+    @Test func aTopLevelRateLimitIsWaitedOutWithItsRetryAfter() async throws {
+        let answers = Locked([
+            try fixtureResponse("error-top-level-rate-limit", status: 429, headers: ["Retry-After": "12"]),
+            try fixtureResponse("prediction-queued"),
+        ])
+        let harness = SkytellsHarness { _ in answers.withLock { $0.removeFirst() } }
+        _ = try await harness.client.prediction(id: "p1")
+        #expect(harness.clock.sleeps == [.seconds(12)])
+    }
+
+    /// The kind's name, payload aside.
+    static func name(of kind: MediaGenError.Kind) -> String {
+        switch kind {
+        case .rateLimited: "rateLimited"
+        case .authentication: "authentication"
+        case .insufficientCredits: "insufficientCredits"
+        case .server: "server"
+        case .timeout: "timeout"
+        case .invalidRequest: "invalidRequest"
+        default: "another kind"
+        }
+    }
+
     @Test func rateLimitsAreWaitedOutUsingRetryAfter() async throws {
         let answers = Locked([
             try fixtureResponse("error-structured-rate-limit", status: 429, headers: ["Retry-After": "3"]),

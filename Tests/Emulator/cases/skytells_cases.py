@@ -111,6 +111,24 @@ class SkytellsPredictionTests(EmulatorCase):
         polled = self.call("GET", f"/skytells/v1/predictions/{answer.json['id']}", None, SKYTELLS)
         self.assertEqual(polled.status, 200)
 
+    def test_error_form_fault_answers_each_documented_error_body(self):
+        def fault(text):
+            return self.call("POST", "/skytells/v1/predictions", MUSIC, {**SKYTELLS, "X-Emulator-Fault": text})
+        top = fault("error-form;form=top-level;status=429;code=RATE_LIMIT_EXCEEDED")
+        self.assertEqual(top.status, 429)
+        self.assertEqual(top.json["error_id"], "RATE_LIMIT_EXCEEDED")
+        self.assertEqual(top.headers.get("Retry-After"), "1")
+        envelope = fault("error-form;status=402;code=INSUFFICIENT_CREDITS")
+        self.assertEqual(envelope.status, 402)
+        self.assertIs(envelope.json["status"], False)
+        self.assertEqual(envelope.json["error"]["http_status"], 402)
+        inside = fault("error-form;form=in-200;status=401;code=UNAUTHORIZED")
+        self.assertEqual(inside.status, 200)
+        self.assertEqual(inside.json["error"]["error_id"], "UNAUTHORIZED")
+        self.assertNotIn("id", inside.json)
+        self.assertEqual(fault("error-form;form=sideways").status, 400)
+        self.assertEqual(self.stats("skytells")["tasks_created"], 0)
+
     def test_predict_with_await_returns_the_final_prediction(self):
         answer = self.call("POST", "/skytells/v1/predict", {**MUSIC, "await": True}, SKYTELLS)
         self.assertEqual(answer.status, 200)

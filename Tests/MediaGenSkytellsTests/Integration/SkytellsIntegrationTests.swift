@@ -263,6 +263,43 @@ struct SkytellsIntegrationTests {
         }
     }
 
+    /// Each error body Skytells documents, answered to a create over the real transport, keeps its
+    /// code and reaches the right kind; none of them made a prediction, and none is sent twice
+    /// except the rate limit, which proves nothing ran (so the create goes again and succeeds).
+    @Test(
+        arguments: [
+            ("error-form;form=envelope;status=402;code=INSUFFICIENT_CREDITS", "INSUFFICIENT_CREDITS", 1),
+            ("error-form;form=in-200;status=401;code=UNAUTHORIZED", "UNAUTHORIZED", 1),
+            ("error-form;form=envelope;status=422;code=VALIDATION_ERROR", "VALIDATION_ERROR", 1),
+            ("error-form;form=top-level;status=429;code=RATE_LIMIT_EXCEEDED", nil, 2),
+        ] as [(String, String?, Int)])
+    func everyDocumentedErrorBodyArrivesWithItsCode(fault: String, code: String?, creates: Int) async throws {
+        try await Emulator.run { emulator in
+            try await emulator.injectFaults([FaultRule(fault, provider: "skytells", method: "POST")])
+            let skytells = client(emulator)
+            let outcome = await TestSupport.outcome {
+                _ = try await skytells.createPrediction(.beatFusion2, input: BeatFusionInput(prompt: "jazz"))
+            }
+            if let code {
+                guard case .failure(let error as MediaGenError) = outcome else {
+                    Issue.record("expected a MediaGenError, got \(outcome)")
+                    return
+                }
+                #expect(error.providerCode == code)
+                switch code {
+                case "INSUFFICIENT_CREDITS": #expect(error.kind == .insufficientCredits)
+                case "UNAUTHORIZED": #expect(error.kind == .authentication)
+                default: #expect(error.kind == .invalidRequest(field: nil, reason: "Emulated VALIDATION_ERROR."))
+                }
+            } else {
+                #expect(throws: Never.self) { try outcome.get() }
+            }
+            let stats = try await emulator.stats()
+            #expect(stats.requests("skytells", "POST /v1/predictions") == creates)
+            #expect(stats.tasksCreated("skytells") == creates - 1)
+        }
+    }
+
     /// A create and its first polls answered as queued inside `status: false` (Skytells' TypeScript
     /// SDK reads them so) are followed to success: one prediction, one create, nothing paid twice.
     @Test func aQueuedStatusFalseAnswerIsFollowedToSuccessWithOneCreate() async throws {

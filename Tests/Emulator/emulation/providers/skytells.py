@@ -9,7 +9,7 @@ import time
 from datetime import date, datetime, timezone
 
 from ..http import Response
-from .base import ApiError, ControlError, Provider, is_http_url, iso, new_id
+from .base import ApiError, ControlError, Provider, emulator_error, is_http_url, iso, new_id
 from .skytells_catalog import MODELS, validate
 
 DEFAULT_STEPS = ["queued", "processing", "succeeded"]
@@ -74,10 +74,33 @@ class Skytells(Provider):
         if fault.name == "status-false":
             return Response.json(200, {"status": False, "response": fault.text(
                 "message", "Emulated failure reported inside a 200 answer.")})
+        if fault.name == "error-form":
+            return self.error_form(fault)
         if fault.name == "response-body":
             return Response.json(fault.status(500), {"response": fault.text(
                 "message", "Emulated failure reported as a bare response string.")})
         return super().fault_response(ctx, fault)
+
+    def error_form(self, fault):
+        """`error-form;form=envelope|top-level|in-200;status=S;code=C;message=M`: an error in each
+        body Skytells documents. `envelope` is the unified `{"status": false, "response", "error":
+        {http_status, message, details, error_id}}` (API reference, error objects); `top-level` is
+        the rate-limit page's `{"error_id", "message"}`; `in-200` is the envelope answered with a
+        200, its status in `error.http_status` (Skytells/ts-sdk src/http.ts)."""
+        status = fault.status(500)
+        form = fault.text("form", "envelope")
+        code = fault.text("code", FAULT_ERRORS.get(status, ("INTERNAL_ERROR", ""))[0])
+        message = fault.text("message", f"Emulated {code}.")
+        headers = {"Retry-After": "1"} if status == 429 else None
+        if form == "top-level":
+            return Response.json(status, {"error_id": code, "message": message}, headers)
+        envelope = {"status": False, "response": message,
+                    "error": {"http_status": status, "message": message, "details": "", "error_id": code}}
+        if form == "in-200":
+            return Response.json(200, envelope)
+        if form == "envelope":
+            return Response.json(status, envelope, headers)
+        return emulator_error(400, f"error-form: unknown form {form!r} (envelope, top-level, in-200)")
 
     def adjust_answer(self, ctx, fault, response):
         # Skytells/ts-sdk src/http.ts: a prediction still waiting may come back inside a 200 whose
