@@ -47,8 +47,8 @@ struct FalDecodingTests {
         let request = try await harness.client.submit(.beatovenMusicGeneration, input: BeatovenInput(prompt: "jazz"))
         #expect(request.rawStatus == "IN_QUEUE")
         #expect(request.handle == seedHandle)
-        if case .queued(let position) = request.status {
-            #expect(position != nil)
+        if case .queued = request.status {
+            #expect(request.status.queuePosition != nil)
         } else {
             Issue.record("expected queued, got \(request.status)")
         }

@@ -173,8 +173,7 @@ public struct BeatraClient: MediaClient, MusicGenerating {
             do {
                 return try await wait(for: created, policy: policy ?? BeatraCatalog.pollingPolicy, onUpdate: onUpdate)
             } catch let error as MediaGenError {
-                guard case .taskFailed(let failure) = error.kind, failure.retryable == true,
-                    reruns < rerunsOfRetryableFailures
+                guard error.kind.failure?.retryable == true, reruns < rerunsOfRetryableFailures
                 else { throw error }
                 reruns += 1
             }
