@@ -27,9 +27,8 @@ public struct FFmpeg: Hashable, Sendable {
     }
 
     /// Finds ffmpeg and ffprobe: `FFMPEG_PATH` (the ffmpeg binary, or the folder holding both)
-    /// first, then each folder of `PATH`. When neither has them, throws a
-    /// ``MediaGenCore/MediaGenError/Kind/needsFFmpeg(reason:searched:)`` error that lists where it
-    /// looked and how to install ffmpeg.
+    /// first, then each folder of `PATH`. When neither has them, throws a `MediaGenError` of kind
+    /// `.needsFFmpeg` that lists where it looked and how to install ffmpeg.
     public static func locate(
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws(MediaGenError) -> FFmpeg {

@@ -1,8 +1,8 @@
 import Foundation
 import MediaGenCore
 
-/// Replaced by ``MediaGenCore/MediaGenError``: MediaGenPipeline throws the one error type every
-/// client throws, so one `catch` handles a whole pipeline.
+/// Replaced by `MediaGenError`: MediaGenPipeline throws the one error type every client throws, so
+/// one `catch` handles a whole pipeline.
 ///
 /// ```swift
 /// do {
@@ -26,8 +26,7 @@ import MediaGenCore
 /// - `cannotWriteOutput(_:reason:)`: `.file`, with `kind.path`; the reason is in `message`.
 /// - `cannotRemux(reason:)`: `.cannotRemux`, with `kind.reason`.
 /// - `sideFailed(_:error:kept:)`: the side's own error — its kind (`.taskFailed`, `.outcomeUnknown`…),
-///   provider and ids as the client threw it — with ``MediaGenCore/MediaGenError/failedSide`` and
-///   ``MediaGenCore/MediaGenError/keptMedia``.
+///   provider and ids as the client threw it — with `error.failedSide` and `error.keptMedia`.
 ///
 /// It is unavailable rather than deprecated: nothing throws it any more, so a `catch` of it would
 /// compile and never run.

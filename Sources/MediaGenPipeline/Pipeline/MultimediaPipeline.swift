@@ -22,12 +22,10 @@ import MediaGenCore
 /// - Nothing is created before the whole pipeline's cost passes the budget, and before the merge is
 ///   known to be possible: the `ffmpeg` given exists, or no option needs ffmpeg when it is missing.
 ///   The music's format is known only once downloaded: a WAV without ffmpeg fails then with
-///   ``MediaGenCore/MediaGenError/Kind/needsFFmpeg(reason:searched:)``, which says how to merge the
-///   kept files.
+///   `.needsFFmpeg`, which says how to merge the kept files.
 /// - Stop iterating (or cancel the iterating task) and both remote tasks are canceled.
-/// - If one side fails, the error is that side's ``MediaGenCore/MediaGenError``, with
-///   ``MediaGenCore/MediaGenError/failedSide`` saying which, and the other side's file is kept — it was
-///   paid for — in ``MediaGenCore/MediaGenError/keptMedia``.
+/// - If one side fails, the error is that side's `MediaGenError`, with `error.failedSide` saying
+///   which, and the other side's file is kept — it was paid for — in `error.keptMedia`.
 /// - Download progress is reported per percent, not per network chunk.
 public struct MultimediaPipeline<VideoClient: VideoGenerating, MusicClient: MusicGenerating>: Sendable {
     public let videoClient: VideoClient
