@@ -79,7 +79,7 @@ do {
         let credits = update.usage?.creditsReserved.map { ", \($0) reserved" } ?? ""
         print("[\(update.rawStatus)] \(update.id)\(credits)")
     }
-    if case .awaitingAction(let reason) = task.status {
+    if let reason = task.status.actionReason {
         print("BeatAPI stopped at \(reason): finish the task in BeatAPI, then follow \(task.id) again.")
         exit(0)
     }

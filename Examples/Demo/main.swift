@@ -88,9 +88,10 @@ do {
         case .started(let checkpoint):
             print("created \(checkpoint.video.id) and \(checkpoint.music.id)")
         case .status(let side, let status, let raw, _):
-            switch status {
-            case .running(let progress?): line(side, "\(raw) \(Int(progress * 100)) %")
-            default: line(side, raw)
+            if let progress = status.progress {
+                line(side, "\(raw) \(Int(progress * 100)) %")
+            } else {
+                line(side, raw)
             }
         case .downloading(let side, let progress):
             if progress.fraction == 1 { line(side, "downloaded \(progress.bytesReceived) bytes") }

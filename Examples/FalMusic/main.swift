@@ -60,7 +60,7 @@ do {
     var final = submitted
     // One element per change: a new queue position, new log lines, a new status.
     for try await update in fal.updates(of: submitted) {
-        if case .queued(let position?) = update.status, position != lastPosition {
+        if let position = update.status.queuePosition, position != lastPosition {
             print("queue position \(position)")
             lastPosition = position
         }
@@ -79,8 +79,8 @@ do {
             let saved = try await file.download(to: options.output, configuration: fal.configuration)
             print("saved \(saved.path)")
         }
-    case .failed(let failure):
-        print("failed: \(failure)")
+    case .failed:
+        print("failed: \(final.status.failure?.description ?? final.rawStatus)")
         exit(1)
     default:
         print("ended \(final.rawStatus)")

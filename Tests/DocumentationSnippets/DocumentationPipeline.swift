@@ -10,15 +10,30 @@ import MediaGenSkytells
 import MediaGenTesting
 
 // Documentation/Pipeline.md, block 2 (line 65)
-private func documentationPipelineBlock2(video: URL, music: URL, output: URL) async throws {
+private func documentationPipelineBlock2(pipeline: MultimediaPipeline<SkytellsClient, SkytellsClient>, request: PipelineRequest) async throws {
+    do {
+        _ = try await pipeline.make(request)
+    } catch let error as MediaGenError {
+        if let side = error.failedSide { print("the \(side) failed:", error.kind) }
+        if let kept = error.keptMedia { print("kept, already paid for:", kept.file.path) }
+        switch error.kind {
+        case .needsFFmpeg: print("install ffmpeg; looked in", error.kind.searchedPaths ?? [])
+        case .outcomeUnknown: print("look task", error.taskID ?? "?", "up before creating it again")
+        default: print(error)  // one line: what went wrong and what to do
+        }
+    }
+}
+
+// Documentation/Pipeline.md, block 3 (line 84)
+private func documentationPipelineBlock3(video: URL, music: URL, output: URL) async throws {
     let report = try await MediaMerger.located().merge(video: video, audio: music, to: output)
     print(report)   // merged natively (h264 video and mp3 audio copied as they are), 10.0 s
     // Read every top-level value, so an example that only shows one does not warn.
     _ = report
 }
 
-// Documentation/Pipeline.md, block 3 (line 96)
-private func documentationPipelineBlock3(video: URL, music: URL, output: URL) async throws {
+// Documentation/Pipeline.md, block 4 (line 116)
+private func documentationPipelineBlock4(video: URL, music: URL, output: URL) async throws {
     let ffmpeg = try FFmpeg.locate()
     let probe = try await ffmpeg.probe(URL(fileURLWithPath: "clip.mp4"))       // duration, streams
     try await ffmpeg.merge(video: video, audio: music, to: output,

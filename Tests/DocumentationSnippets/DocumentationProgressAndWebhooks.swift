@@ -12,19 +12,21 @@ import MediaGenTesting
 // Documentation/ProgressAndWebhooks.md, block 1 (line 9)
 private func documentationProgressAndWebhooksBlock1(client: SkytellsClient, created: TaskHandle) async throws {
     for try await task in client.updates(of: created) {
-        switch task.status {
-        case .queued(let position): print("queued", position.map { "#\($0)" } ?? "")
-        case .running(let progress): print("running", progress.map { "\(Int($0 * 100)) %" } ?? "")
+        let status = task.status
+        switch status {
+        case .queued: print("queued", status.queuePosition.map { "#\($0)" } ?? "")
+        case .running: print("running", status.progress.map { "\(Int($0 * 100)) %" } ?? "")
         case .succeeded: print("done")
-        case .failed(let failure): print("failed:", failure)
+        case .failed: print("failed:", status.failure?.description ?? "")
         case .canceled: print("canceled")
-        case .awaitingAction(let reason): print("waiting for you:", reason)
+        case .awaitingAction: print("waiting for you:", status.actionReason ?? "")
+        default: print(status)  // a status added in a later version
         }
         task.logs.last.map { print($0.message) }
     }
 }
 
-// Documentation/ProgressAndWebhooks.md, block 2 (line 39)
+// Documentation/ProgressAndWebhooks.md, block 2 (line 47)
 private func documentationProgressAndWebhooksBlock2(client: SkytellsClient, created: TaskHandle) async throws {
     let policy = PollingPolicy(firstDelay: .seconds(30), interval: .seconds(10), growth: 1.2,
                                maxInterval: .seconds(60), timeout: .seconds(1800))
@@ -34,7 +36,7 @@ private func documentationProgressAndWebhooksBlock2(client: SkytellsClient, crea
     _ = done
 }
 
-// Documentation/ProgressAndWebhooks.md, block 3 (line 54)
+// Documentation/ProgressAndWebhooks.md, block 3 (line 62)
 private func documentationProgressAndWebhooksBlock3(client: SkytellsClient, saved: Data) async throws {
     let handle = try JSONDecoder().decode(TaskHandle.self, from: saved)
     let done = try await client.wait(for: handle)
@@ -43,7 +45,7 @@ private func documentationProgressAndWebhooksBlock3(client: SkytellsClient, save
     _ = done
 }
 
-// Documentation/ProgressAndWebhooks.md, block 4 (line 101)
+// Documentation/ProgressAndWebhooks.md, block 4 (line 109)
 private func documentationProgressAndWebhooksBlock4(fal: FalClient, myEd25519: any SignatureVerifier, myFalUserID: String, body: Data, headers: HTTPHeaders, submitted: FalRequest) async throws {
     let webhooks = FalWebhookVerifier(client: fal, verifier: myEd25519, expectedUserID: myFalUserID)
     let delivery = try await webhooks.event(body: body, headers: headers,

@@ -11,7 +11,7 @@ private func mediaGenFalBlock1() async throws {
         .beatovenMusicGeneration,
         input: BeatovenInput(prompt: "Jazz music for a late-night restaurant setting", duration: .seconds(30))
     ) { update in
-        if case .queued(let position?) = update.status { print("queue position", position) }
+        if let position = update.status.queuePosition { print("queue position", position) }
     }
     try await music.data.audio.remoteFile.download(to: URL(fileURLWithPath: "outputs/"))
     // Read every top-level value, so an example that only shows one does not warn.

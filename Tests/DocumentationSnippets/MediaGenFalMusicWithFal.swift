@@ -31,7 +31,7 @@ private func mediaGenFalMusicWithFalBlock2(fal: FalClient) async throws {
 
     let music = try await fal.run(.beatovenMusicGeneration, input: input) { update in
         switch update.status {
-        case .queued(let position): print("queue position", position ?? 0)
+        case .queued: print("queue position", update.status.queuePosition ?? 0)
         case .running: update.logs.last.map { print($0.message) }
         default: break
         }

@@ -23,7 +23,7 @@ private func mediaGenPipelineVideoWithMusicBlock2(pipeline: MultimediaPipeline<S
     _ = cost
 }
 
-// Sources/MediaGenPipeline/MediaGenPipeline.docc/Articles/VideoWithMusic.md, block 3 (line 65)
+// Sources/MediaGenPipeline/MediaGenPipeline.docc/Articles/VideoWithMusic.md, block 3 (line 66)
 private func mediaGenPipelineVideoWithMusicBlock3(video: URL, music: URL, output: URL) async throws {
     let report = try await MediaMerger.located().merge(video: video, audio: music, to: output)
     print(report.merger, report.reason)   // native, "h264 video and mp3 audio copied as they are"
@@ -31,7 +31,7 @@ private func mediaGenPipelineVideoWithMusicBlock3(video: URL, music: URL, output
     _ = report
 }
 
-// Sources/MediaGenPipeline/MediaGenPipeline.docc/Articles/VideoWithMusic.md, block 4 (line 73)
+// Sources/MediaGenPipeline/MediaGenPipeline.docc/Articles/VideoWithMusic.md, block 4 (line 74)
 private func mediaGenPipelineVideoWithMusicBlock4(video: URL, music: URL, output: URL) async throws {
     let ffmpeg = try FFmpeg.locate()
     try await ffmpeg.merge(video: video, audio: music, to: output,

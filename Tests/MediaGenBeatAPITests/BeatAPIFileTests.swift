@@ -95,11 +95,3 @@ struct BeatAPIFileTests {
         #expect(harness.routes == ["POST /v1/files"])
     }
 }
-
-extension MediaGenError.Kind {
-    /// The field of an invalid request, for assertions.
-    var field: String? {
-        if case .invalidRequest(let field, _) = self { return field }
-        return nil
-    }
-}

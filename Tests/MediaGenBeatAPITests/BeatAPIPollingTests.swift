@@ -60,7 +60,7 @@ struct BeatAPIPollingTests {
     func aStopStateEndsTheWaitAwaitingAction(fixtureName: String) async throws {
         let harness = BeatAPIHarness(fixtures: [("task-queued", 201), (fixtureName, 200), ("task-succeeded", 200)])
         let stopped = try await harness.client.run(Sample.seedInput)
-        guard case .awaitingAction(let reason) = stopped.status else {
+        guard let reason = stopped.status.actionReason else {
             Issue.record("expected awaitingAction, got \(stopped.status)")
             return
         }

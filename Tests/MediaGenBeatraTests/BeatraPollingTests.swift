@@ -75,7 +75,7 @@ struct BeatraPollingTests {
     @Test func aRetryableFailureIsNotCreatedAgainByDefault() async {
         let harness = BeatraHarness(fixtures: [("create-accepted", 202), ("task-failed", 200)])
         let error = await mediaError { try await harness.client.run(seedRequest) }
-        guard case .taskFailed(let failure) = error?.kind else {
+        guard let failure = error?.kind.failure else {
             Issue.record("expected a failed task, got \(String(describing: error))")
             return
         }

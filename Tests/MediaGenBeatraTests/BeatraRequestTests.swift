@@ -77,11 +77,11 @@ struct BeatraRequestTests {
             try await harness.client.createTask(
                 BeatraMusicRequest(model: .suno55, prompt: "x"), referenceAudio: reference)
         }
-        guard case .invalidRequest(let named, _) = error?.kind else {
+        guard case .invalidRequest = error?.kind else {
             Issue.record("expected an invalid request, got \(String(describing: error))")
             return
         }
-        #expect(named == field)
+        #expect(error?.kind.field == field)
         #expect(harness.requests.isEmpty)
     }
 
@@ -300,13 +300,5 @@ struct BeatraRequestTests {
         #expect(error?.kind == .authentication)
         #expect(error?.description.contains("BEATRA_API_KEY") == true)
         #expect(stub.requests.isEmpty)
-    }
-}
-
-extension MediaGenError.Kind {
-    /// The field an invalid-request error names.
-    var field: String? {
-        if case .invalidRequest(let field, _) = self { return field }
-        return nil
     }
 }

@@ -194,7 +194,7 @@ struct BudgetCheckTests {
         await #expect {
             try await budget.ensureAffordable(.usd(cents: 225), for: "the pipeline")
         } throws: { error in
-            guard let error = error as? MediaGenError, case .budgetExceeded(_, let remaining) = error.kind else {
+            guard let error = error as? MediaGenError, let remaining = error.kind.remaining else {
                 return false
             }
             return remaining == .usd(cents: 150) && error.message.contains("the pipeline would cost $2.25")

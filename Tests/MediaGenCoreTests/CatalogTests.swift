@@ -10,8 +10,8 @@ private func decimal(_ text: String) -> Decimal {
 extension MediaGenError {
     /// The field and reason of an `.invalidRequest`; `nil` for every other kind.
     fileprivate var invalidRequest: (field: String?, reason: String)? {
-        if case .invalidRequest(let field, let reason) = kind { return (field, reason) }
-        return nil
+        guard case .invalidRequest = kind, let reason = kind.reason else { return nil }
+        return (kind.field, reason)
     }
 }
 

@@ -8,14 +8,6 @@ struct ContentTypeCase: Sendable, CustomTestStringConvertible {
     var testDescription: String { "\(fileName) → \(contentType)" }
 }
 
-extension MediaGenError {
-    /// The field an `.invalidRequest` names; `nil` for every other kind.
-    fileprivate var invalidField: String? {
-        if case .invalidRequest(let field, _) = kind { return field }
-        return nil
-    }
-}
-
 struct FileSourceTests {
     /// `Fixtures/Files/greeting.txt`: the 20 bytes "Hello, MediaGenKit!\n".
     static func greetingURL() throws -> URL {
@@ -87,7 +79,7 @@ struct FileSourceTests {
         let error = #expect(throws: MediaGenError.self) {
             try FileSource.file(Self.missingFile).byteCount()
         }
-        #expect(error?.invalidField == "file")
+        #expect(error?.kind.field == "file")
         #expect(error?.message.contains(Self.missingFile.path) == true)
     }
 
@@ -102,7 +94,7 @@ struct FileSourceTests {
         let error = #expect(throws: MediaGenError.self) {
             try FileSource.url(Self.remote).readData()
         }
-        #expect(error?.invalidField == "file")
+        #expect(error?.kind.field == "file")
         #expect(error?.message.contains("remote") == true)
     }
 
@@ -110,7 +102,7 @@ struct FileSourceTests {
         let error = #expect(throws: MediaGenError.self) {
             try FileSource.file(Self.missingFile).readData()
         }
-        #expect(error?.invalidField == "file")
+        #expect(error?.kind.field == "file")
         #expect(error?.message.contains(Self.missingFile.path) == true)
     }
 
@@ -135,6 +127,6 @@ struct FileSourceTests {
         let error = #expect(throws: MediaGenError.self) {
             try FileSource.url(Self.remote).dataURI()
         }
-        #expect(error?.invalidField == "file")
+        #expect(error?.kind.field == "file")
     }
 }

@@ -73,7 +73,7 @@ struct HostileInputTests {
                 APIRequest(.post, .path(["tasks"]), body: try harness.executor.jsonBody(example.body)))
         }
         let refused = try #require(error)
-        #expect(refused.kind.invalidField == example.field)
+        #expect(refused.kind.field == example.field)
         #expect(refused.provider == .acme)
         #expect(refused.message.contains("finite"))
         #expect(harness.attempts == 0)
@@ -92,7 +92,7 @@ struct HostileInputTests {
             try await harness.executor.send(
                 APIRequest(.post, .path(["tasks"]), body: try harness.executor.jsonBody(body)))
         }
-        #expect(error?.kind.invalidField == field)
+        #expect(error?.kind.field == field)
         #expect(harness.attempts == 0)
     }
 
@@ -142,7 +142,7 @@ struct HostileInputTests {
                 configuration: ClientConfiguration(transport: stub, clock: ImmediateClock()))
         }
         let refused = try #require(error)
-        #expect(refused.kind.invalidField == "url")
+        #expect(refused.kind.field == "url")
         #expect(stub.requests.isEmpty)
         // Not even the destination folder was made.
         #expect(!FileManager.default.fileExists(atPath: folder.path))
@@ -188,7 +188,7 @@ struct HostileInputTests {
             #expect(throws: MediaGenError.self) {
                 try URLPolicy.checkWebhookURL(url, field: "webhookURL", provider: Self.provider)
             })
-        #expect(refused.kind.invalidField == "webhookURL")
+        #expect(refused.kind.field == "webhookURL")
         #expect(refused.provider == Self.provider)
         // Never the user, password, path or query.
         #expect(!refused.description.contains("@"))
@@ -220,13 +220,5 @@ struct HostileInputTests {
         }
         #expect(error?.kind == .invalidSignature)
         #expect(error?.description.contains("Hooks Test") == true)
-    }
-}
-
-extension MediaGenError.Kind {
-    /// The field an `.invalidRequest` names; `nil` for every other kind.
-    fileprivate var invalidField: String? {
-        if case .invalidRequest(let field, _) = self { return field }
-        return nil
     }
 }

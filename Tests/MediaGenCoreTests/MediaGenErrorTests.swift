@@ -46,6 +46,21 @@ struct MediaGenErrorTests {
         (.outcomeUnknown, "outcome unknown", "look it up before creating it again"),
         (.invalidSignature, "webhook rejected", "Reject the delivery"),
         (.unsupported, "not supported", "alternatives"),
+        (.file(path: "/tmp/out.mp3"), "local file error", "Check that /tmp/out.mp3 can be read or written here"),
+        (
+            .needsFFmpeg(reason: "a fade needs ffmpeg", searched: ["/usr/bin", "/bin"]), "ffmpeg not found",
+            "Install it — `apt-get install -y ffmpeg` on Debian/Ubuntu, `brew install ffmpeg` on macOS — or set FFMPEG_PATH (looked in /usr/bin, /bin)."
+        ),
+        (.cannotRemux(reason: "WAV"), "cannot remux", "Use MergeOptions(merger: .automatic) with ffmpeg installed."),
+        (
+            .unreadableMedia(URL(fileURLWithPath: "/tmp/clip.mp4"), reason: "no 'moov' box"), "unreadable media",
+            "Check that /tmp/clip.mp4 is a whole audio or video file"
+        ),
+        (
+            .missingStream(URL(fileURLWithPath: "/tmp/clip.mp4"), expected: "audio"), "no audio stream",
+            "Pass a file with an audio stream as the audio (clip.mp4 may be the other input)."
+        ),
+        (.ffmpegFailed(status: 1, outputTail: "Invalid argument"), "ffmpeg failed", "check the inputs"),
     ])
     func everyKindSaysWhatHappenedAndWhatToDo(kind: MediaGenError.Kind, headline: String, hint: String) {
         let description = MediaGenError(kind, provider: .acme, message: "details").description
@@ -61,8 +76,14 @@ struct MediaGenErrorTests {
     }
 
     @Test func transientKindsAreTheOnesWorthRetryingLater() {
-        let transient: [MediaGenError.Kind] = [.rateLimited(retryAfter: nil), .server, .network, .timeout]
-        let permanent: [MediaGenError.Kind] = [.authentication, .notFound, .outcomeUnknown, .canceled]
+        let transient: [MediaGenError.Kind] = [
+            .rateLimited(retryAfter: nil), .rateLimited(retryAfter: .seconds(3)), .server, .network, .timeout,
+        ]
+        let permanent: [MediaGenError.Kind] = [
+            .authentication, .notFound, .outcomeUnknown, .canceled, .file(path: "/tmp/x"),
+            .needsFFmpeg(reason: "", searched: []), .cannotRemux(reason: ""),
+            .ffmpegFailed(status: 1, outputTail: ""),
+        ]
         #expect(transient.allSatisfy { MediaGenError($0, message: "").isTransient })
         #expect(!permanent.contains { MediaGenError($0, message: "").isTransient })
     }

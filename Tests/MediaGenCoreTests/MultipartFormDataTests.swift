@@ -3,14 +3,6 @@ import Testing
 
 @testable import MediaGenCore
 
-extension MediaGenError {
-    /// The field an `.invalidRequest` names; `nil` for every other kind.
-    fileprivate var invalidField: String? {
-        if case .invalidRequest(let field, _) = kind { return field }
-        return nil
-    }
-}
-
 struct MultipartFormDataTests {
     private static func temporaryFile(_ name: String) -> URL {
         FileManager.default.temporaryDirectory
@@ -183,7 +175,7 @@ struct MultipartFormDataTests {
         let error = #expect(throws: MediaGenError.self) {
             try form.encodedData()
         }
-        #expect(error?.invalidField == "file")
+        #expect(error?.kind.field == "file")
         #expect(error?.message.contains("https://cdn.example.com/a.mp3") == true)
     }
 
@@ -195,7 +187,7 @@ struct MultipartFormDataTests {
         let error = #expect(throws: MediaGenError.self) {
             try form.writeBody(to: output)
         }
-        #expect(error?.invalidField == "file")
+        #expect(error?.kind.field == "file")
     }
 
     @Test func missingFilePartIsAnInvalidFileInput() {
@@ -205,7 +197,7 @@ struct MultipartFormDataTests {
         let error = #expect(throws: MediaGenError.self) {
             try form.encodedData()
         }
-        #expect(error?.invalidField == "file")
+        #expect(error?.kind.field == "file")
         #expect(error?.message.contains(missing.path) == true)
     }
 

@@ -10,14 +10,6 @@ struct SanitizedNameCase: Sendable, CustomTestStringConvertible {
     var testDescription: String { input.debugDescription }
 }
 
-extension MediaGenError {
-    /// The field an `.invalidRequest` names; `nil` for every other kind.
-    fileprivate var invalidField: String? {
-        if case .invalidRequest(let field, _) = kind { return field }
-        return nil
-    }
-}
-
 /// A fresh folder under the system's temporary directory, removed by the test that made it.
 private struct TemporaryFolder {
     let url = FileManager.default.temporaryDirectory

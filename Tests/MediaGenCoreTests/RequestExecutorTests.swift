@@ -647,7 +647,7 @@ struct ExecutorErrorTests {
     @Test func aNonJSONSuccessIsADecodingError() async {
         let harness = ExecutorHarness { _ in HTTPResponse(status: 200, body: Data("<html>oops</html>".utf8)) }
         let error = await mediaError { try await harness.executor.send(.read, decoding: Page.self) }
-        guard case .decoding(let snippet) = error?.kind else {
+        guard let snippet = error?.kind.snippet else {
             Issue.record("expected a decoding error, got \(String(describing: error))")
             return
         }

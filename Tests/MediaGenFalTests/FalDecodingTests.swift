@@ -48,8 +48,8 @@ struct FalDecodingTests {
             .beatovenMusicGeneration, input: BeatovenInput(prompt: "jazz"))
         #expect(request.rawStatus == "IN_QUEUE")
         #expect(request.handle == seedHandle)
-        if case .queued(let position) = request.status {
-            #expect(position != nil)
+        if case .queued = request.status {
+            #expect(request.status.queuePosition != nil)
         } else {
             Issue.record("expected queued, got \(request.status)")
         }

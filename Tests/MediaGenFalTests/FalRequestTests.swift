@@ -198,11 +198,3 @@ struct FalRequestTests {
         #expect(stub.requests.isEmpty)
     }
 }
-
-extension MediaGenError.Kind {
-    /// The field of an invalid-request error.
-    var field: String? {
-        if case .invalidRequest(let field, _) = self { return field }
-        return nil
-    }
-}

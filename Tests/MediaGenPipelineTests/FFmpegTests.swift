@@ -1,4 +1,5 @@
 import Foundation
+import MediaGenCore
 import Testing
 
 @testable import MediaGenPipeline
@@ -47,9 +48,11 @@ struct FFmpegLocationTests {
     }
 
     @Test func missingFFmpegSaysWhereItLookedAndHowToInstall() {
-        let error = #expect(throws: PipelineError.self) {
+        let error = #expect(throws: MediaGenError.self) {
             try FFmpeg.locate(environment: ["PATH": "/nonexistent/bin"])
         }
+        #expect(error?.kind.case == .needsFFmpeg)
+        #expect(error?.kind.searchedPaths == ["/nonexistent/bin"])
         let text = error.map(String.init(describing:)) ?? ""
         #expect(text.contains("/nonexistent/bin"))
         #expect(text.contains("apt-get install -y ffmpeg"))
@@ -176,8 +179,8 @@ struct MergeTests {
         await #expect {
             try await ffmpeg.merge(video: junk, audio: audio, to: folder.appendingPathComponent("out.mp4"))
         } throws: { error in
-            guard case PipelineError.unreadableInput(let file, let reason) = error else { return false }
-            return file == junk && !reason.isEmpty
+            guard let kind = (error as? MediaGenError)?.kind, case .unreadableMedia = kind else { return false }
+            return kind.mediaFile == junk && kind.reason?.isEmpty == false
         }
         #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("out.mp4").path))
     }
@@ -190,8 +193,8 @@ struct MergeTests {
         await #expect {
             try await ffmpeg.merge(video: audio, audio: video, to: folder.appendingPathComponent("out.mp4"))
         } throws: { error in
-            guard case PipelineError.missingStream(_, let expected) = error else { return false }
-            return expected == "video"
+            guard let kind = (error as? MediaGenError)?.kind, case .missingStream = kind else { return false }
+            return kind.expectedStream == "video" && kind.mediaFile == audio
         }
     }
 
@@ -205,7 +208,9 @@ struct MergeTests {
         await #expect {
             try await ffmpeg.merge(video: video, audio: audio, to: output)
         } throws: { error in
-            guard case PipelineError.ffmpegFailed(let status, let tail) = error else { return false }
+            guard let kind = (error as? MediaGenError)?.kind, case .ffmpegFailed = kind,
+                let status = kind.exitStatus, let tail = kind.outputTail
+            else { return false }
             return status != 0 && !tail.isEmpty && String(describing: error).contains("ffmpeg failed")
         }
         let left = try FileManager.default.contentsOfDirectory(atPath: folder.path)

@@ -1,4 +1,5 @@
 import Foundation
+import MediaGenCore
 import Testing
 
 @testable import MediaGenPipeline
@@ -39,12 +40,13 @@ struct MediaMergerTests {
         let folder = try MediaFactory.folder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let music = try wav(in: folder)
-        let error = await #expect(throws: PipelineError.self) {
+        let error = await #expect(throws: MediaGenError.self) {
             try await withoutFFmpeg.merge(
                 video: try MediaFactory.fixture("h264-aac.mp4"), audio: music,
                 to: folder.appendingPathComponent("out.mp4"))
         }
-        guard case .needsFFmpeg(let reason, let searched) = error else {
+        guard case .needsFFmpeg = error?.kind, let reason = error?.kind.reason, let searched = error?.kind.searchedPaths
+        else {
             Issue.record("expected needsFFmpeg, got \(String(describing: error))")
             return
         }
@@ -65,16 +67,16 @@ struct MediaMergerTests {
         await #expect {
             try await merger.merge(video: video, audio: music, to: output, options: MergeOptions(merger: .native))
         } throws: { error in
-            guard case .cannotRemux(let reason) = error as? PipelineError else { return false }
-            return reason.contains("WAV")
+            guard let kind = (error as? MediaGenError)?.kind, case .cannotRemux = kind else { return false }
+            return kind.reason?.contains("WAV") == true
         }
         await #expect {
             try await merger.merge(
                 video: video, audio: try MediaFactory.fixture("music.mp3"), to: output,
                 options: MergeOptions(fadeOut: .seconds(1), merger: .native))
         } throws: { error in
-            guard case .cannotRemux(let reason) = error as? PipelineError else { return false }
-            return reason.contains("fade")
+            guard let kind = (error as? MediaGenError)?.kind, case .cannotRemux = kind else { return false }
+            return kind.reason?.contains("fade") == true
         }
         #expect(try leftovers(folder).isEmpty)
     }
@@ -90,7 +92,7 @@ struct MediaMergerTests {
                 video: try MediaFactory.fixture("h264-aac.mp4"), audio: try MediaFactory.fixture("music.mp3"),
                 to: folder.appendingPathComponent("out.mp4"), options: MergeOptions(merger: .ffmpeg))
         } throws: { error in
-            guard case .needsFFmpeg = error as? PipelineError else { return false }
+            guard case .needsFFmpeg = (error as? MediaGenError)?.kind else { return false }
             return String(describing: error).contains("apt-get install -y ffmpeg")
         }
     }
@@ -132,8 +134,11 @@ struct MediaMergerTests {
         let video = folder.appendingPathComponent("broken.mp4")
         try Data(bytes).write(to: video)
         let output = folder.appendingPathComponent("out.mp4")
-        await #expect(throws: PipelineError.self) {
+        await #expect {
             try await withoutFFmpeg.merge(video: video, audio: try MediaFactory.fixture("music.mp3"), to: output)
+        } throws: { error in
+            guard let kind = (error as? MediaGenError)?.kind, case .unreadableMedia = kind else { return false }
+            return kind.mediaFile == video && kind.reason?.isEmpty == false
         }
         #expect(try leftovers(folder).isEmpty)
     }

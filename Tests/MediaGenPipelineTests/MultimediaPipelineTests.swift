@@ -111,7 +111,12 @@ struct MultimediaPipelineTests {
                 probeExecutable: URL(fileURLWithPath: "/nonexistent/ffprobe"))
             let client = skytells(emulator)
             let pipeline = MultimediaPipeline(video: client, music: client, ffmpeg: missing)
-            await #expect(throws: PipelineError.self) { _ = try await pipeline.make(request(in: folder)) }
+            await #expect {
+                _ = try await pipeline.make(request(in: folder))
+            } throws: { error in
+                guard let kind = (error as? MediaGenError)?.kind, case .needsFFmpeg = kind else { return false }
+                return kind.searchedPaths == ["/nonexistent/ffmpeg", "/nonexistent/ffprobe"]
+            }
             #expect(try await emulator.stats().tasksCreated("skytells") == 0)
         }
     }
@@ -128,8 +133,8 @@ struct MultimediaPipelineTests {
             await #expect {
                 _ = try await pipeline.make(request)
             } throws: { error in
-                guard case .needsFFmpeg(let reason, _) = error as? PipelineError else { return false }
-                return reason.contains("looping")
+                guard let kind = (error as? MediaGenError)?.kind, case .needsFFmpeg = kind else { return false }
+                return kind.reason?.contains("looping") == true
             }
             #expect(try await emulator.stats().tasksCreated("skytells") == 0)
         }
@@ -146,7 +151,8 @@ struct MultimediaPipelineTests {
             await #expect {
                 _ = try await pipeline.make(request)
             } throws: { error in
-                guard case .needsFFmpeg(let reason, _) = error as? PipelineError else { return false }
+                guard let kind = (error as? MediaGenError)?.kind, case .needsFFmpeg = kind, let reason = kind.reason
+                else { return false }
                 return reason.contains("WAV (PCM) audio") && reason.contains(request.sourcesDirectory.path)
             }
             let kept = try FileManager.default.contentsOfDirectory(atPath: request.sourcesDirectory.path)
@@ -164,8 +170,9 @@ struct MultimediaPipelineTests {
             await #expect {
                 _ = try await pipeline.make(request(in: folder))
             } throws: { error in
-                guard case PipelineError.sideFailed(.video, let reason, let kept?) = error else { return false }
-                guard case .taskFailed = reason.kind else { return false }
+                guard let error = error as? MediaGenError, error.failedSide == .video, let kept = error.keptMedia
+                else { return false }
+                guard case .taskFailed = error.kind else { return false }
                 return kept.handle.model == "beatfusion-2.0" && FileManager.default.fileExists(atPath: kept.file.path)
                     && String(describing: error).contains("The music was kept")
             }
@@ -183,8 +190,9 @@ struct MultimediaPipelineTests {
             await #expect {
                 _ = try await MultimediaPipeline(video: client, music: client).make(request(in: folder))
             } throws: { error in
-                guard case PipelineError.sideFailed(let side, let reason, let kept?) = error else { return false }
-                return reason.kind == .outcomeUnknown
+                guard let error = error as? MediaGenError, let side = error.failedSide, let kept = error.keptMedia
+                else { return false }
+                return error.kind == .outcomeUnknown
                     && kept.handle.model == (side == .video ? "beatfusion-2.0" : "truefusion-video-pro")
             }
         }

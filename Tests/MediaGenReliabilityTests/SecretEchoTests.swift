@@ -89,8 +89,7 @@ struct SecretEchoTests {
         ]
         if let media = error as? MediaGenError {
             texts += [media.message, media.providerCode ?? "", media.requestID ?? ""]
-            if case .invalidRequest(let field, let reason) = media.kind { texts += [field ?? "", reason] }
-            if case .decoding(let snippet) = media.kind { texts.append(snippet) }
+            texts += [media.kind.field, media.kind.reason, media.kind.snippet].compactMap { $0 }
         }
         texts += lines.current
         // Bodies a cassette keeps as base64 are checked as the bytes they encode.

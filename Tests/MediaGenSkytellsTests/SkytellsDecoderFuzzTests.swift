@@ -45,14 +45,24 @@ struct SkytellsDecoderFuzzTests {
         "prediction-status-false-queued", "prediction-succeeded-string", "prediction-unknown-status",
     ]
 
-    /// Error answers with the status each was documented with.
-    static let errors: [(String, Int, String)] = [
-        ("error-response-string", 401, "authentication"),
-        ("error-status-false", 200, "invalidRequest"),
-        ("error-structured-insufficient-credits", 402, "insufficientCredits"),
-        ("error-structured-invalid-input", 422, "invalidRequest"),
-        ("error-structured-model-not-found", 404, "notFound"),
-        ("error-structured-rate-limit", 429, "rateLimited"),
+    /// Error answers with the status each was documented with, and the kind a poll and a create
+    /// end with: a create answered with a server error may have made its prediction, so it ends
+    /// `outcomeUnknown`, never a plain error the app would create again after.
+    static let errors: [(String, Int, poll: String, create: String)] = [
+        ("error-response-string", 401, "authentication", "authentication"),
+        ("error-status-false", 200, "invalidRequest", "invalidRequest"),
+        ("error-structured-insufficient-credits", 402, "insufficientCredits", "insufficientCredits"),
+        ("error-structured-invalid-input", 422, "invalidRequest", "invalidRequest"),
+        ("error-structured-model-not-found", 404, "notFound", "notFound"),
+        ("error-structured-rate-limit", 429, "rateLimited", "rateLimited"),
+        ("error-top-level-rate-limit", 429, "rateLimited", "rateLimited"),
+        ("error-envelope-unauthorized", 401, "authentication", "authentication"),
+        ("error-envelope-in-200-credits", 200, "insufficientCredits", "insufficientCredits"),
+        ("error-envelope-in-200-status-only", 200, "rateLimited", "rateLimited"),
+        ("error-typed-internal", 500, "server", "outcomeUnknown"),
+        ("error-inference-timeout", 504, "timeout", "outcomeUnknown"),
+        ("error-prediction-fetch-502", 502, "server", "outcomeUnknown"),
+        ("error-validation", 422, "invalidRequest", "invalidRequest"),
     ]
 
     static func predictionPage(_ client: SkytellsClient, _: Data) async throws {
@@ -89,9 +99,9 @@ struct SkytellsDecoderFuzzTests {
         for name in ["prediction-canceled", "prediction-cancelled"] {
             add(name, .answer(status: 200), "cancelPrediction", run: cancelPrediction)
         }
-        for (name, status, kind) in errors {
-            add(name, .answer(status: status), "prediction(id:)", kind, run: getPrediction)
-            add(name, .answer(status: status), "createPrediction", kind, run: createPrediction)
+        for (name, status, poll, create) in errors {
+            add(name, .answer(status: status), "prediction(id:)", poll, run: getPrediction)
+            add(name, .answer(status: status), "createPrediction", create, run: createPrediction)
         }
         for name in ["predictions-page-1", "predictions-page-2"] {
             add(name, .answer(status: 200), "predictionPage", run: predictionPage)

@@ -49,7 +49,7 @@ struct SkytellsHostileInputTests {
                 .trueFusionVideoPro, input: SkytellsVideoInput(prompt: "a fox", duration: .seconds(5)),
                 webhook: webhook)
         }
-        #expect(error?.kind.invalidField == "webhook.url")
+        #expect(error?.kind.field == "webhook.url")
         // Credentials in the URL are never repeated in the error.
         #expect(error?.description.contains("@") == false)
         #expect(harness.requests.isEmpty)
@@ -83,7 +83,7 @@ struct SkytellsHostileInputTests {
             try await harness.client.createPrediction(
                 SkytellsModelID(rawValue: "custom-model"), input: CustomInput(guidance: value))
         }
-        #expect(error?.kind.invalidField == "input.guidance")
+        #expect(error?.kind.field == "input.guidance")
         #expect(error?.provider == .skytells)
         #expect(harness.requests.isEmpty)
     }
@@ -94,15 +94,7 @@ struct SkytellsHostileInputTests {
         let error = await mediaError {
             try await harness.client.createPrediction(SkytellsModelID(rawValue: "custom-model"), input: input)
         }
-        #expect(error?.kind.invalidField == "input.guidance")
+        #expect(error?.kind.field == "input.guidance")
         #expect(harness.requests.isEmpty)
-    }
-}
-
-extension MediaGenError.Kind {
-    /// The field an `.invalidRequest` names; `nil` for every other kind.
-    fileprivate var invalidField: String? {
-        if case .invalidRequest(let field, _) = self { return field }
-        return nil
     }
 }

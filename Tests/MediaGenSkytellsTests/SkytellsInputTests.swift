@@ -23,11 +23,11 @@ struct SkytellsInputTests {
     func badMusicIsRefusedBeforeSendingNamingTheField(_ label: String, input: BeatFusionInput, field: String) async {
         let harness = SkytellsHarness(fixtures: [("prediction-queued", 201)])
         let error = await mediaError { try await harness.client.createPrediction(.beatFusion2, input: input) }
-        guard case .invalidRequest(let named, _) = error?.kind else {
+        guard case .invalidRequest = error?.kind else {
             Issue.record("\(label): expected an invalid request, got \(String(describing: error))")
             return
         }
-        #expect(named == field)
+        #expect(error?.kind.field == field)
         #expect(harness.requests.isEmpty)
     }
 
@@ -68,11 +68,11 @@ struct SkytellsInputTests {
     ) async {
         let harness = SkytellsHarness(fixtures: [("prediction-queued", 201)])
         let error = await mediaError { try await harness.client.createPrediction(model, input: input) }
-        guard case .invalidRequest(let named, _) = error?.kind else {
+        guard case .invalidRequest = error?.kind else {
             Issue.record("\(label): expected an invalid request, got \(String(describing: error))")
             return
         }
-        #expect(named == field)
+        #expect(error?.kind.field == field)
         #expect(harness.requests.isEmpty)
     }
 
@@ -119,11 +119,11 @@ struct SkytellsInputTests {
     func musicFieldsBeatFusionLacksAreRefusedNotDropped(request: MusicRequest, field: String) async {
         let harness = SkytellsHarness(fixtures: [("prediction-queued", 201)])
         let error = await mediaError { try await harness.client.generateMusic(request) }
-        guard case .invalidRequest(let named, _) = error?.kind else {
+        guard case .invalidRequest = error?.kind else {
             Issue.record("expected an invalid request, got \(String(describing: error))")
             return
         }
-        #expect(named == field)
+        #expect(error?.kind.field == field)
         #expect(harness.requests.isEmpty)
     }
 

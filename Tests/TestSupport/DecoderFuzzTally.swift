@@ -27,7 +27,7 @@ public struct DecoderFuzzTally: Sendable {
 
     /// The case name of a kind: `decoding`, `rateLimited`, …
     public static func label(_ kind: MediaGenError.Kind) -> String {
-        String(String(describing: kind).prefix { $0 != "(" })
+        kind.case.description
     }
 
     /// `decoded`, the error kind's label, or a description of the breach.
@@ -43,7 +43,7 @@ public struct DecoderFuzzTally: Sendable {
         let label = Self.label(error.kind)
         // The one line an app shows must be printable whatever the answer held.
         _ = error.description
-        if case .decoding(let snippet) = error.kind {
+        if let snippet = error.kind.snippet {
             // The executor and the webhook decoders keep the start of the body, on one line.
             let start = String(decoding: body.prefix(200), as: UTF8.self)
             if snippet.isEmpty && start.contains(where: { !$0.isNewline }) {
@@ -56,7 +56,7 @@ public struct DecoderFuzzTally: Sendable {
         }
         // A URL the mutated answer handed back that is off the provider's hosts is refused before
         // anything is sent (the key never goes there): the right outcome, not the answer's error.
-        if case .invalidRequest(field: "url", _) = error.kind, error.httpStatus == nil {
+        if error.kind.case == .invalidRequest, error.kind.field == "url", error.httpStatus == nil {
             return (label, nil)
         }
         switch route {

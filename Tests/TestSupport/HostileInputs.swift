@@ -19,8 +19,5 @@ public let hostileHeaderNames: [String] = [
 
 extension MediaGenError {
     /// The field an `.invalidRequest` error names; `nil` for every other kind.
-    public var refusedField: String? {
-        if case .invalidRequest(let field, _) = kind { return field }
-        return nil
-    }
+    public var refusedField: String? { kind.field }
 }

@@ -181,8 +181,7 @@ public struct BeatraClient: MediaClient, MusicGenerating {
             do {
                 return try await wait(for: created, policy: policy, onUpdate: onUpdate)
             } catch let error as MediaGenError {
-                guard case .taskFailed(let failure) = error.kind, failure.retryable == true,
-                    reruns < rerunsOfRetryableFailures
+                guard error.kind.failure?.retryable == true, reruns < rerunsOfRetryableFailures
                 else { throw error }
                 reruns += 1
             }

@@ -7,61 +7,24 @@ import Foundation
 ///     let prediction = try await client.wait(for: handle)
 /// } catch let error as MediaGenError {
 ///     switch error.kind {
-///     case .rateLimited(let retryAfter): print("slow down", retryAfter ?? .seconds(1))
+///     case .rateLimited: print("slow down", error.kind.retryAfter ?? .seconds(1))
 ///     case .outcomeUnknown: print("the task may exist:", error.taskID ?? error.requestID ?? "unknown id")
-///     case .taskFailed(let failure): print("failed:", failure.message)
+///     case .taskFailed: print("failed:", error.kind.failure?.message ?? "")
 ///     default: print(error)  // one line that says what went wrong and what to do
 ///     }
 /// }
 /// ```
 ///
+/// A bare name in a `case` matches that kind whatever its data (`case .rateLimited:` matches any
+/// wait), and kinds can be added in a minor release, so a `switch` over a kind needs a `default`:
+/// see ``Kind`` for the rule.
+///
 /// Every error carries what is known of the call that failed — provider, HTTP status, the provider's
 /// own error code, request id, task id — and never a credential. Its ``description`` is one line a
 /// person can act on.
 public struct MediaGenError: Error, Hashable, Sendable {
-    /// What went wrong, with the data needed to react to it.
-    public enum Kind: Hashable, Sendable {
-        /// The request was refused as invalid, before sending (local validation) or by the provider.
-        /// `field` names the input at fault when known.
-        case invalidRequest(field: String?, reason: String)
-        /// The API key is missing, wrong, or lacks permission.
-        case authentication
-        /// The account has no credits or payment method for this request.
-        case insufficientCredits
-        /// Too many requests; `retryAfter` is how long the provider asked to wait.
-        case rateLimited(retryAfter: Duration?)
-        /// The task, model or file does not exist (or has expired).
-        case notFound
-        /// The request conflicts with an earlier one (an idempotency key reused with another body).
-        case conflict
-        /// The provider failed (5xx) and retries did not help.
-        case server
-        /// The connection failed or broke.
-        case network
-        /// No answer in time: one request's timeout, or a polling deadline.
-        case timeout
-        /// The answer could not be decoded; `snippet` is the start of the body, credentials removed.
-        case decoding(snippet: String)
-        /// The task ran and failed at the provider.
-        case taskFailed(TaskFailure)
-        /// The task was canceled at the provider.
-        case canceled
-        /// The request would exceed the client's budget; nothing was sent.
-        case budgetExceeded(estimate: Money?, remaining: Money)
-        /// A request that creates a paid task may or may not have reached the provider, and retrying
-        /// could charge twice. Look the task up (``MediaGenError/taskID``, ``MediaGenError/requestID``)
-        /// or resend with the same ``MediaGenError/idempotencyKey`` where the provider supports one.
-        case outcomeUnknown
-        /// A webhook delivery failed signature or timestamp verification.
-        case invalidSignature
-        /// The feature is not available here (for example no Ed25519 verifier on Linux).
-        case unsupported
-        /// A file on this machine could not be read or written — a download's destination not
-        /// writable or its disk full, an upload's source missing. Nothing the provider did, and
-        /// nothing a retry would fix: it is never retried.
-        case file(path: String)
-    }
-
+    /// What went wrong, with the data needed to react to it: match it by name in a `switch`, read
+    /// its data through its properties (see ``Kind``).
     public var kind: Kind
     public var provider: Provider?
     /// What happened, in the provider's words when it gave any.
@@ -75,6 +38,9 @@ public struct MediaGenError: Error, Hashable, Sendable {
     public var taskID: String?
     /// The idempotency key sent with the failed create, to resend it without a duplicate.
     public var idempotencyKey: String?
+    /// Set when this error ended one side of a MediaGenPipeline pipeline: which side, and the file
+    /// the other side left. MediaGenPipeline reads it as `failedSide` and `keptMedia`.
+    package var pipelineFailure: PipelineFailure?
 
     public init(
         _ kind: Kind,
@@ -94,6 +60,7 @@ public struct MediaGenError: Error, Hashable, Sendable {
         self.requestID = requestID
         self.taskID = taskID
         self.idempotencyKey = idempotencyKey
+        self.pipelineFailure = nil
     }
 
     /// A local validation failure: thrown before anything is sent.
@@ -106,6 +73,38 @@ public struct MediaGenError: Error, Hashable, Sendable {
         switch kind {
         case .rateLimited, .server, .network, .timeout: true
         default: false
+        }
+    }
+}
+
+extension MediaGenError {
+    /// One side of a MediaGenPipeline pipeline failed with this error. The pipeline's side and
+    /// media types live in MediaGenPipeline, which turns these back into them; here they are the
+    /// plain values the description needs.
+    package struct PipelineFailure: Hashable, Sendable {
+        /// `"video"` or `"music"`.
+        package var side: String
+        /// The other side's result, when it completed: it was paid for.
+        package var kept: KeptMedia?
+
+        package init(side: String, kept: KeptMedia?) {
+            self.side = side
+            self.kept = kept
+        }
+    }
+
+    /// A file one side of a pipeline generated and downloaded.
+    package struct KeptMedia: Hashable, Sendable {
+        package var side: String
+        package var handle: TaskHandle
+        package var source: RemoteFile
+        package var file: URL
+
+        package init(side: String, handle: TaskHandle, source: RemoteFile, file: URL) {
+            self.side = side
+            self.handle = handle
+            self.source = source
+            self.file = file
         }
     }
 }
@@ -124,13 +123,16 @@ extension MediaGenError: CustomStringConvertible, LocalizedError {
             idempotencyKey.map { "idempotency key \($0)" },
         ].compactMap { $0 }
         if !context.isEmpty { line += " (\(context.joined(separator: ", ")))" }
-        return line + ". " + hint
+        line += ". " + hint
+        guard let pipelineFailure else { return line }
+        let kept = pipelineFailure.kept.map { " The \($0.side) was kept: \($0.file.path)." } ?? ""
+        return "the \(pipelineFailure.side) failed: \(line)\(kept)"
     }
 
     public var errorDescription: String? { description }
 
     private var headline: String {
-        switch kind {
+        switch kind.storage {
         case .invalidRequest(let field, _): field.map { "invalid value for `\($0)`" } ?? "invalid request"
         case .authentication: "authentication failed"
         case .insufficientCredits: "insufficient credits"
@@ -148,11 +150,16 @@ extension MediaGenError: CustomStringConvertible, LocalizedError {
         case .invalidSignature: "webhook rejected"
         case .unsupported: "not supported"
         case .file: "local file error"
+        case .needsFFmpeg: "ffmpeg not found"
+        case .cannotRemux: "cannot remux"
+        case .unreadableMedia: "unreadable media"
+        case .missingStream(_, let expected): "no \(expected) stream"
+        case .ffmpegFailed: "ffmpeg failed"
         }
     }
 
     private var hint: String {
-        switch kind {
+        switch kind.storage {
         case .invalidRequest:
             return "Correct the input and send it again."
         case .authentication:
@@ -190,6 +197,21 @@ extension MediaGenError: CustomStringConvertible, LocalizedError {
         case .file(let path):
             return
                 "Check that \(path.isEmpty ? "the file" : path) can be read or written here (the folder exists and is writable, the disk has room), then retry."
+        case .needsFFmpeg(_, let searched):
+            let looked = searched.isEmpty ? "" : " (looked in \(searched.joined(separator: ", ")))"
+            return
+                "Install it — `apt-get install -y ffmpeg` on Debian/Ubuntu, `brew install ffmpeg` on macOS — or set FFMPEG_PATH\(looked)."
+        case .cannotRemux:
+            return "Use MergeOptions(merger: .automatic) with ffmpeg installed."
+        case .unreadableMedia(let file, _):
+            return
+                "Check that \(file.path) is a whole audio or video file (not cut short, not an error page saved as media)."
+        case .missingStream(let file, let expected):
+            return
+                "Pass a file with \(expected == "audio" ? "an" : "a") \(expected) stream as the \(expected) (\(file.lastPathComponent) may be the other input)."
+        case .ffmpegFailed:
+            return
+                "The last lines of ffmpeg's output say why (error.kind.outputTail has more): check the inputs and the output file's extension."
         }
     }
 

@@ -86,12 +86,8 @@ extension MediaClient {
     ) async throws -> RemoteTask {
         for try await task in updates {
             onUpdate?(task)
-            switch task.status {
-            case .queued, .running:
-                continue
-            case .succeeded, .awaitingAction:
-                return task
-            case .failed(let failure):
+            guard task.status.isTerminal else { continue }
+            if let failure = task.status.failure {
                 throw MediaGenError(
                     .taskFailed(failure),
                     provider: provider,
@@ -99,9 +95,12 @@ extension MediaClient {
                     providerCode: failure.code,
                     taskID: handle.id
                 )
-            case .canceled:
+            }
+            if task.status == .canceled {
                 throw MediaGenError(.canceled, provider: provider, message: "\(handle) was canceled", taskID: handle.id)
             }
+            // Succeeded, or stopped awaiting the user's action: the task is theirs to read.
+            return task
         }
         // `TaskUpdates` only ends after a terminal status, which returns or throws above.
         throw MediaGenError(

@@ -12,7 +12,7 @@ import MediaGenCore
 ///     .beatovenMusicGeneration,
 ///     input: BeatovenInput(prompt: "Jazz music for a late-night restaurant setting", duration: .seconds(30))
 /// ) { update in
-///     if case .queued(let position?) = update.status { print("queue position", position) }
+///     if let position = update.status.queuePosition { print("queue position", position) }
 ///     update.logs.last.map { print($0.message) }
 /// }
 /// try await result.data.audio.remoteFile.download(to: URL(fileURLWithPath: "outputs/"))

@@ -11,7 +11,7 @@ extension FalClient {
     ///     input: BeatovenInput(prompt: "Jazz music for a late-night restaurant setting")
     /// ) { update in
     ///     switch update.status {
-    ///     case .queued(let position): print("in queue", position ?? 0)
+    ///     case .queued: print("in queue", update.status.queuePosition ?? 0)
     ///     case .running: update.logs.last.map { print($0.message) }
     ///     default: break
     ///     }
@@ -102,13 +102,14 @@ extension FalClient {
                 onUpdate?(update)
                 last = update
             }
-            switch last.status {
-            case .succeeded:
-                return try await result(app, of: handle)
-            case .failed(let failure):
+            if let failure = last.status.failure {
                 throw MediaGenError(
                     .taskFailed(failure), provider: .fal, message: failure.message, providerCode: failure.code,
                     taskID: handle.id)
+            }
+            switch last.status {
+            case .succeeded:
+                return try await result(app, of: handle)
             case .canceled:
                 throw MediaGenError(.canceled, provider: .fal, message: "\(handle) was canceled", taskID: handle.id)
             default:

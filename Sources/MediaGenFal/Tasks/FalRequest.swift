@@ -9,7 +9,7 @@ import MediaGenCore
 /// print(request.requestID, request.queuePosition ?? 0)
 /// let now = try await fal.request(request.handle, logs: true)
 /// switch now.status {
-/// case .queued(let position): print("queued at", position ?? 0)
+/// case .queued: print("queued at", now.queuePosition ?? 0)
 /// case .running: now.logs.forEach { print($0.message) }
 /// default: print(now.rawStatus, now.error ?? "")
 /// }

@@ -10,8 +10,8 @@ import MediaGenCore
 /// case .succeeded:
 ///     let music = try delivery.payload(as: BeatovenOutput.self)
 ///     print(music.audio.url)
-/// case .failed(let failure):
-///     print("request \(delivery.requestID) failed:", failure.message)
+/// case .failed:
+///     print("request \(delivery.requestID) failed:", delivery.status.failure?.message ?? "")
 /// default: break
 /// }
 /// ```

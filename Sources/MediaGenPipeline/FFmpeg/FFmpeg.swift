@@ -27,10 +27,11 @@ public struct FFmpeg: Hashable, Sendable {
     }
 
     /// Finds ffmpeg and ffprobe: `FFMPEG_PATH` (the ffmpeg binary, or the folder holding both)
-    /// first, then each folder of `PATH`.
+    /// first, then each folder of `PATH`. When neither has them, throws a `MediaGenError` of kind
+    /// `.needsFFmpeg` that lists where it looked and how to install ffmpeg.
     public static func locate(
         environment: [String: String] = ProcessInfo.processInfo.environment
-    ) throws(PipelineError) -> FFmpeg {
+    ) throws(MediaGenError) -> FFmpeg {
         var folders: [URL] = []
         var searched: [String] = []
         if let configured = environment["FFMPEG_PATH"], !configured.isEmpty {
@@ -59,7 +60,7 @@ public struct FFmpeg: Hashable, Sendable {
             }
             searched.append(folder.path)
         }
-        throw .ffmpegNotFound(searched: searched)
+        throw .needsFFmpeg("no ffmpeg with ffprobe beside it in FFMPEG_PATH or PATH", searched: searched)
     }
 
     /// The duration and streams of a media file.
@@ -73,13 +74,13 @@ public struct FFmpeg: Hashable, Sendable {
         )
         guard outcome.status == 0 else {
             let reason = outcome.errorTail.trimmingCharacters(in: .whitespacesAndNewlines)
-            throw PipelineError.unreadableInput(
+            throw MediaGenError.unreadableMedia(
                 file, reason: reason.isEmpty ? "ffprobe exited with \(outcome.status)" : reason)
         }
         do {
             return try MediaProbe(ffprobeJSON: outcome.standardOutput)
         } catch {
-            throw PipelineError.unreadableInput(file, reason: "ffprobe's answer was not understood: \(error)")
+            throw MediaGenError.unreadableMedia(file, reason: "ffprobe's answer was not understood: \(error)")
         }
     }
 
@@ -90,9 +91,9 @@ public struct FFmpeg: Hashable, Sendable {
         -> URL
     {
         let videoProbe = try await probe(video)
-        guard videoProbe.hasVideo else { throw PipelineError.missingStream(video, expected: "video") }
+        guard videoProbe.hasVideo else { throw MediaGenError.missingStream(video, expected: "video") }
         let audioProbe = try await probe(audio)
-        guard audioProbe.hasAudio else { throw PipelineError.missingStream(audio, expected: "audio") }
+        guard audioProbe.hasAudio else { throw MediaGenError.missingStream(audio, expected: "audio") }
 
         let partial = try PartialOutput(for: output)
         defer { partial.discard() }
@@ -107,7 +108,7 @@ public struct FFmpeg: Hashable, Sendable {
         )
         let outcome = try await ProcessRunner.run(executable, arguments)
         guard outcome.status == 0 else {
-            throw PipelineError.ffmpegFailed(status: outcome.status, outputTail: outcome.errorTail)
+            throw MediaGenError.ffmpegFailed(status: outcome.status, outputTail: outcome.errorTail)
         }
         try partial.commit()
         return output

@@ -16,7 +16,7 @@ public struct MergeOptions: Hashable, Sendable {
     public enum Merger: String, Hashable, Sendable, Codable, CaseIterable {
         /// The native muxer when it can remux both files and no filter is asked for, else ffmpeg.
         case automatic
-        /// Only the native muxer: a merge it cannot do fails with ``PipelineError/cannotRemux(reason:)``.
+        /// Only the native muxer: a merge it cannot do fails with a `MediaGenError` of kind `.cannotRemux`.
         case native
         /// Only ffmpeg (`-c:v copy -c:a aac -shortest`, and the filters asked for).
         case ffmpeg

@@ -57,12 +57,12 @@ enum NativeMuxer {
         do {
             videoSource = try FileByteSource(video)
         } catch {
-            throw PipelineError.unreadableInput(video, reason: error.message)
+            throw MediaGenError.unreadableMedia(video, reason: error.message)
         }
         do {
             audioSource = try FileByteSource(audio)
         } catch {
-            throw PipelineError.unreadableInput(audio, reason: error.message)
+            throw MediaGenError.unreadableMedia(audio, reason: error.message)
         }
         let plan: MuxPlan
         do {
@@ -71,7 +71,7 @@ enum NativeMuxer {
             guard error.kind == .malformed else { throw error }
             // Which input is broken: the video's reading comes first.
             let file = (try? MP4Reader.track(.video, in: videoSource)) == nil ? video : audio
-            throw PipelineError.unreadableInput(file, reason: error.message)
+            throw MediaGenError.unreadableMedia(file, reason: error.message)
         }
         let partial = try PartialOutput(for: output)
         defer { partial.discard() }
@@ -79,11 +79,11 @@ enum NativeMuxer {
             _ = try MP4Writer(plan: plan, sources: [videoSource, audioSource]).write(
                 to: partial.file, isCancelled: isCancelled)
         } catch let error as MP4Error {
-            throw PipelineError.unreadableInput(video, reason: error.message)
+            throw MediaGenError.unreadableMedia(video, reason: error.message)
         } catch is CancellationError {
             throw CancellationError()
         } catch {
-            throw PipelineError.cannotWriteOutput(output, reason: error.localizedDescription)
+            throw MediaGenError.cannotWrite(output, reason: error.localizedDescription)
         }
         try partial.commit()
         let streams = plan.tracks.map { "\($0.source.codecName) \($0.source.kind == .video ? "video" : "audio")" }

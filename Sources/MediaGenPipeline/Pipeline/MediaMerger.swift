@@ -38,8 +38,7 @@ public struct MediaMerger: Sendable {
         do {
             return MediaMerger(ffmpeg: try FFmpeg.locate(environment: environment))
         } catch {
-            if case .ffmpegNotFound(let searched) = error { return MediaMerger(ffmpeg: nil, searched: searched) }
-            return MediaMerger(ffmpeg: nil)
+            return MediaMerger(ffmpeg: nil, searched: error.kind.searchedPaths ?? [])
         }
     }
 
@@ -60,7 +59,7 @@ public struct MediaMerger: Sendable {
             return try await withFFmpeg(video, audio, output, options, because: "chosen in MergeOptions")
         }
         if let reason = NativeMuxer.optionsNeedingFFmpeg(options) {
-            if options.merger == .native { throw PipelineError.cannotRemux(reason: reason) }
+            if options.merger == .native { throw MediaGenError.cannotRemux(reason) }
             return try await withFFmpeg(video, audio, output, options, because: reason)
         }
         do {
@@ -72,7 +71,7 @@ public struct MediaMerger: Sendable {
                 output: output, merger: .native, reason: why, duration: summary.duration, streams: summary.streams)
         } catch let error as MP4Error {
             let reason = "the native muxer does not remux \(error.message)"
-            if options.merger == .native { throw PipelineError.cannotRemux(reason: reason) }
+            if options.merger == .native { throw MediaGenError.cannotRemux(reason) }
             return try await withFFmpeg(video, audio, output, options, because: reason)
         }
     }
@@ -84,7 +83,7 @@ public struct MediaMerger: Sendable {
             let arguments = FFmpeg.mergeArguments(
                 video: video, audio: audio, output: output, options: options, outputDuration: nil)
             let command = (["ffmpeg"] + arguments.dropFirst(3)).joined(separator: " ")
-            throw PipelineError.needsFFmpeg(reason: "\(reason); then merge with: \(command)", searched: searched)
+            throw MediaGenError.needsFFmpeg("\(reason); then merge with: \(command)", searched: searched)
         }
         try await ffmpeg.merge(video: video, audio: audio, to: output, options: options)
         let probe = try? await ffmpeg.probe(output)

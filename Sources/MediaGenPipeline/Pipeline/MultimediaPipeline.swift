@@ -22,9 +22,10 @@ import MediaGenCore
 /// - Nothing is created before the whole pipeline's cost passes the budget, and before the merge is
 ///   known to be possible: the `ffmpeg` given exists, or no option needs ffmpeg when it is missing.
 ///   The music's format is known only once downloaded: a WAV without ffmpeg fails then with
-///   ``PipelineError/needsFFmpeg(reason:searched:)``, which says how to merge the kept files.
+///   `.needsFFmpeg`, which says how to merge the kept files.
 /// - Stop iterating (or cancel the iterating task) and both remote tasks are canceled.
-/// - If one side fails, the error says which, and the other side's file is kept — it was paid for.
+/// - If one side fails, the error is that side's `MediaGenError`, with `error.failedSide` saying
+///   which, and the other side's file is kept — it was paid for — in `error.keptMedia`.
 /// - Download progress is reported per percent, not per network chunk.
 public struct MultimediaPipeline<VideoClient: VideoGenerating, MusicClient: MusicGenerating>: Sendable {
     public let videoClient: VideoClient
@@ -109,14 +110,16 @@ public struct MultimediaPipeline<VideoClient: VideoGenerating, MusicClient: Musi
             guard FileManager.default.isExecutableFile(atPath: ffmpeg.executable.path),
                 FileManager.default.isExecutableFile(atPath: ffmpeg.probeExecutable.path)
             else {
-                throw PipelineError.ffmpegNotFound(searched: [ffmpeg.executable.path, ffmpeg.probeExecutable.path])
+                throw MediaGenError.needsFFmpeg(
+                    "the ffmpeg given to the pipeline is not there or cannot be run",
+                    searched: [ffmpeg.executable.path, ffmpeg.probeExecutable.path])
             }
             merger = MediaMerger(ffmpeg: ffmpeg)
         } else {
             merger = MediaMerger.located()
         }
         if let reason = merger.ffmpegRequirement(for: request.merge) {
-            throw PipelineError.needsFFmpeg(reason: reason, searched: merger.searched)
+            throw MediaGenError.needsFFmpeg(reason, searched: merger.searched)
         }
         let cost = try estimateCost(request)
         if checkpoint == nil, let budget {
@@ -234,10 +237,12 @@ public struct MultimediaPipeline<VideoClient: VideoGenerating, MusicClient: Musi
         }.value
     }
 
-    private func failure(_ side: PipelineSide, _ error: any Error, kept: GeneratedMedia?) throws -> PipelineError {
+    /// The error that ends the pipeline when `side` failed with `error`: that side's own error, which
+    /// says which side it was and what the other side kept.
+    private func failure(_ side: PipelineSide, _ error: any Error, kept: GeneratedMedia?) throws -> MediaGenError {
         if error is CancellationError { throw error }
         let reason = error as? MediaGenError ?? MediaGenError(.network, message: String(describing: error))
-        return .sideFailed(side, error: reason, kept: kept)
+        return .side(side, failedWith: reason, kept: kept)
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import MediaGenCore
 
 #if canImport(Glibc)
     import Glibc
@@ -22,12 +23,12 @@ struct PartialOutput {
     let file: URL
 
     /// Creates the output's folder and names the temporary file beside it.
-    init(for output: URL) throws(PipelineError) {
+    init(for output: URL) throws(MediaGenError) {
         let directory = output.deletingLastPathComponent()
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         } catch {
-            throw PipelineError.cannotWriteOutput(output, reason: error.localizedDescription)
+            throw .cannotWrite(output, reason: error.localizedDescription)
         }
         let ext = output.pathExtension.isEmpty ? "mp4" : output.pathExtension
         self.output = output
@@ -36,9 +37,9 @@ struct PartialOutput {
     }
 
     /// Puts the finished file in place in one step (rename(2)), replacing an existing one.
-    func commit() throws(PipelineError) {
+    func commit() throws(MediaGenError) {
         guard rename(file.path, output.path) == 0 else {
-            throw PipelineError.cannotWriteOutput(output, reason: String(cString: strerror(errno)))
+            throw .cannotWrite(output, reason: String(cString: strerror(errno)))
         }
     }
 

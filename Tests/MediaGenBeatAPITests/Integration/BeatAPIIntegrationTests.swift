@@ -74,7 +74,7 @@ struct BeatAPIIntegrationTests {
             let beatAPI = emulator.beatAPI(headers: ["X-Emulator-Script": "queued,failed"])
             let created = try await beatAPI.createTask(Sample.seedInput)
             let error = await mediaError { try await beatAPI.wait(for: created) }
-            guard case .taskFailed(let failure) = error?.kind else {
+            guard let failure = error?.kind.failure else {
                 Issue.record("expected taskFailed, got \(String(describing: error))")
                 return
             }

@@ -258,7 +258,7 @@ struct BeatraIntegrationTests {
             let beatra = client(emulator, headers: ["X-Emulator-Script": "queued,running,failed"])
             let created = try await beatra.createTask(seedRequest)
             let error = await mediaError { try await beatra.wait(for: created) }
-            guard case .taskFailed(let failure) = error?.kind else {
+            guard let failure = error?.kind.failure else {
                 Issue.record("expected a failed task, got \(String(describing: error))")
                 return
             }

@@ -220,7 +220,7 @@ struct CoreIntegrationTests {
             let created = try await create(executor)
             try await emulator.injectFaults([FaultRule("non-json;status=200", provider: "skytells", method: "GET")])
             let error = await mediaError { try await poll(executor, created.id) }
-            guard case .decoding(let snippet) = error?.kind else {
+            guard let snippet = error?.kind.snippet else {
                 Issue.record("expected a decoding error, got \(String(describing: error))")
                 return
             }
@@ -407,8 +407,7 @@ struct CoreIntegrationTests {
                 try await RemoteFile(url: url).download(
                     to: directory.appendingPathComponent("blob.bin"), configuration: configuration, progress: progress)
             }
-            var path: String?
-            if case .file(let failed)? = error?.kind { path = failed }
+            let path = error?.kind.path
             #expect(path?.hasPrefix(directory.path) == true, "expected a file error, got \(String(describing: error))")
             #expect(error?.isTransient == false)
             #expect(try await emulator.stats().requests("media", "GET /blob.bin") == 1)

@@ -18,14 +18,7 @@ struct FakeTask: MediaTask, Hashable {
     }
 
     private static func raw(_ status: TaskStatus) -> String {
-        switch status {
-        case .queued: "queued"
-        case .running: "running"
-        case .succeeded: "succeeded"
-        case .failed: "failed"
-        case .canceled: "canceled"
-        case .awaitingAction(let reason): reason
-        }
+        status.actionReason ?? status.case.description
     }
 }
 

@@ -170,7 +170,7 @@ struct FalIntegrationTests {
             let error = await mediaError {
                 try await fal.run(.beatovenMusicGeneration, input: BeatovenInput(prompt: "jazz"))
             }
-            if case .taskFailed(let failure) = error?.kind {
+            if let failure = error?.kind.failure {
                 #expect(failure.code == "runner_server_error")
             } else {
                 Issue.record("expected taskFailed, got \(String(describing: error))")
