@@ -57,8 +57,20 @@ private func mediaGenSkytellsMusicAndVideoWithSkytellsBlock5(body: Data, headers
     _ = event
 }
 
-// Sources/MediaGenSkytells/MediaGenSkytells.docc/Articles/MusicAndVideoWithSkytells.md, block 6 (line 118)
-private func mediaGenSkytellsMusicAndVideoWithSkytellsBlock6(skytells: SkytellsClient, clip: Prediction) async throws {
+// Sources/MediaGenSkytells/MediaGenSkytells.docc/Articles/MusicAndVideoWithSkytells.md, block 6 (line 116)
+private func mediaGenSkytellsMusicAndVideoWithSkytellsBlock6(body: Data, headers: HTTPHeaders, apiKey: String) async throws {
+    let listener = SkytellsWebhookListener(secret: apiKey)
+        .on(.predictionSucceeded) { event in print("ready:", event.prediction.outputs.map(\.url)) }
+        .on(.predictionFailed) { event in print("failed:", event.prediction.id) }
+    let reply = await listener.reply(body: body, headers: headers)
+    print(reply.status)   // 200; 401 for a forged delivery, 400 for a body that is no event
+    // Read every top-level value, so an example that only shows one does not warn.
+    _ = listener
+    _ = reply
+}
+
+// Sources/MediaGenSkytells/MediaGenSkytells.docc/Articles/MusicAndVideoWithSkytells.md, block 9 (line 161)
+private func mediaGenSkytellsMusicAndVideoWithSkytellsBlock9(skytells: SkytellsClient, clip: Prediction) async throws {
     for file in clip.outputs {
         try await file.download(to: URL(fileURLWithPath: "outputs/"), configuration: skytells.configuration)
     }
