@@ -3,6 +3,10 @@ import Testing
 
 @testable import MediaGenCore
 
+#if canImport(CryptoKit)
+    import CryptoKit
+#endif
+
 /// RFC 8032 §7.1's Ed25519 test vectors (`Fixtures/Ed25519/rfc8032-section-7.1.json`).
 struct RFC8032Vector: Decodable, Sendable, CustomTestStringConvertible {
     let name: String
@@ -214,6 +218,19 @@ struct Ed25519VerifierTests {
         let signature = Data(encoding) + vector.signatureBytes.suffix(32)
         #expect(ed25519Verdict(signature, vector.signed, vector.key) == .invalid)
     }
+
+    #if canImport(CryptoKit)
+        /// Fresh keys and signatures from CryptoKit verify; a changed message does not.
+        @Test(arguments: [0, 1, 100, 1_000])
+        func signaturesMadeByCryptoKitVerify(length: Int) throws {
+            let key = Curve25519.Signing.PrivateKey()
+            let message = Data((0..<length).map { UInt8(truncatingIfNeeded: $0 &* 7) })
+            let signature = try key.signature(for: message)
+            let publicKey = key.publicKey.rawRepresentation
+            #expect(ed25519Verdict(signature, message, publicKey) == .valid)
+            #expect(ed25519Verdict(signature, message + [1], publicKey) == .invalid)
+        }
+    #endif
 
     // MARK: Lengths and hostile input
 
