@@ -46,8 +46,8 @@ private func documentationProgressAndWebhooksBlock3(client: SkytellsClient, save
 }
 
 // Documentation/ProgressAndWebhooks.md, block 4 (line 109)
-private func documentationProgressAndWebhooksBlock4(fal: FalClient, myEd25519: any SignatureVerifier, myFalUserID: String, body: Data, headers: HTTPHeaders, submitted: FalRequest) async throws {
-    let webhooks = FalWebhookVerifier(client: fal, verifier: myEd25519, expectedUserID: myFalUserID)
+private func documentationProgressAndWebhooksBlock4(fal: FalClient, myFalUserID: String, body: Data, headers: HTTPHeaders, submitted: FalRequest) async throws {
+    let webhooks = FalWebhookVerifier(client: fal, expectedUserID: myFalUserID)
     let delivery = try await webhooks.event(body: body, headers: headers,
                                                expectedRequestID: submitted.requestID)  // or nil
     // Read every top-level value, so an example that only shows one does not warn.

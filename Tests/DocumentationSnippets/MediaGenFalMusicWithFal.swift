@@ -92,12 +92,12 @@ private func mediaGenFalMusicWithFalBlock5(fal: FalClient) async throws {
 }
 
 // Sources/MediaGenFal/MediaGenFal.docc/Articles/MusicWithFal.md, block 6 (line 141)
-private func mediaGenFalMusicWithFalBlock6(fal: FalClient, input: BeatovenInput, myEd25519: any SignatureVerifier, body: Data, headers: HTTPHeaders) async throws {
+private func mediaGenFalMusicWithFalBlock6(fal: FalClient, input: BeatovenInput, body: Data, headers: HTTPHeaders) async throws {
     let request = try await fal.createRequest(.beatovenMusicGeneration, input: input,
                                        webhookURL: URL(string: "https://example.com/hooks/fal")!)
 
     // In the handler, with the raw body and headers:
-    let webhooks = FalWebhookVerifier(client: fal, verifier: myEd25519)   // one per process
+    let webhooks = FalWebhookVerifier(client: fal)   // one per process
     let delivery = try await webhooks.event(body: body, headers: headers)
     if delivery.status == .succeeded {
         let music = try delivery.payload(as: BeatovenOutput.self)
@@ -110,8 +110,8 @@ private func mediaGenFalMusicWithFalBlock6(fal: FalClient, input: BeatovenInput,
 }
 
 // Sources/MediaGenFal/MediaGenFal.docc/Articles/MusicWithFal.md, block 7 (line 166)
-private func mediaGenFalMusicWithFalBlock7(fal: FalClient, myEd25519: any SignatureVerifier, myFalUserID: String, body: Data, headers: HTTPHeaders, request: FalRequest) async throws {
-    let webhooks = FalWebhookVerifier(client: fal, verifier: myEd25519, expectedUserID: myFalUserID)
+private func mediaGenFalMusicWithFalBlock7(fal: FalClient, myFalUserID: String, body: Data, headers: HTTPHeaders, request: FalRequest) async throws {
+    let webhooks = FalWebhookVerifier(client: fal, expectedUserID: myFalUserID)
     let delivery = try await webhooks.event(body: body, headers: headers,
                                                expectedRequestID: request.requestID)  // when known
     // Read every top-level value, so an example that only shows one does not warn.

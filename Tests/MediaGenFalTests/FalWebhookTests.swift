@@ -169,26 +169,54 @@ struct FalWebhookTests {
         #expect(error?.message.contains("no Ed25519 key") == true)
     }
 
-    #if !canImport(CryptoKit)
-        @Test func withoutAnEd25519VerifierOnLinuxVerificationIsUnsupportedNotSkipped() async throws {
-            let body = try fixture("webhook-ok")
-            let error = #expect(throws: MediaGenError.self) {
-                try FalWebhook.verify(
-                    body: body, headers: Self.signed(body), keys: Self.keySet(Self.keyA), now: Self.now)
-            }
-            #expect(error?.kind == .unsupported)
-            #expect(error?.message.contains("SignatureVerifier") == true)
+    // MARK: - With no verifier passed
 
-            // Nor does the caching verifier fetch anything first.
-            let harness = FalHarness { _ in try fixtureResponse("jwks") }
-            let webhooks = FalWebhookVerifier(client: harness.client)
-            let cached = await mediaError {
-                try await webhooks.verify(body: body, headers: Self.signed(body), now: Self.now)
+    /// A real delivery, signed by the emulator's Ed25519 key (`webhook-ok-headers.json`), verifies
+    /// with the platform's verifier — MediaGenKit's own on Linux, with no plug-in — and a changed
+    /// body or request id does not.
+    @Test func withoutAVerifierARealDeliveryVerifiesWithThePlatformsEd25519() throws {
+        let body = try fixture("webhook-ok")
+        let headers = try headers(fromFixture: "webhook-ok-headers")
+        let keys = try JSONDecoder().decode(FalJSONWebKeySet.self, from: fixture("jwks"))
+        let delivery = try FalWebhook.event(body: body, headers: headers, keys: keys, now: Self.now)
+        #expect(delivery.requestID == requestID)
+        #expect(delivery.status == .succeeded)
+
+        var flipped = body
+        flipped[flipped.startIndex + 2] ^= 0x01
+        var otherRequest = headers
+        otherRequest[FalWebhook.requestIDHeader] = "someone-else"
+        for (payload, forged) in [(flipped, headers), (body, otherRequest)] {
+            let error = #expect(throws: MediaGenError.self) {
+                try FalWebhook.verify(body: payload, headers: forged, keys: keys, now: Self.now)
             }
-            #expect(cached?.kind == .unsupported)
-            #expect(harness.requests.isEmpty)
+            #expect(error?.kind == .invalidSignature)
+            #expect(error?.message.contains("matches none of fal's keys") == true)
         }
-    #endif
+    }
+
+    @Test func withoutAVerifierTheCachingVerifierFetchesKeysAndVerifiesARealDelivery() async throws {
+        let harness = FalHarness { _ in try fixtureResponse("jwks") }
+        let webhooks = FalWebhookVerifier(client: harness.client)
+        let body = try fixture("webhook-ok")
+        let headers = try headers(fromFixture: "webhook-ok-headers")
+        let delivery = try await webhooks.event(body: body, headers: headers, now: Self.now)
+        #expect(delivery.status == .succeeded)
+        #expect(harness.routes == ["GET https://rest.fal.ai/.well-known/jwks.json"])
+    }
+
+    /// A verifier passed in is the one used: the fake scheme refuses fal's real signature.
+    @Test func aVerifierPassedInWinsOverThePlatformsEd25519() throws {
+        let body = try fixture("webhook-ok")
+        let headers = try headers(fromFixture: "webhook-ok-headers")
+        let keys = try JSONDecoder().decode(FalJSONWebKeySet.self, from: fixture("jwks"))
+        let verifier = FakeVerifier()
+        let error = #expect(throws: MediaGenError.self) {
+            try FalWebhook.verify(body: body, headers: headers, keys: keys, verifier: verifier, now: Self.now)
+        }
+        #expect(error?.kind == .invalidSignature)
+        #expect(verifier.calls.current == 1)
+    }
 
     // MARK: - Keys fetched by the client and cached
 

@@ -104,7 +104,8 @@ extension MediaGenError {
         public static let outcomeUnknown = Kind(.outcomeUnknown)
         /// A webhook delivery failed signature or timestamp verification.
         public static let invalidSignature = Kind(.invalidSignature)
-        /// The feature is not available here (for example no Ed25519 verifier on Linux).
+        /// The operation is not available: the provider documents none (BeatAPI has no cancel
+        /// endpoint), or this platform cannot perform it.
         public static let unsupported = Kind(.unsupported)
         /// A file on this machine could not be read or written — a download's destination not
         /// writable or its disk full, an upload's source missing, a merge's output not writable.

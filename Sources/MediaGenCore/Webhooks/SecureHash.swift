@@ -51,6 +51,20 @@ public enum SecureHash: Sendable {
         return portableHMACSHA256(key: key, message: message)
     }
 
+    /// The SHA-512 digest of `message`: 64 bytes, the hash inside Ed25519 (``Ed25519Verifier``).
+    ///
+    /// ```swift
+    /// let digest = SecureHash.sha512(Data("abc".utf8))  // 64 bytes: ddaf35a1…a54ca49f
+    /// ```
+    static func sha512(_ message: some DataProtocol) -> Data {
+        #if canImport(CryptoKit)
+            if #available(tvOS 13, watchOS 6, *) {
+                return Data(SHA512.hash(data: message))
+            }
+        #endif
+        return portableSHA512(message)
+    }
+
     /// `true` when `lhs` and `rhs` hold the same bytes.
     ///
     /// ```swift
@@ -88,6 +102,12 @@ public enum SecureHash: Sendable {
 
     static func portableSHA256(_ message: some DataProtocol) -> Data {
         var hasher = SHA256Hasher()
+        hasher.update(message)
+        return hasher.finalize()
+    }
+
+    static func portableSHA512(_ message: some DataProtocol) -> Data {
+        var hasher = SHA512Hasher()
         hasher.update(message)
         return hasher.finalize()
     }

@@ -7,19 +7,14 @@ import Foundation
 /// Verifies Ed25519 signatures (fal signs its webhooks with Ed25519).
 ///
 /// ```swift
-/// import Crypto  // swift-crypto, for Linux
-///
-/// struct SwiftCryptoVerifier: SignatureVerifier {
-///     func isValidEd25519Signature(_ signature: Data, for message: Data, publicKey: Data) throws -> Bool {
-///         try Curve25519.Signing.PublicKey(rawRepresentation: publicKey)
-///             .isValidSignature(signature, for: message)
-///     }
-/// }
+/// let verifier = SignatureVerifiers.platformDefault  // CryptoKit, or the built-in Ed25519Verifier
+/// let valid = try verifier.isValidEd25519Signature(signature, for: payload, publicKey: key)
 /// ```
 ///
-/// MediaGenKit has no dependencies and so no Ed25519 of its own. On Apple platforms
-/// ``SignatureVerifiers/platformDefault`` uses CryptoKit; on Linux, supply a verifier like the
-/// one above.
+/// MediaGenKit verifies Ed25519 everywhere with nothing to plug in: ``SignatureVerifiers/platformDefault``
+/// is CryptoKit's verifier on Apple platforms and ``Ed25519Verifier``, written in Swift alone,
+/// elsewhere (Linux). Conform a type of your own — backed by swift-crypto, a hardware module, or a
+/// test double — and pass it as `verifier:`: the one you pass is always used instead.
 public protocol SignatureVerifier: Sendable {
     /// `true` when `signature` (64 bytes) is a valid Ed25519 signature of `message` by
     /// `publicKey` (32 bytes).
@@ -67,26 +62,28 @@ public protocol SignatureVerifier: Sendable {
     }
 #endif
 
-/// The signature verifiers that come with the platform.
+/// The signature verifiers that come with MediaGenKit.
 ///
 /// ```swift
-/// if let verifier = SignatureVerifiers.platformDefault {
-///     let valid = try verifier.isValidEd25519Signature(signature, for: payload, publicKey: key)
-/// }
+/// let verifier = SignatureVerifiers.platformDefault
+/// let valid = try verifier.isValidEd25519Signature(signature, for: payload, publicKey: key)
 /// ```
 public enum SignatureVerifiers: Sendable {
-    /// The platform's verifier: CryptoKit on Apple platforms, `nil` on Linux (users plug in one,
-    /// e.g. backed by swift-crypto's `Curve25519`).
+    /// The verifier used when none is passed: CryptoKit's where CryptoKit exists (Apple
+    /// platforms), ``Ed25519Verifier`` elsewhere (Linux).
     ///
     /// ```swift
-    /// let verifier: any SignatureVerifier = SignatureVerifiers.platformDefault ?? SwiftCryptoVerifier()
+    /// let verifier: any SignatureVerifier = configuredVerifier ?? SignatureVerifiers.platformDefault
     /// ```
-    public static var platformDefault: (any SignatureVerifier)? {
+    ///
+    /// Both accept the signatures an honest signer makes; ``Ed25519Verifier`` is the stricter
+    /// with crafted ones (see its rules).
+    public static var platformDefault: any SignatureVerifier {
         #if canImport(CryptoKit)
             if #available(tvOS 13, watchOS 6, *) {
                 return CryptoKitSignatureVerifier()
             }
         #endif
-        return nil
+        return Ed25519Verifier()
     }
 }

@@ -1,7 +1,7 @@
 import Foundation
 
-/// The checks every signed webhook needs: a fresh timestamp, a matching HMAC, an Ed25519 verifier
-/// that really exists. Provider modules build their `verify…` functions from these.
+/// The checks every signed webhook needs: a fresh timestamp, a matching HMAC, an Ed25519
+/// verifier. Provider modules build their `verify…` functions from these.
 ///
 /// ```swift
 /// // BeatAPI signs "{timestamp}.{raw body}" with the endpoint's secret:
@@ -114,18 +114,20 @@ public enum WebhookVerification {
         }
     }
 
-    /// `verifier`, or the platform's; an `.unsupported` error saying how to plug one in when neither exists.
+    /// `verifier` when one is passed, else ``SignatureVerifiers/platformDefault``: the
+    /// caller's verifier always wins.
+    ///
+    /// ```swift
+    /// let verifier = try WebhookVerification.requireVerifier(nil, provider: .fal)  // the platform's
+    /// ```
+    ///
+    /// Every platform has a verifier now (``Ed25519Verifier`` where CryptoKit is missing), so this
+    /// no longer throws; it stays throwing so that callers need no change.
     public static func requireVerifier(
         _ verifier: (any SignatureVerifier)?,
         provider: Provider
     ) throws(MediaGenError) -> any SignatureVerifier {
-        if let verifier = verifier ?? SignatureVerifiers.platformDefault { return verifier }
-        throw MediaGenError(
-            .unsupported,
-            provider: provider,
-            message:
-                "no Ed25519 verifier on this platform: pass a `SignatureVerifier` (for example one backed by swift-crypto's Curve25519) — deliveries are never accepted unverified"
-        )
+        verifier ?? SignatureVerifiers.platformDefault
     }
 
     /// Decodes a verified delivery's body as `Event`; a body that is not one is `.decoding` with

@@ -6,8 +6,7 @@ import MediaGenCore
 /// ```swift
 /// // In your server's handler, with the body exactly as received:
 /// let keys = try JSONDecoder().decode(FalJSONWebKeySet.self, from: cachedJWKS)
-/// let delivery = try FalWebhook.event(body: body, headers: headers, keys: keys,
-///                                     verifier: SwiftCryptoVerifier())   // your Ed25519 on Linux
+/// let delivery = try FalWebhook.event(body: body, headers: headers, keys: keys)
 /// if delivery.status == .succeeded { … }
 /// ```
 ///
@@ -15,9 +14,10 @@ import MediaGenCore
 /// sends the hex signature in `X-Fal-Webhook-Signature`, beside `X-Fal-Webhook-Request-Id`,
 /// `-User-Id` and `-Timestamp` (Unix seconds). A delivery is accepted when the timestamp is within
 /// `tolerance` (5 minutes) of now and the signature verifies with one of the keys. Every failure
-/// is `.invalidSignature` with the reason; with no Ed25519 verifier at all (Linux without one
-/// passed in) it is `.unsupported`, never a silent pass. ``FalWebhookVerifier`` does the same
-/// with keys it fetches and caches.
+/// is `.invalidSignature` with the reason. The signature is checked by the `verifier` you pass, or
+/// else by `SignatureVerifiers.platformDefault` (CryptoKit on Apple platforms, the built-in
+/// `Ed25519Verifier` on Linux). ``FalWebhookVerifier`` does the same with keys it fetches and
+/// caches.
 ///
 /// The signature binds the request id and your fal user id. Pass `expectedUserID` (your key's
 /// user id) so that a delivery fal signed for another account is refused, and `expectedRequestID`

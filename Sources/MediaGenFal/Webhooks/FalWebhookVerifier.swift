@@ -5,8 +5,8 @@ import MediaGenCore
 ///
 /// ```swift
 /// let fal = FalClient()
-/// // On Apple platforms CryptoKit verifies; on Linux pass your own Ed25519 (e.g. swift-crypto's).
-/// let webhooks = FalWebhookVerifier(client: fal, verifier: SwiftCryptoVerifier())
+/// // CryptoKit verifies on Apple platforms, MediaGenKit's own Ed25519Verifier on Linux.
+/// let webhooks = FalWebhookVerifier(client: fal)
 ///
 /// // In each request handler, with the raw body and headers:
 /// let delivery = try await webhooks.event(body: body, headers: headers)
@@ -35,10 +35,11 @@ public actor FalWebhookVerifier {
     /// Verifies against keys you supply; nothing is ever fetched.
     ///
     /// ```swift
-    /// let webhooks = FalWebhookVerifier(keys: pinnedKeys, verifier: verifier, expectedUserID: "my-fal-user-id")
+    /// let webhooks = FalWebhookVerifier(keys: pinnedKeys, expectedUserID: "my-fal-user-id")
     /// ```
     ///
-    /// With `expectedUserID`, a delivery fal signed for another user id is `.invalidSignature`.
+    /// With `expectedUserID`, a delivery fal signed for another user id is `.invalidSignature`. A
+    /// `verifier` you pass replaces `SignatureVerifiers.platformDefault`.
     public init(
         keys: FalJSONWebKeySet,
         verifier: (any SignatureVerifier)? = nil,
@@ -57,10 +58,11 @@ public actor FalWebhookVerifier {
     /// Verifies against fal's keys, fetched through `client` (from its REST host) and cached.
     ///
     /// ```swift
-    /// let webhooks = FalWebhookVerifier(client: FalClient(), verifier: verifier, expectedUserID: "my-fal-user-id")
+    /// let webhooks = FalWebhookVerifier(client: FalClient(), expectedUserID: "my-fal-user-id")
     /// ```
     ///
-    /// With `expectedUserID`, a delivery fal signed for another user id is `.invalidSignature`.
+    /// With `expectedUserID`, a delivery fal signed for another user id is `.invalidSignature`. A
+    /// `verifier` you pass replaces `SignatureVerifiers.platformDefault`.
     public init(
         client: FalClient,
         verifier: (any SignatureVerifier)? = nil,

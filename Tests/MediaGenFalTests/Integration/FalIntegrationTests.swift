@@ -308,6 +308,14 @@ struct FalIntegrationTests {
             }
             #expect(forged?.kind == .invalidSignature)
 
+            // With no verifier passed, the platform's (MediaGenKit's own on Linux) agrees on both.
+            let builtIn = try FalWebhook.event(body: delivery.body, headers: delivery.headers, keys: keys)
+            #expect(builtIn.requestID == submitted.requestID)
+            let forgedBuiltIn = #expect(throws: MediaGenError.self) {
+                try FalWebhook.verify(body: delivery.body, headers: forgedHeaders, keys: keys)
+            }
+            #expect(forgedBuiltIn?.kind == .invalidSignature)
+
             // fal_webhook was fully encoded: the emulator decoded it once and delivered to `a+b`.
             let deliveries = try await emulator.webhookLog()
             #expect(deliveries.first?["url"]?.stringValue?.hasSuffix("/_emulator/inbox/fal?tag=a+b") == true)
