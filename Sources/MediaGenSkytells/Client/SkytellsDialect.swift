@@ -94,12 +94,12 @@ enum SkytellsError {
             return response.isSuccess ? .server : nil
         default:
             guard response.isSuccess, let bodyStatus else { return nil }
-            return kind(forStatus: bodyStatus, message: message, field: field)
+            return kind(forStatus: bodyStatus)
         }
     }
 
     /// What an error status inside a 2xx envelope means, as the same status would on the wire.
-    private static func kind(forStatus status: Int, message: String?, field: String?) -> MediaGenError.Kind? {
+    private static func kind(forStatus status: Int) -> MediaGenError.Kind? {
         switch status {
         case 401, 403: .authentication
         case 402: .insufficientCredits
