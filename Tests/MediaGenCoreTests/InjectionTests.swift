@@ -194,3 +194,16 @@ extension MultipartInjectionTests {
         #expect(!FileManager.default.fileExists(atPath: file.path))
     }
 }
+
+@Suite("Rate-limit counts from headers")
+struct RateLimitCountTests {
+    @Test(arguments: [("42", 42), (" 7 ", 7), ("0", 0), ("999999999999999999", 999_999_999_999_999_999)])
+    func aWholeNumberIsACount(text: String, count: Int) {
+        #expect(RateLimitStatus.count(text) == count)
+    }
+
+    @Test(arguments: [nil, "", "-", "-3", "+3", "1e3", "0x1F", "3.5", "9999999999999999999", "12\r\nX: y"])
+    func anythingElseIsNoCount(text: String?) {
+        #expect(RateLimitStatus.count(text) == nil)
+    }
+}

@@ -38,6 +38,9 @@ public struct MediaGenError: Error, Hashable, Sendable {
     public var taskID: String?
     /// The idempotency key sent with the failed create, to resend it without a duplicate.
     public var idempotencyKey: String?
+    /// Where the account stood against the provider's rate limits, when the failed answer said
+    /// (Skytells' `x-skytells-ratelimit-*` headers).
+    public var rateLimit: RateLimitStatus?
     /// Set when this error ended one side of a MediaGenPipeline pipeline: which side, and the file
     /// the other side left. MediaGenPipeline reads it as `failedSide` and `keptMedia`.
     package var pipelineFailure: PipelineFailure?
@@ -50,9 +53,11 @@ public struct MediaGenError: Error, Hashable, Sendable {
         httpStatus: Int? = nil,
         requestID: String? = nil,
         taskID: String? = nil,
-        idempotencyKey: String? = nil
+        idempotencyKey: String? = nil,
+        rateLimit: RateLimitStatus? = nil
     ) {
         self.kind = kind
+        self.rateLimit = rateLimit
         self.provider = provider
         self.message = message
         self.providerCode = providerCode

@@ -14,6 +14,8 @@ package struct ProviderErrorDetails: Sendable {
     package var field: String?
     /// Overrides the kind derived from the status (e.g. `INSUFFICIENT_CREDITS` sent with a 403).
     package var kind: MediaGenError.Kind?
+    /// The account's standing against the rate limits, when the answer's headers gave it.
+    package var rateLimit: RateLimitStatus?
 
     package init(
         message: String? = nil,
@@ -22,8 +24,10 @@ package struct ProviderErrorDetails: Sendable {
         retryAfter: Duration? = nil,
         retryable: Bool? = nil,
         field: String? = nil,
-        kind: MediaGenError.Kind? = nil
+        kind: MediaGenError.Kind? = nil,
+        rateLimit: RateLimitStatus? = nil
     ) {
+        self.rateLimit = rateLimit
         self.message = message
         self.code = code
         self.requestID = requestID

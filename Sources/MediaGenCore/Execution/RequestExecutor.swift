@@ -339,7 +339,8 @@ package struct RequestExecutor: Sendable {
             httpStatus: response.status,
             requestID: requestID(in: response, details: details),
             taskID: taskID,
-            idempotencyKey: idempotencyKey
+            idempotencyKey: idempotencyKey,
+            rateLimit: details.rateLimit
         )
     }
 

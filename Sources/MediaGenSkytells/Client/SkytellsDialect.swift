@@ -34,7 +34,10 @@ enum SkytellsError {
             if case .string(let id)? = json?["id"], !id.isEmpty { return nil }
         }
         let body = try? json?.jsonValue()
-        guard let body else { return response.isSuccess ? nil : ProviderErrorDetails() }
+        guard let body else {
+            return response.isSuccess
+                ? nil : ProviderErrorDetails(rateLimit: SkytellsRateLimit.status(in: response.headers))
+        }
 
         // The unified envelope `{"status": false, "response", "error": {…}}`, a bare
         // `{"response": "…"}`, or the rate-limit page's top-level `{"error_id", "message"}`.
@@ -59,6 +62,7 @@ enum SkytellsError {
             }
         }
         details.requestID = details.requestID ?? body["request_id"]?.stringValue
+        details.rateLimit = SkytellsRateLimit.status(in: response.headers)
         details.kind = kind(
             for: details.code, response: response, bodyStatus: bodyStatus, message: details.message,
             field: details.field)
