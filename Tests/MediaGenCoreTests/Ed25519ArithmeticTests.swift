@@ -1,4 +1,5 @@
 import Foundation
+import MediaGenTesting
 import Testing
 
 @testable import MediaGenCore
@@ -21,7 +22,7 @@ struct Ed25519ArithmeticTests {
         return bytes
     }
 
-    static func randomElement(_ random: inout SeededGenerator) -> FieldElement {
+    static func randomElement(_ random: inout SplitMix64) -> FieldElement {
         FieldElement(littleEndian: [UInt8](random.bytes(32)))
     }
 
@@ -58,7 +59,7 @@ struct Ed25519ArithmeticTests {
     }
 
     @Test func fieldArithmeticFollowsTheRingLaws() {
-        var random = SeededGenerator(state: 25519)
+        var random = SplitMix64(seed: 25519)
         for _ in 0..<200 {
             let a = Self.randomElement(&random)
             let b = Self.randomElement(&random)
@@ -141,7 +142,7 @@ struct Ed25519ArithmeticTests {
     @Test func combinationMatchesDoubleAndAdd() throws {
         let point = try #require(
             EdwardsPoint(decoding: try Self.bytes("3d4017c3e843895a92b70aa74d1b7ebc9c982ccf2ec4968cc0cd55f12af4660c")))
-        var random = SeededGenerator(state: 517)
+        var random = SplitMix64(seed: 517)
         var scalars: [[UInt8]] = [0, 1, 2, 15, 16, 17, 31, 32, 33, 255].map { small in
             [UInt8(small)] + [UInt8](repeating: 0, count: 31)
         }
@@ -226,7 +227,7 @@ struct Ed25519ArithmeticTests {
     /// The digits add up to the scalar, are 0 or odd up to ±15, and at most one of any five in a
     /// row is not 0.
     @Test func nonAdjacentFormRebuildsTheScalar() throws {
-        var random = SeededGenerator(state: 0x0005_CA1A)
+        var random = SplitMix64(seed: 0x0005_CA1A)
         for round in 0..<50 {
             var bytes = [UInt8](random.bytes(32))
             bytes[31] &= 0x0f

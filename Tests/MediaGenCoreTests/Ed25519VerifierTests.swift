@@ -1,4 +1,5 @@
 import Foundation
+import MediaGenTesting
 import Testing
 
 @testable import MediaGenCore
@@ -74,18 +75,8 @@ enum Ed25519Fixtures {
     }
 }
 
-/// SplitMix64: the same inputs on every run.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
+extension SplitMix64 {
+    /// `count` seeded bytes: the same inputs on every run.
     mutating func bytes(_ count: Int) -> Data {
         Data((0..<count).map { _ in UInt8.random(in: .min ... .max, using: &self) })
     }
@@ -264,7 +255,7 @@ struct Ed25519VerifierTests {
     /// Random bytes of random lengths, mostly the right ones so that decoding and the equation
     /// are reached: an answer or an `UnusableKey` every time, never a trap, never `true`.
     @Test func randomInputsNeverTrapOrVerify() {
-        var random = SeededGenerator(state: 0xED25_5190)
+        var random = SplitMix64(seed: 0xED25_5190)
         var verdicts: [Ed25519Verdict: Int] = [:]
         for _ in 0..<3_000 {
             let keyLength = Int.random(in: 0..<10, using: &random) == 0 ? Int.random(in: 0...40, using: &random) : 32
@@ -286,7 +277,7 @@ struct Ed25519VerifierTests {
     /// One to three random bytes of a valid signature, message or key changed.
     @Test func mutationsOfValidSignaturesNeverVerify() throws {
         let vectors = try Ed25519Fixtures.rfcVectors()
-        var random = SeededGenerator(state: 8032)
+        var random = SplitMix64(seed: 8032)
         for round in 0..<300 {
             let vector = vectors[round % vectors.count]
             let original = [vector.signatureBytes, vector.signed, vector.key]

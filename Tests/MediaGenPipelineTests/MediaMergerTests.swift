@@ -1,5 +1,6 @@
 import Foundation
 import MediaGenCore
+import MediaGenTesting
 import Testing
 
 @testable import MediaGenPipeline
@@ -147,18 +148,6 @@ struct MediaMergerTests {
 /// Mutated MP4s and MP3s: the reader returns or throws its typed error, never traps.
 @Suite("Fuzzing the MP4 reader")
 struct MP4ReaderFuzzTests {
-    /// SplitMix64: the same mutations on every run.
-    struct SeededGenerator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     /// Offsets of every box header in `bytes` (where four printable letters follow a size).
     static func boxOffsets(_ bytes: [UInt8]) -> [Int] {
         (0..<max(0, bytes.count - 8)).filter { index in
@@ -169,7 +158,7 @@ struct MP4ReaderFuzzTests {
         }
     }
 
-    func mutate(_ original: [UInt8], boxes: [Int], _ random: inout SeededGenerator) -> [UInt8] {
+    func mutate(_ original: [UInt8], boxes: [Int], _ random: inout SplitMix64) -> [UInt8] {
         var bytes = original
         switch random.next() % 4 {
         case 0:  // flip a few bytes, mostly in the metadata
@@ -213,7 +202,7 @@ struct MP4ReaderFuzzTests {
             : try MediaFactory.fixture(name)
         let original = [UInt8](try Data(contentsOf: url))
         let boxes = Self.boxOffsets(Array(original.prefix(8192)))
-        var random = SeededGenerator(state: 0x5EED_0000 &+ UInt64(name.utf8.count))
+        var random = SplitMix64(seed: 0x5EED_0000 &+ UInt64(name.utf8.count))
         var outcomes = (read: 0, threw: 0)
         for _ in 0..<Self.iterations {
             let source = MemoryByteSource(bytes: mutate(original, boxes: boxes, &random))
