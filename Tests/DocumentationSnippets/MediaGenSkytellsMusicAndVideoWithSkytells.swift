@@ -69,9 +69,25 @@ private func mediaGenSkytellsMusicAndVideoWithSkytellsBlock6(body: Data, headers
     _ = reply
 }
 
-// Sources/MediaGenSkytells/MediaGenSkytells.docc/Articles/MusicAndVideoWithSkytells.md, block 9 (line 161)
+// Sources/MediaGenSkytells/MediaGenSkytells.docc/Articles/MusicAndVideoWithSkytells.md, block 9 (line 162)
 private func mediaGenSkytellsMusicAndVideoWithSkytellsBlock9(skytells: SkytellsClient, clip: Prediction) async throws {
     for file in clip.outputs {
         try await file.download(to: URL(fileURLWithPath: "outputs/"), configuration: skytells.configuration)
     }
+}
+
+// Sources/MediaGenSkytells/MediaGenSkytells.docc/Articles/MusicAndVideoWithSkytells.md, block 10 (line 174)
+private func mediaGenSkytellsMusicAndVideoWithSkytellsBlock10(skytells: SkytellsClient) async throws {
+    let recent = PredictionFilter(from: .now.addingTimeInterval(-86_400), model: .beatFusion2, perPage: 50)
+    for try await prediction in skytells.predictions(recent) {
+        print(prediction.id, prediction.status)
+    }
+    for model in try await skytells.models() {
+        print(model.id, model.pricing?.unit ?? "-", model.price.map(String.init(describing:)) ?? "priced after running")
+    }
+    let video = try await skytells.model(named: .trueFusionVideoPro, includeSchemas: true)
+    print(video.price(for: ["prompt": "a lighthouse", "resolution": "1080p"]) ?? "priced after running")
+    // Read every top-level value, so an example that only shows one does not warn.
+    _ = recent
+    _ = video
 }

@@ -43,6 +43,7 @@ struct SkytellsDecoderFuzzTests {
         "prediction-official-client", "prediction-pending", "prediction-processing-percent",
         "prediction-processing-progress", "prediction-queued", "prediction-starting", "prediction-succeeded-list",
         "prediction-status-false-queued", "prediction-succeeded-string", "prediction-unknown-status",
+        "prediction-await-succeeded", "prediction-await-video-pending",
     ]
 
     /// Error answers with the status each was documented with, and the kind a poll and a create
@@ -103,11 +104,20 @@ struct SkytellsDecoderFuzzTests {
             add(name, .answer(status: status), "prediction(id:)", poll, run: getPrediction)
             add(name, .answer(status: status), "createPrediction", create, run: createPrediction)
         }
-        for name in ["predictions-page-1", "predictions-page-2"] {
+        for name in ["predictions-page-1", "predictions-page-2", "predictions-list-array"] {
             add(name, .answer(status: 200), "predictionPage", run: predictionPage)
         }
+        for (name, status, kind) in [
+            ("error-list-per-page", 400, "invalidRequest"), ("error-list-date-format", 400, "invalidRequest"),
+            ("error-list-parameter-combination", 400, "invalidRequest"), ("error-list-model-filter", 404, "notFound"),
+        ] {
+            add(name, .answer(status: status), "predictionPage", kind, run: predictionPage)
+        }
         add("models-list", .answer(status: 200), "models", run: models)
+        add("models-pricing-units", .answer(status: 200), "models", run: models)
         add("model-detail", .answer(status: 200), "model(named:)", run: model)
+        // Both routes answer that they do not exist: the second answer is the error.
+        add("error-endpoint-not-found", .answer(status: 404), "model(named:)", "notFound", run: model)
         add("stream", .answer(status: 200), "streamURL", run: streamURL)
         return targets
     }()

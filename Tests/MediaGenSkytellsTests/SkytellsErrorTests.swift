@@ -91,6 +91,7 @@ struct SkytellsErrorTests {
         case .server: "server"
         case .timeout: "timeout"
         case .invalidRequest: "invalidRequest"
+        case .notFound: "notFound"
         default: "another kind"
         }
     }

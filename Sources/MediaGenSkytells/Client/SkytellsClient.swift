@@ -165,15 +165,42 @@ public struct SkytellsClient: MediaClient, MusicGenerating, VideoGenerating {
     // MARK: - Models API
 
     /// The models Skytells offers, with pricing; with `includeSchemas`, their input and output schemas.
+    ///
+    /// ```swift
+    /// for model in try await skytells.models() where model.type == "music" {
+    ///     print(model.id, model.price.map(String.init(describing:)) ?? "priced after running")
+    /// }
+    /// ```
     public func models(includeSchemas: Bool = false) async throws -> [SkytellsModel] {
-        let query: [(name: String, value: String)] = includeSchemas ? [("fields", "input_schema,output_schema")] : []
-        return try await executor.send(.get("models", query: query), decoding: SkytellsModelList.self).models
+        try await executor.send(.get("models", query: Self.fields(includeSchemas)), decoding: SkytellsModelList.self)
+            .models
     }
 
-    /// One model's details, pricing and schemas.
-    public func model(named slug: SkytellsModelID) async throws -> SkytellsModel {
-        try await executor.send(.get("model", slug.rawValue, idField: "model"), decoding: SkytellsModelEnvelope.self)
-            .model
+    /// One model's details and pricing; with `includeSchemas`, its input and output schemas.
+    ///
+    /// ```swift
+    /// let beatFusion = try await skytells.model(named: .beatFusion2, includeSchemas: true)
+    /// print(beatFusion.inputSchema?["required"] ?? [])
+    /// ```
+    ///
+    /// Skytells' TypeScript SDK reads a model at `GET /v1/model/{slug}`; the API reference names
+    /// `GET /v1/models/{slug}`. The SDK's route is asked first; when Skytells says that route does
+    /// not exist (a 404 that is not `MODEL_NOT_FOUND`), the reference's is asked — both are reads.
+    public func model(named slug: SkytellsModelID, includeSchemas: Bool = false) async throws -> SkytellsModel {
+        let query = Self.fields(includeSchemas)
+        do {
+            return try await executor.send(
+                .get("model", slug.rawValue, query: query, idField: "model"), decoding: SkytellsModelEnvelope.self
+            ).model
+        } catch let error as MediaGenError where error.kind == .notFound && error.providerCode != "MODEL_NOT_FOUND" {
+            return try await executor.send(
+                .get("models", slug.rawValue, query: query, idField: "model"), decoding: SkytellsModelEnvelope.self
+            ).model
+        }
+    }
+
+    private static func fields(_ includeSchemas: Bool) -> [(name: String, value: String)] {
+        includeSchemas ? [("fields", "input_schema,output_schema")] : []
     }
 
     // MARK: - MediaClient

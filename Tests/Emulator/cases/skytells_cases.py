@@ -201,6 +201,23 @@ class SkytellsPredictionTests(EmulatorCase):
         self.assertEqual(self.call("GET", f"/skytells/v1/predictions?{future}",
                                    headers=SKYTELLS).json["pagination"]["total"], 0)
 
+    def test_list_page_size_and_the_references_bare_array(self):
+        for _ in range(3):
+            self.create()
+        page = self.call("GET", "/skytells/v1/predictions?per_page=2&page=2", headers=SKYTELLS).json
+        self.assertEqual(page["pagination"], {"current_page": 2, "per_page": 2, "total": 3, "last_page": 2})
+        self.assertEqual(len(page["data"]), 1)
+        bare = self.call("GET", "/skytells/v1/predictions?per_page=2",
+                         headers={**SKYTELLS, "X-Emulator-Fault": "list-form;form=array"}).json
+        self.assertIsInstance(bare, list)
+        self.assertEqual(len(bare), 2)
+        for per_page in ("0", "51", "x"):
+            answer = self.call("GET", f"/skytells/v1/predictions?per_page={per_page}", headers=SKYTELLS)
+            self.assertEqual((answer.status, answer.json["error"]["error_id"]), (400, "INVALID_PARAMETER"))
+        bad = self.call("GET", "/skytells/v1/predictions",
+                        headers={**SKYTELLS, "X-Emulator-Fault": "list-form;form=table"})
+        self.assertEqual(bad.status, 400)
+
     def test_list_date_errors(self):
         for query, error_id in (("from=2024-13-01", "INVALID_DATE_FORMAT"),
                                 ("to=01/02/2024", "INVALID_DATE_FORMAT"),
@@ -228,6 +245,13 @@ class SkytellsModelTests(EmulatorCase):
         self.assertEqual(model["pricing"], {"amount": 0.45, "currency": "USD",
                                             "unit": "prediction"})
         self.assertEqual(model["type"], "music")
+        self.assertNotIn("input_schema", model)
+        # The API reference's route answers the same model; schemas only when asked for.
+        same = self.call("GET", "/skytells/v1/models/beatfusion-1.0?fields=input_schema",
+                         headers=SKYTELLS).json
+        self.assertEqual(same["pricing"], model["pricing"])
+        self.assertIn("input_schema", same)
+        self.assertNotIn("output_schema", same)
         missing = self.call("GET", "/skytells/v1/model/nope", headers=SKYTELLS)
         self.assertEqual((missing.status, missing.json["error"]["error_id"]),
                          (404, "MODEL_NOT_FOUND"))

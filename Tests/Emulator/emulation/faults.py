@@ -7,10 +7,10 @@ BEFORE_HANDLER = {"429", "500", "502", "503", "504", "drop-before", "non-json",
                   "response-body", "status-false", "error-form", "redirect", "echo-secret"}
 # Faults applied to (or around) the handler's real answer.
 AFTER_HANDLER = {"drop-after", "slow-first-byte", "truncate", "wrong-content-type", "large-body",
-                 "status-false-queued"}
+                 "status-false-queued", "list-form"}
 # Faults that only make sense for one provider's documented error shapes.
 PROVIDER_ONLY = {"response-body": "skytells", "status-false": "skytells",
-                 "status-false-queued": "skytells", "error-form": "skytells"}
+                 "status-false-queued": "skytells", "error-form": "skytells", "list-form": "skytells"}
 PROVIDERS = {"skytells", "fal", "beatapi", "beatra", "media"}
 NUMERIC_PARAMETERS = {"retry_after", "ms", "bytes", "status", "offset"}
 
@@ -44,6 +44,8 @@ class Fault:
             fault.status(None)
         if name == "redirect" and not params.get("to"):
             raise FaultError("redirect needs to=<url>")
+        if name == "list-form" and params.get("form", "array") not in ("array", "paginated"):
+            raise FaultError("list-form needs form=array or form=paginated")
         return fault
 
     @property

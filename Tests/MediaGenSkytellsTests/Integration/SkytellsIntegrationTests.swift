@@ -126,7 +126,7 @@ struct SkytellsIntegrationTests {
             #expect(models.count == 9)
             #expect(models.first { $0.id == .beatFusion2 }?.price == Price(.usd(cents: 75), per: .task))
             #expect(Set(models.map(\.id.rawValue)) == Set(SkytellsCatalog.models.map(\.id)))
-            let detail = try await skytells.model(named: .veo31)
+            let detail = try await skytells.model(named: .veo31, includeSchemas: true)
             #expect(detail.price == SkytellsModelID.veo31.descriptor?.price)
             #expect(detail.inputSchema != nil)
         }
@@ -260,6 +260,49 @@ struct SkytellsIntegrationTests {
             let error = await mediaError { try await client(emulator).models() }
             #expect(error?.httpStatus == 200)
             #expect(error?.message.isEmpty == false)
+        }
+    }
+
+    /// The list in both documented answers over the real transport: pages of `per_page` with
+    /// pagination (the TypeScript SDK), and the API reference's bare array, read as one page.
+    @Test func theListIsReadPagedAndAsTheReferencesBareArray() async throws {
+        try await Emulator.run { emulator in
+            let skytells = client(emulator)
+            var created: [String] = []
+            for _ in 0..<3 {
+                created.append(try await skytells.createPrediction(.beatFusion2, input: BeatFusionInput(prompt: "jazz")).id)
+            }
+            var paged: [String] = []
+            for try await page in skytells.predictionPages(PredictionFilter(perPage: 2)) {
+                #expect(page.pagination?.perPage == 2)
+                paged += page.items.map(\.id)
+            }
+            #expect(paged == created.reversed())
+
+            try await emulator.injectFaults([FaultRule("list-form;form=array", provider: "skytells", method: "GET")])
+            var bare: [String] = []
+            for try await prediction in skytells.predictions(PredictionFilter(perPage: 2)) { bare.append(prediction.id) }
+            #expect(bare == Array(created.reversed().prefix(2)))
+            let stats = try await emulator.stats()
+            #expect(stats.requests("skytells", "GET /v1/predictions") == 3)
+        }
+    }
+
+    /// A model is read at the TypeScript SDK's `/model/{slug}`; when that route is gone, at the
+    /// API reference's `/models/{slug}`.
+    @Test func aModelIsReadAtEitherRoute() async throws {
+        try await Emulator.run { emulator in
+            try await emulator.injectFaults([
+                FaultRule(
+                    "error-form;form=envelope;status=404;code=ENDPOINT_NOT_FOUND", provider: "skytells",
+                    method: "GET", path: "/v1/model/")
+            ])
+            let model = try await client(emulator).model(named: .beatFusion2)
+            #expect(model.price == Price(.usd(cents: 75), per: .task))
+            #expect(model.inputSchema == nil)
+            let stats = try await emulator.stats()
+            #expect(stats.requests("skytells", "GET /v1/model/{slug}") == 1)
+            #expect(stats.requests("skytells", "GET /v1/models/{slug}") == 1)
         }
     }
 

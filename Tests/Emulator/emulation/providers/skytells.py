@@ -17,6 +17,7 @@ RUNNING = {"starting", "started", "processing"}
 TERMINAL = {"succeeded", "failed", "canceled", "cancelled"}
 EVENTS = ("started", "completed", "failed", "canceled")
 PER_PAGE = 20
+MAX_PER_PAGE = 50  # API reference, prediction errors: `per_page` not between 1 and 50 is a 400
 AWAIT_LIMIT_SECONDS = 60
 OUTPUT_SECONDS_CAP = 10  # outputs stay small whatever duration was asked for
 OUTPUT_SHAPE_HEADER = "X-Emulator-Output-Shape"
@@ -54,7 +55,9 @@ class Skytells(Provider):
         self.route("GET", "/v1/predictions/{id}/stream", self.stream_info)
         self.route("GET", "/v1/predictions/{id}/events", self.events)
         self.route("GET", "/v1/models", self.list_models)
+        # The TypeScript SDK reads `/model/{slug}`; the API reference names `/models/{slug}`.
         self.route("GET", "/v1/model/{slug}", self.get_model)
+        self.route("GET", "/v1/models/{slug}", self.get_model)
 
     # -- provider hooks ------------------------------------------------------------------
     def authorized(self, req):
@@ -103,6 +106,9 @@ class Skytells(Provider):
         return emulator_error(400, f"error-form: unknown form {form!r} (envelope, top-level, in-200)")
 
     def adjust_answer(self, ctx, fault, response):
+        if fault.name == "list-form":
+            self.list_form(fault, response)
+            return
         # Skytells/ts-sdk src/http.ts: a prediction still waiting may come back inside a 200 whose
         # top-level `status` is false, with an `error.message` saying so. The task is real.
         if fault.name != "status-false-queued" or not isinstance(response.payload, dict):
@@ -111,6 +117,15 @@ class Skytells(Provider):
             response.status = 200
             response.set_payload({**response.payload, "status": False, "error": {
                 "message": fault.text("message", "Prediction is queued and will start shortly.")}})
+
+    @staticmethod
+    def list_form(fault, response):
+        """`list-form;form=array`: the list answered as the API reference shows it, a bare array
+        of predictions without pagination (`form=paginated` keeps the TypeScript SDK's
+        `{"data", "pagination"}`)."""
+        payload = response.payload
+        if fault.text("form", "array") == "array" and isinstance(payload, dict) and isinstance(payload.get("data"), list):
+            response.set_payload(payload["data"])
 
     def fault_error(self, ctx, fault, status, headers, retry_after):
         code, message = FAULT_ERRORS.get(status, ("INTERNAL_ERROR", f"Emulated HTTP {status}."))
@@ -227,6 +242,10 @@ class Skytells(Provider):
         page = query.get("page", "1")
         if not page.isdecimal() or int(page) < 1:
             raise ApiError(400, "INVALID_PARAMETER", "page must be a positive integer.")
+        per_page = query.get("per_page", str(PER_PAGE))
+        if not per_page.isdecimal() or not 1 <= int(per_page) <= MAX_PER_PAGE:
+            raise ApiError(400, "INVALID_PARAMETER", f"per_page must be between 1 and {MAX_PER_PAGE}.")
+        per_page = int(per_page)
         start, end = self._date(query, "from"), self._date(query, "to")
         if start and end and start > end:
             raise ApiError(400, "INVALID_DATE_RANGE", "from must not be after to.")
@@ -241,10 +260,10 @@ class Skytells(Provider):
                     continue
                 chosen.append(task)
             chosen.sort(key=lambda task: task.sequence, reverse=True)
-            first = (int(page) - 1) * PER_PAGE
-            data = [self.render(task) for task in chosen[first:first + PER_PAGE]]
-        pagination = {"current_page": int(page), "per_page": PER_PAGE, "total": len(chosen),
-                      "last_page": max(1, math.ceil(len(chosen) / PER_PAGE))}
+            first = (int(page) - 1) * per_page
+            data = [self.render(task) for task in chosen[first:first + per_page]]
+        pagination = {"current_page": int(page), "per_page": per_page, "total": len(chosen),
+                      "last_page": max(1, math.ceil(len(chosen) / per_page))}
         return Response.json(200, {"data": data, "pagination": pagination})
 
     @staticmethod
@@ -269,7 +288,8 @@ class Skytells(Provider):
         model = MODELS.get(ctx.params["slug"])
         if model is None:
             raise ApiError(404, "MODEL_NOT_FOUND", f"Model {ctx.params['slug']!r} was not found.")
-        return Response.json(200, model.to_json({"input_schema", "output_schema"}))
+        fields = {field.strip() for field in ctx.req.query.get("fields", "").split(",")}
+        return Response.json(200, model.to_json(fields))
 
     # -- task rendering and side effects -------------------------------------------------
     def render(self, task):
