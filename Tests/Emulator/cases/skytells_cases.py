@@ -285,6 +285,18 @@ class SkytellsWebhookTests(EmulatorCase):
         self.call("POST", f"/skytells/v1/predictions/{created['id']}/cancel", headers=SKYTELLS)
         self.assertEqual(json.loads(self.sink.next()[2])["status"], "cancelled")
 
+    def test_envelope_form_wraps_the_prediction_with_its_event_type(self):
+        body = {**MUSIC, "webhook": self.sink.url, "webhook_events_filter": ["started", "completed"]}
+        created = self.call("POST", "/skytells/v1/predictions", body,
+                            {**SKYTELLS, "X-Emulator-Webhook-Form": "envelope"}).json
+        events = [json.loads(self.sink.next()[2]) for _ in range(2)]
+        self.assertEqual([event["type"] for event in events], ["prediction.started", "prediction.succeeded"])
+        self.assertEqual(events[-1]["data"]["id"], created["id"])
+        self.assertIn("created_at", events[-1])
+        bad = self.call("POST", "/skytells/v1/predictions", MUSIC,
+                        {**SKYTELLS, "X-Emulator-Webhook-Form": "xml"})
+        self.assertEqual(bad.status, 400)
+
     def test_failed_delivery_is_counted_not_fatal(self):
         self.sink.status = 500
         body = {**MUSIC, "webhook": self.sink.url}

@@ -177,6 +177,41 @@ struct SkytellsIntegrationTests {
         }
     }
 
+    /// The API reference's envelope, delivered by the emulator and signed, goes through the
+    /// listener to the handlers of its `type`.
+    @Test func anEnvelopeDeliveryIsVerifiedAndDispatchedByItsType() async throws {
+        try await Emulator.run { emulator in
+            let skytells = SkytellsClient(
+                apiKey: Emulator.skytellsKey,
+                configuration: ClientConfiguration(
+                    baseURL: emulator.skytellsBaseURL, transport: URLSessionTransport(), clock: ImmediateClock(),
+                    additionalHeaders: ["X-Emulator-Webhook-Form": "envelope"])
+            )
+            let created = try await skytells.createPrediction(
+                .beatFusion2, input: BeatFusionInput(prompt: "jazz", duration: .seconds(5)),
+                webhook: PredictionWebhook(url: emulator.inboxURL("envelope"), events: [.started, .completed]))
+            let deliveries = try await emulator.inbox("envelope", count: 2)
+            let seen = Locked<[String]>([])
+            let listener = SkytellsWebhookListener(secret: Emulator.skytellsKey)
+                .on(.completed) { event in seen.withLock { $0.append("completed \(event.prediction.id)") } }
+                .on(SkytellsWebhookRoute(rawValue: "prediction.started")) { event in
+                    seen.withLock { $0.append(event.type) }
+                }
+            var events: [SkytellsWebhookEvent] = []
+            for delivery in deliveries {
+                events.append(try await listener.handle(body: delivery.body, headers: delivery.headers))
+            }
+            #expect(events.map(\.type) == ["prediction.started", "prediction.succeeded"])
+            #expect(events.allSatisfy { $0.createdAt != nil })
+            #expect(events.last?.prediction.status == .succeeded)
+            #expect(seen.withLock { $0 } == ["prediction.started", "completed \(created.id)"])
+            var forged = try #require(deliveries.last).body
+            forged[forged.startIndex] = UInt8(ascii: " ")
+            let reply = await listener.reply(body: forged, headers: try #require(deliveries.last).headers)
+            #expect(reply.status == 401)
+        }
+    }
+
     @Test func theObjectFormWebhookOfPredictIsDeliveredToo() async throws {
         try await Emulator.run { emulator in
             let skytells = client(emulator)

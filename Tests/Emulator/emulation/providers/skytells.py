@@ -22,6 +22,11 @@ AWAIT_LIMIT_SECONDS = 60
 OUTPUT_SECONDS_CAP = 10  # outputs stay small whatever duration was asked for
 OUTPUT_SHAPE_HEADER = "X-Emulator-Output-Shape"
 STATUS_FALSE_HEADER = "X-Emulator-Status-False"
+# `bare` (the TypeScript SDK's body: the prediction) or `envelope` (the API reference's
+# `{"type": "prediction.succeeded", "created_at", "data": {...}}`).
+WEBHOOK_FORM_HEADER = "X-Emulator-Webhook-Form"
+ENVELOPE_TYPES = {"started": "prediction.started", "completed": "prediction.succeeded",
+                  "failed": "prediction.failed", "canceled": "prediction.cancelled"}
 FAULT_ERRORS = {429: ("RATE_LIMIT_EXCEEDED", "Rate limit exceeded. Retry later."),
                 500: ("INTERNAL_ERROR", "Internal server error."),
                 502: ("INFRASTRUCTURE_ERROR", "Bad gateway."),
@@ -151,8 +156,11 @@ class Skytells(Provider):
         shape = ctx.req.header(OUTPUT_SHAPE_HEADER, "list").lower()
         if shape not in ("list", "string", "null"):
             raise ControlError(f"{OUTPUT_SHAPE_HEADER} must be list, string or null")
+        webhook_form = ctx.req.header(WEBHOOK_FORM_HEADER, "bare").lower()
+        if webhook_form not in ("bare", "envelope"):
+            raise ControlError(f"{WEBHOOK_FORM_HEADER} must be bare or envelope")
         data = {"model": slug, "input": model_input, "webhook": webhook,
-                "output_shape": shape, "deleted": False}
+                "output_shape": shape, "webhook_form": webhook_form, "deleted": False}
         with self.app.lock:
             task = self.create_task(ctx, new_id("pred_", 16), data, DEFAULT_STEPS,
                                     unattended=webhook is not None)
@@ -332,7 +340,10 @@ class Skytells(Provider):
         webhook = data["webhook"]
         if event is None or webhook is None or event not in webhook["events"]:
             return
-        body = json.dumps(self.render(task)).encode()
+        prediction = self.render(task)
+        if data.get("webhook_form") == "envelope":
+            prediction = {"type": ENVELOPE_TYPES[event], "created_at": iso(now), "data": prediction}
+        body = json.dumps(prediction).encode()
         secret = self.app.config.skytells_webhook_secret or self.app.config.skytells_key
         signature = hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
         self.deliver(task, webhook["url"], body, {"Content-Type": "application/json",
