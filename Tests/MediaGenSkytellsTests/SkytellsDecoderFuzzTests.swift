@@ -43,7 +43,7 @@ struct SkytellsDecoderFuzzTests {
         "prediction-official-client", "prediction-pending", "prediction-processing-percent",
         "prediction-processing-progress", "prediction-queued", "prediction-starting", "prediction-succeeded-list",
         "prediction-status-false-queued", "prediction-succeeded-string", "prediction-unknown-status",
-        "prediction-await-succeeded", "prediction-await-video-pending",
+        "prediction-await-succeeded", "prediction-await-video-pending", "prediction-failed-top-level",
     ]
 
     /// Error answers with the status each was documented with, and the kind a poll and a create

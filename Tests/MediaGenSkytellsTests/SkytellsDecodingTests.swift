@@ -24,8 +24,15 @@ struct SkytellsDecodingTests {
             "prediction-failed-object",
             .failed(TaskFailure(code: "INFERENCE_TIMEOUT", message: "Model took too long to respond"))
         ),
+        (
+            "prediction-failed-top-level",
+            .failed(
+                TaskFailure(code: "CONTENT_POLICY_VIOLATION", message: "The prompt was flagged by safety controls."))
+        ),
         ("prediction-unknown-status", .running(progress: nil)),
         ("prediction-status-false-queued", .queued(position: nil)),
+        ("prediction-await-succeeded", .succeeded),
+        ("prediction-await-video-pending", .queued(position: nil)),
     ]
 
     @Test(arguments: statuses)

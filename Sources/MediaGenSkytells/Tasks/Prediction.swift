@@ -88,6 +88,8 @@ public struct Prediction: MediaTask, Hashable, Sendable, Decodable {
 
     private enum CodingKeys: String, CodingKey {
         case id, status, model, input, output, error, metrics, metadata, urls
+        case errorID = "error_id"
+        case errorMessage = "error_message"
         case createdAt = "created_at"
         case startedAt = "started_at"
         case completedAt = "completed_at"
@@ -116,7 +118,13 @@ public struct Prediction: MediaTask, Hashable, Sendable, Decodable {
         progress = metrics?["progress"]?.decimalValue.map(Self.fraction)
 
         let error = try container.decodeIfPresent(JSONValue.self, forKey: .error) ?? .null
-        failure = isQueuedEnvelope ? nil : Self.failure(from: error)
+        // A failed prediction may carry its reason beside `error`, as top-level `error_id` and
+        // `error_message`; the nested `error` wins when both are there.
+        let code = try? container.decodeIfPresent(String.self, forKey: .errorID)
+        let message = try? container.decodeIfPresent(String.self, forKey: .errorMessage)
+        failure =
+            isQueuedEnvelope
+            ? nil : Self.failure(from: error) ?? Self.failure(code: code ?? nil, message: message ?? nil)
 
         let metadata = try container.decodeIfPresent(JSONValue.self, forKey: .metadata)
         creditsUsed = metadata?["billing"]?["credits_used"]?.decimalValue
@@ -142,6 +150,11 @@ public struct Prediction: MediaTask, Hashable, Sendable, Decodable {
         default:
             return []
         }
+    }
+
+    private static func failure(code: String?, message: String?) -> TaskFailure? {
+        guard code?.isEmpty == false || message?.isEmpty == false else { return nil }
+        return TaskFailure(code: code, message: message.flatMap { $0.isEmpty ? nil : $0 } ?? "the prediction failed")
     }
 
     private static func failure(from error: JSONValue) -> TaskFailure? {
