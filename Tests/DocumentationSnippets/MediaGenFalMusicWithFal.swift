@@ -109,12 +109,33 @@ private func mediaGenFalMusicWithFalBlock6(fal: FalClient, input: BeatovenInput,
     _ = delivery
 }
 
-// Sources/MediaGenFal/MediaGenFal.docc/Articles/MusicWithFal.md, block 7 (line 166)
-private func mediaGenFalMusicWithFalBlock7(fal: FalClient, myFalUserID: String, body: Data, headers: HTTPHeaders, request: FalRequest) async throws {
+// Sources/MediaGenFal/MediaGenFal.docc/Articles/MusicWithFal.md, block 7 (line 165)
+private func mediaGenFalMusicWithFalBlock7(fal: FalClient) async throws {
+    let mirrored = FalWebhookVerifier(client: fal,
+                                      keySetURL: URL(string: "https://keys.example.com/fal/jwks.json")!)
+    // Read every top-level value, so an example that only shows one does not warn.
+    _ = mirrored
+}
+
+// Sources/MediaGenFal/MediaGenFal.docc/Articles/MusicWithFal.md, block 8 (line 176)
+private func mediaGenFalMusicWithFalBlock8(fal: FalClient, myFalUserID: String, body: Data, headers: HTTPHeaders, request: FalRequest) async throws {
     let webhooks = FalWebhookVerifier(client: fal, expectedUserID: myFalUserID)
     let delivery = try await webhooks.event(body: body, headers: headers,
                                                expectedRequestID: request.requestID)  // when known
     // Read every top-level value, so an example that only shows one does not warn.
     _ = webhooks
     _ = delivery
+}
+
+// Sources/MediaGenFal/MediaGenFal.docc/Articles/MusicWithFal.md, block 9 (line 236)
+private func mediaGenFalMusicWithFalBlock9(fal: FalClient, request: FalRequest) async throws {
+    do {
+        _ = try await fal.result(of: request.handle)
+    } catch let error as MediaGenError {
+        switch error.providerCode {
+        case "content_policy_violation"?: print("change", error.kind.field ?? "the input")
+        case "request_timeout"?, "startup_timeout"?: print("no runner in time; request", error.requestID ?? "?")
+        default: print(error)
+        }
+    }
 }

@@ -116,6 +116,15 @@ struct FalDecoderFuzzTests {
             add(name, .answer(status: status), "status", kind, run: poll)
             add(name, .answer(status: status), "submit", kind, run: submit)
         }
+        // fal's typed errors: a retryable status on a submit that reached fal is an unknown outcome.
+        for (name, status, pollKind, submitKind) in [
+            ("error-request-typed", 504, "timeout", "outcomeUnknown"),
+            ("error-model-typed", 422, "invalidRequest", "invalidRequest"),
+            ("error-model-general", 500, "server", "outcomeUnknown"),
+        ] {
+            add(name, .answer(status: status), "status", pollKind, run: poll)
+            add(name, .answer(status: status), "submit", submitKind, run: submit)
+        }
         for name in ["jwks", "jwks-rotated"] {
             add(name, .answer(status: 200), "webhookKeys", run: keys)
         }
