@@ -93,7 +93,8 @@ struct FalDecoderFuzzTests {
         }
         let statuses = [
             ("status-in-queue", 202), ("status-in-progress", 202), ("status-completed", 200),
-            ("status-completed-error", 200), ("status-completed-cancelled", 200), ("status-unknown", 200),
+            ("status-completed-error", 200), ("status-completed-error-null-logs", 200),
+            ("status-completed-cancelled", 200), ("status-unknown", 200),
         ]
         for (name, status) in statuses {
             add(name, .answer(status: status), "status, task", run: poll)

@@ -45,8 +45,10 @@ let falTypedRequestID = "3f1c2a9e-typed-error"
 struct FalTypedErrorTests {
     /// docs.fal.ai, "Request Error Types": every `error_type` with its typical status.
     static let requestErrors: [FalTypedError] = [
-        .init(code: "request_timeout", status: 504, kind: .timeout, readIsRetried: true, fixture: "error-request-typed"),
-        .init(code: "startup_timeout", status: 504, kind: .timeout, readIsRetried: true, fixture: "error-request-typed"),
+        .init(
+            code: "request_timeout", status: 504, kind: .timeout, readIsRetried: true, fixture: "error-request-typed"),
+        .init(
+            code: "startup_timeout", status: 504, kind: .timeout, readIsRetried: true, fixture: "error-request-typed"),
         .init(
             code: "runner_scheduling_failure", status: 503, kind: .server, readIsRetried: true,
             fixture: "error-request-typed"),
@@ -85,11 +87,13 @@ struct FalTypedErrorTests {
     static let modelErrors: [FalTypedError] = [
         .init(
             code: "image_too_large", status: 422,
-            kind: .invalidRequest(field: "image_url", reason: "image_url: Image dimensions exceed the maximum allowed."),
+            kind: .invalidRequest(
+                field: "image_url", reason: "image_url: Image dimensions exceed the maximum allowed."),
             readIsRetried: false, fixture: "error-model-typed"),
         .init(
             code: "content_policy_violation", status: 422,
-            kind: .invalidRequest(field: "image_url", reason: "image_url: Image dimensions exceed the maximum allowed."),
+            kind: .invalidRequest(
+                field: "image_url", reason: "image_url: Image dimensions exceed the maximum allowed."),
             readIsRetried: false, fixture: "error-model-typed"),
         .init(
             code: "internal_server_error", status: 500, kind: .server, readIsRetried: true,

@@ -24,7 +24,9 @@ struct FalTypedErrorIntegrationTests {
     }
 
     static let cases: [Case] = [
-        Case(fault: "error-type;code=runner_disconnected", code: "runner_disconnected", kind: .server, readIsRetried: true),
+        Case(
+            fault: "error-type;code=runner_disconnected", code: "runner_disconnected", kind: .server,
+            readIsRetried: true),
         Case(fault: "error-type;code=request_timeout", code: "request_timeout", kind: .timeout, readIsRetried: true),
         Case(
             fault: "error-type;code=runner_scheduling_failure;header=internal_error",
@@ -32,7 +34,8 @@ struct FalTypedErrorIntegrationTests {
         Case(
             fault: "error-type;code=request_timeout;timeout_type=user", code: "request_timeout", kind: .timeout,
             readIsRetried: false),
-        Case(fault: "error-type;code=client_cancelled", code: "client_cancelled", kind: .canceled, readIsRetried: false),
+        Case(
+            fault: "error-type;code=client_cancelled", code: "client_cancelled", kind: .canceled, readIsRetried: false),
         Case(
             fault: "error-type;form=model;code=image_too_large;status=422;field=image_url;header=validation_error",
             code: "image_too_large",
