@@ -41,6 +41,11 @@ struct FalDecoderFuzzTests {
     }
 
     /// Fetches the keys, then checks a delivery signed (with the fake scheme) by the first usable one.
+    static func prices(_ client: FalClient, _: Data) async throws {
+        let prices = try await client.modelPrices(for: ["fal-ai/flux/dev"])
+        _ = prices.values.map(\.price)
+    }
+
     static func keys(_ client: FalClient, _: Data) async throws {
         let keys = try await client.webhookKeys()
         guard let key = keys.ed25519PublicKeys.first else { return }
@@ -125,6 +130,9 @@ struct FalDecoderFuzzTests {
         ] {
             add(name, .answer(status: status), "status", pollKind, run: poll)
             add(name, .answer(status: status), "submit", submitKind, run: submit)
+        }
+        for name in ["pricing", "pricing-empty"] {
+            add(name, .answer(status: 200), "modelPrices", run: prices)
         }
         for name in ["jwks", "jwks-rotated"] {
             add(name, .answer(status: 200), "webhookKeys", run: keys)

@@ -41,8 +41,21 @@ public struct FalClient: MediaClient, MusicGenerating {
     public let queueURL: URL
     /// Where storage uploads start and the webhook key set is fetched.
     public let restURL: URL
+    /// Where fal's Platform API answers (model prices): ``defaultPlatformURL`` unless you set
+    /// another, for a proxy or an emulator.
+    ///
+    /// ```swift
+    /// var fal = FalClient()
+    /// fal.platformURL = URL(string: "http://127.0.0.1:8089/fal/platform/v1")!
+    /// ```
+    public var platformURL: URL = FalClient.defaultPlatformURL
+    /// The prices this client counts with: yours, then fal's published ones as fetched (shared by
+    /// every copy of the client). See ``estimateCost(of:input:)``.
+    public let prices = FalPriceBook()
     let queue: RequestExecutor
     let rest: RequestExecutor
+    /// The key, kept for the Platform API's executor (made per call, as ``platformURL`` may change).
+    let credential: Secret?
 
     /// Creates a client. `apiKey` defaults to `FAL_KEY`, or `FAL_KEY_ID:FAL_KEY_SECRET`, read from
     /// `environment` (see ``key(from:)``; `[:]` reads nothing, as tests want); without one, calls
@@ -73,6 +86,7 @@ public struct FalClient: MediaClient, MusicGenerating {
         restConfiguration.baseURL = restURL
         self.queueURL = queueURL
         self.restURL = restURL
+        self.credential = apiKey.flatMap { $0.isEmpty ? nil : Secret($0) }
         self.queue = RequestExecutor(
             dialect: .fal(baseURL: queueURL), configuration: queueConfiguration, apiKey: apiKey)
         self.rest = RequestExecutor(dialect: .fal(baseURL: restURL), configuration: restConfiguration, apiKey: apiKey)
@@ -169,11 +183,15 @@ public struct FalClient: MediaClient, MusicGenerating {
         try await createRequest(.beatovenMusicGeneration, input: try Self.beatoven(for: request))
     }
 
-    /// `nil`: fal publishes no price for Beatoven. Throws when the request is invalid for fal.
+    /// The static catalog's estimate — `nil`: no document gives Beatoven's price. Throws when the
+    /// request is invalid for fal.
     ///
     /// ```swift
     /// let cost = try fal.estimateCost(of: MusicRequest(prompt: "jazz"))  // nil: unknown
     /// ```
+    ///
+    /// This asks nobody. ``estimateCost(of:input:)`` also counts the price fal's Platform API
+    /// publishes, as a budget does before each submit.
     public func estimateCost(of request: MusicRequest) throws -> Money? {
         let input = try Self.beatoven(for: request)
         return FalAppID.beatovenMusicGeneration.descriptor?.estimateCost(duration: input.duration)

@@ -68,7 +68,14 @@ extension FalClient {
             headers["X-Fal-Runner-Hint"] = runnerHint
         }
 
-        let estimate = app.id.descriptor?.estimateCost(duration: Self.requestedDuration(of: input))
+        // With a budget, the price fal publishes is counted (fetched once and kept, the catalog's
+        // as the fallback); without one nothing is fetched.
+        let estimate: Money? =
+            if configuration.budget == nil {
+                app.id.descriptor?.estimateCost(duration: Self.requestedDuration(of: input))
+            } else {
+                await estimateCost(of: app, input: input)
+            }
         let request = APIRequest(
             .post,
             .path(segments),
