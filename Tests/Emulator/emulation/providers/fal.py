@@ -1,4 +1,5 @@
-"""fal: the queue API under `/fal/queue`, storage and JWKS under `/fal/rest` (seed 001).
+"""fal: the queue API under `/fal/queue`, storage and JWKS under `/fal/rest` (seed 001), model
+prices under `/fal/platform/v1` (Platform APIs).
 
 Provider-relative paths (stats keys, fault rule paths) keep the `/queue`, `/rest` and
 `/storage` part, e.g. `GET /queue/{owner}/{alias}/requests/{id}/status`.
@@ -29,6 +30,10 @@ FAULT_ERRORS = {429: ("rate_limited", "Too many requests."),
                 502: ("runner_incomplete_response", "The runner sent an incomplete response."),
                 503: ("runner_scheduling_failure", "No runner could be allocated."),
                 504: ("request_timeout", "Request timed out.")}
+# Published prices (Platform APIs, `GET /v1/models/pricing`): the reference's own example. No
+# document gives Beatoven's price, so it has none here either.
+PRICES = {"fal-ai/flux/dev": {"unit_price": 0.025, "unit": "image", "currency": "USD"}}
+MAX_PRICED_ENDPOINTS = 50
 # Each request error type's typical status, from fal's "Request Error Types" reference.
 REQUEST_ERROR_STATUSES = {"request_timeout": 504, "startup_timeout": 504,
                           "runner_scheduling_failure": 503, "runner_connection_timeout": 503,
@@ -93,6 +98,7 @@ class Fal(Provider):
         # The upload URL stands in for a signed storage URL: the token is the credential.
         self.route("PUT", "/storage/uploads/{token}", self.receive_upload, auth=False)
         self.route("GET", "/rest/.well-known/jwks.json", self.jwks, auth=False)
+        self.route("GET", "/platform/v1/models/pricing", self.pricing)
 
     # -- provider hooks ------------------------------------------------------------------
     def authorized(self, req):
@@ -278,6 +284,16 @@ class Fal(Provider):
         key = {"kty": "OKP", "crv": "Ed25519", "x": x, "use": "sig", "alg": "EdDSA",
                "kid": hashlib.sha256(self.public_key).hexdigest()[:16]}
         return Response.json(200, {"keys": [key]})
+
+    def pricing(self, ctx):
+        """`?endpoint_id=a,b` (1 to 50 ids): the known prices, in the order asked; an id without a
+        price is left out."""
+        ids = [part.strip() for part in ctx.req.query.get("endpoint_id", "").split(",") if part.strip()]
+        if not 1 <= len(ids) <= MAX_PRICED_ENDPOINTS:
+            raise ApiError(400, "bad_request",
+                           f"endpoint_id must name 1 to {MAX_PRICED_ENDPOINTS} endpoints.")
+        prices = [{"endpoint_id": endpoint, **PRICES[endpoint]} for endpoint in ids if endpoint in PRICES]
+        return Response.json(200, {"prices": prices, "next_cursor": None, "has_more": False})
 
     # -- views ---------------------------------------------------------------------------
     def _urls(self, task):
