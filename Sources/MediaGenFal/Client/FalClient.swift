@@ -18,8 +18,9 @@ import MediaGenCore
 /// try await result.data.audio.remoteFile.download(to: URL(fileURLWithPath: "outputs/"))
 /// ```
 ///
-/// fal has two hosts, both overridable for a proxy or a local emulator: the queue
-/// (`https://queue.fal.run`) and the REST API (`https://rest.fal.ai`, storage and webhook keys).
+/// fal has three hosts, each overridable for a proxy or a local emulator: the queue
+/// (`https://queue.fal.run`), the REST API (`https://rest.fal.ai`, storage) and the Platform API
+/// (`https://api.fal.ai/v1`, model prices); webhook keys come from the address fal documents.
 /// Every call keeps MediaGenKit's promises: inputs are checked before sending; a submit is sent
 /// again only when fal's ingress proves it never reached the app (a 502/503/504 without
 /// `x-fal-request-id`, a 429), and any other failure after sending is `.outcomeUnknown`, never a
