@@ -43,7 +43,7 @@ private func mediaGenFalMusicWithFalBlock2(fal: FalClient) async throws {
     _ = music
 }
 
-// Sources/MediaGenFal/MediaGenFal.docc/Articles/MusicWithFal.md, block 3 (line 64)
+// Sources/MediaGenFal/MediaGenFal.docc/Articles/MusicWithFal.md, block 3 (line 65)
 private func mediaGenFalMusicWithFalBlock3(fal: FalClient) async throws {
     let request = try await fal.generateMusic(MusicRequest(prompt: "House music with synthesizers",
                                                            duration: .seconds(30), seed: 3))
@@ -54,7 +54,7 @@ private func mediaGenFalMusicWithFalBlock3(fal: FalClient) async throws {
     _ = done
 }
 
-// Sources/MediaGenFal/MediaGenFal.docc/Articles/MusicWithFal.md, block 4 (line 77)
+// Sources/MediaGenFal/MediaGenFal.docc/Articles/MusicWithFal.md, block 4 (line 78)
 private func mediaGenFalMusicWithFalBlock4(fal: FalClient, input: BeatovenInput) async throws {
     let submitted = try await fal.createRequest(.beatovenMusicGeneration, input: input,
                                          priority: .low, startTimeout: .seconds(600))
@@ -72,7 +72,7 @@ private func mediaGenFalMusicWithFalBlock4(fal: FalClient, input: BeatovenInput)
     _ = result
 }
 
-// Sources/MediaGenFal/MediaGenFal.docc/Articles/MusicWithFal.md, block 5 (line 108)
+// Sources/MediaGenFal/MediaGenFal.docc/Articles/MusicWithFal.md, block 5 (line 109)
 private func mediaGenFalMusicWithFalBlock5(fal: FalClient) async throws {
     // Untyped:
     let raw = try await fal.run(FalJSONApp("fal-ai/some-app"), input: ["prompt": "a watercolor fox"])
@@ -91,8 +91,18 @@ private func mediaGenFalMusicWithFalBlock5(fal: FalClient) async throws {
     _ = spoken
 }
 
-// Sources/MediaGenFal/MediaGenFal.docc/Articles/MusicWithFal.md, block 6 (line 141)
-private func mediaGenFalMusicWithFalBlock6(fal: FalClient, input: BeatovenInput, body: Data, headers: HTTPHeaders) async throws {
+// Sources/MediaGenFal/MediaGenFal.docc/Articles/MusicWithFal.md, block 6 (line 137)
+private func mediaGenFalMusicWithFalBlock6(fal: FalClient) async throws {
+    let fox = FalJSONApp("fal-ai/flux/dev")
+    print(await fal.estimateCost(of: fox, input: ["prompt": "a fox"]) ?? .usd(0))  // $0.025 per image today
+    fal.prices.override(FalModelPrice(endpointID: "fal-ai/flux/dev", unitPrice: 0.02, unit: "image"),
+                        for: "fal-ai/flux/dev")
+    // Read every top-level value, so an example that only shows one does not warn.
+    _ = fox
+}
+
+// Sources/MediaGenFal/MediaGenFal.docc/Articles/MusicWithFal.md, block 7 (line 163)
+private func mediaGenFalMusicWithFalBlock7(fal: FalClient, input: BeatovenInput, body: Data, headers: HTTPHeaders) async throws {
     let request = try await fal.createRequest(.beatovenMusicGeneration, input: input,
                                        webhookURL: URL(string: "https://example.com/hooks/fal")!)
 
@@ -109,12 +119,33 @@ private func mediaGenFalMusicWithFalBlock6(fal: FalClient, input: BeatovenInput,
     _ = delivery
 }
 
-// Sources/MediaGenFal/MediaGenFal.docc/Articles/MusicWithFal.md, block 7 (line 166)
-private func mediaGenFalMusicWithFalBlock7(fal: FalClient, myFalUserID: String, body: Data, headers: HTTPHeaders, request: FalRequest) async throws {
+// Sources/MediaGenFal/MediaGenFal.docc/Articles/MusicWithFal.md, block 8 (line 187)
+private func mediaGenFalMusicWithFalBlock8(fal: FalClient) async throws {
+    let mirrored = FalWebhookVerifier(client: fal,
+                                      keySetURL: URL(string: "https://keys.example.com/fal/jwks.json")!)
+    // Read every top-level value, so an example that only shows one does not warn.
+    _ = mirrored
+}
+
+// Sources/MediaGenFal/MediaGenFal.docc/Articles/MusicWithFal.md, block 9 (line 198)
+private func mediaGenFalMusicWithFalBlock9(fal: FalClient, myFalUserID: String, body: Data, headers: HTTPHeaders, request: FalRequest) async throws {
     let webhooks = FalWebhookVerifier(client: fal, expectedUserID: myFalUserID)
     let delivery = try await webhooks.event(body: body, headers: headers,
                                                expectedRequestID: request.requestID)  // when known
     // Read every top-level value, so an example that only shows one does not warn.
     _ = webhooks
     _ = delivery
+}
+
+// Sources/MediaGenFal/MediaGenFal.docc/Articles/MusicWithFal.md, block 10 (line 258)
+private func mediaGenFalMusicWithFalBlock10(fal: FalClient, request: FalRequest) async throws {
+    do {
+        _ = try await fal.result(of: request.handle)
+    } catch let error as MediaGenError {
+        switch error.providerCode {
+        case "content_policy_violation"?: print("change", error.kind.field ?? "the input")
+        case "request_timeout"?, "startup_timeout"?: print("no runner in time; request", error.requestID ?? "?")
+        default: print(error)
+        }
+    }
 }

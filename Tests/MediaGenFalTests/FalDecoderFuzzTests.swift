@@ -41,6 +41,11 @@ struct FalDecoderFuzzTests {
     }
 
     /// Fetches the keys, then checks a delivery signed (with the fake scheme) by the first usable one.
+    static func prices(_ client: FalClient, _: Data) async throws {
+        let prices = try await client.modelPrices(for: ["fal-ai/flux/dev"])
+        _ = prices.values.map(\.price)
+    }
+
     static func keys(_ client: FalClient, _: Data) async throws {
         let keys = try await client.webhookKeys()
         guard let key = keys.ed25519PublicKeys.first else { return }
@@ -93,7 +98,8 @@ struct FalDecoderFuzzTests {
         }
         let statuses = [
             ("status-in-queue", 202), ("status-in-progress", 202), ("status-completed", 200),
-            ("status-completed-error", 200), ("status-completed-cancelled", 200), ("status-unknown", 200),
+            ("status-completed-error", 200), ("status-completed-error-null-logs", 200),
+            ("status-completed-cancelled", 200), ("status-unknown", 200),
         ]
         for (name, status) in statuses {
             add(name, .answer(status: status), "status, task", run: poll)
@@ -115,6 +121,18 @@ struct FalDecoderFuzzTests {
         ] {
             add(name, .answer(status: status), "status", kind, run: poll)
             add(name, .answer(status: status), "submit", kind, run: submit)
+        }
+        // fal's typed errors: a retryable status on a submit that reached fal is an unknown outcome.
+        for (name, status, pollKind, submitKind) in [
+            ("error-request-typed", 504, "timeout", "outcomeUnknown"),
+            ("error-model-typed", 422, "invalidRequest", "invalidRequest"),
+            ("error-model-general", 500, "server", "outcomeUnknown"),
+        ] {
+            add(name, .answer(status: status), "status", pollKind, run: poll)
+            add(name, .answer(status: status), "submit", submitKind, run: submit)
+        }
+        for name in ["pricing", "pricing-empty"] {
+            add(name, .answer(status: 200), "modelPrices", run: prices)
         }
         for name in ["jwks", "jwks-rotated"] {
             add(name, .answer(status: 200), "webhookKeys", run: keys)

@@ -15,6 +15,10 @@ struct FalDecodingTests {
             .failed(TaskFailure(code: "runner_server_error", message: "Runner encountered an internal server error.")),
             "COMPLETED"
         ),
+        (
+            "status-completed-error-null-logs", 200,
+            .failed(TaskFailure(code: "request_timeout", message: "Request timed out")), "COMPLETED"
+        ),
         ("status-completed-cancelled", 200, .canceled, "COMPLETED"),
         ("status-unknown", 200, .running(progress: nil), "RESCHEDULED"),
     ])
@@ -39,6 +43,17 @@ struct FalDecodingTests {
         #expect(request.metrics?["inference_time"] == 19.42)
         #expect(request.output == nil)
         #expect(request.outputs.isEmpty)
+    }
+
+    /// fal answers `"logs": null` when logs were not asked for (fal's Python client keeps it as
+    /// `None`): no log lines, the metrics and the typed error still read.
+    @Test func aCompletedStatusWithNullLogsHasNoLinesAndKeepsItsTypedError() async throws {
+        let harness = FalHarness(fixtures: [("status-completed-error-null-logs", 200)])
+        let request = try await harness.client.request(seedHandle)
+        #expect(request.logs.isEmpty)
+        #expect(request.metrics?["inference_time"] == 1.5)
+        #expect(request.errorType == "request_timeout")
+        #expect(harness.routes == ["GET \(queueBase)/status?logs=false"])
     }
 
     @Test(arguments: ["submit-response", "submit-response-with-status"])

@@ -202,7 +202,45 @@ struct FalWebhookTests {
         let headers = try headers(fromFixture: "webhook-ok-headers")
         let delivery = try await webhooks.event(body: body, headers: headers, now: Self.now)
         #expect(delivery.status == .succeeded)
-        #expect(harness.routes == ["GET https://rest.fal.ai/.well-known/jwks.json"])
+        #expect(harness.routes == ["GET https://rest.alpha.fal.ai/.well-known/jwks.json"])
+    }
+
+    /// docs.fal.ai (webhooks, "Verifying your webhook") names the key set's address; a client
+    /// with another REST host (a proxy, the emulator) fetches it from there.
+    @Test(arguments: [
+        (nil, "https://rest.alpha.fal.ai/.well-known/jwks.json"),
+        ("https://rest.fal.ai", "https://rest.alpha.fal.ai/.well-known/jwks.json"),
+        ("https://fal-proxy.example.com/rest", "https://fal-proxy.example.com/rest/.well-known/jwks.json"),
+    ])
+    func theKeySetURLIsTheDocumentedOneUnlessTheRESTHostIsAnother(restURL: String?, expected: String) async throws {
+        let transport = StubTransport { _ in try fixtureResponse("jwks") }
+        let client = FalClient(
+            apiKey: testKey, restURL: restURL.flatMap(URL.init(string:)),
+            configuration: ClientConfiguration(transport: transport, clock: ImmediateClock()))
+        #expect(client.webhookKeySetURL.absoluteString == expected)
+        _ = try await client.webhookKeys()
+        #expect(transport.requests.map(\.url.absoluteString) == [expected])
+        #expect(transport.requests.first?.headers["Authorization"] == nil)
+    }
+
+    @Test func aKeySetURLGivenToTheVerifierIsWhereTheKeysComeFrom() async throws {
+        let harness = FalHarness { _ in try fixtureResponse("jwks") }
+        let pinned = try #require(URL(string: "https://keys.example.com/fal/jwks.json"))
+        let webhooks = FalWebhookVerifier(client: harness.client, keySetURL: pinned)
+        let delivery = try await webhooks.event(
+            body: try fixture("webhook-ok"), headers: try headers(fromFixture: "webhook-ok-headers"), now: Self.now)
+        #expect(delivery.status == .succeeded)
+        #expect(harness.routes == ["GET https://keys.example.com/fal/jwks.json"])
+        #expect(harness.requests.first?.headers["Authorization"] == nil)
+    }
+
+    @Test(arguments: ["file:///etc/jwks.json", "ftp://keys.example.com/jwks.json"])
+    func aKeySetURLThatIsNotHTTPIsRefusedBeforeSending(url: String) async throws {
+        let harness = FalHarness { _ in try fixtureResponse("jwks") }
+        let target = try #require(URL(string: url))
+        let error = await mediaError { try await harness.client.webhookKeys(from: target) }
+        #expect(error?.kind.field == "keySetURL")
+        #expect(harness.requests.isEmpty)
     }
 
     /// A verifier passed in is the one used: the fake scheme refuses fal's real signature.
@@ -239,7 +277,7 @@ struct FalWebhookTests {
                 body: body, headers: Self.signed(body, timestamp: when), now: when)
             #expect(delivery.status == .succeeded)
         }
-        #expect(harness.routes == ["GET https://rest.fal.ai/.well-known/jwks.json"])
+        #expect(harness.routes == ["GET https://rest.alpha.fal.ai/.well-known/jwks.json"])
         #expect(harness.requests.first?.headers["Authorization"] == nil)
     }
 

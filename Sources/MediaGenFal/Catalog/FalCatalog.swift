@@ -9,9 +9,10 @@ import MediaGenCore
 /// print(beatoven.durationRange ?? .seconds(0)...(.seconds(0)))  // 5 s ... 150 s
 /// ```
 ///
-/// fal publishes no price and no typical generation time for `beatoven/music-generation`: both
-/// stay `nil`. Its tasks are therefore polled with `PollingPolicy.default`, and a client with a
-/// `Budget` refuses them unless the budget allows unknown prices.
+/// No document gives a price or a typical generation time for `beatoven/music-generation`: both
+/// stay `nil`. Its tasks are therefore polled with `PollingPolicy.default`; a client with a
+/// `Budget` asks fal's Platform API for the price (``FalClient/estimateCost(of:input:)``) and,
+/// when fal publishes none either, refuses the submit unless the budget allows unknown prices.
 public enum FalCatalog {
     /// Beatoven's accepted output lengths: 5 s to 2.5 min.
     public static let beatovenDurations: ClosedRange<Duration> = .seconds(5)...(.seconds(150))

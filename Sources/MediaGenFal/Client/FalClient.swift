@@ -18,8 +18,9 @@ import MediaGenCore
 /// try await result.data.audio.remoteFile.download(to: URL(fileURLWithPath: "outputs/"))
 /// ```
 ///
-/// fal has two hosts, both overridable for a proxy or a local emulator: the queue
-/// (`https://queue.fal.run`) and the REST API (`https://rest.fal.ai`, storage and webhook keys).
+/// fal has three hosts, each overridable for a proxy or a local emulator: the queue
+/// (`https://queue.fal.run`), the REST API (`https://rest.fal.ai`, storage) and the Platform API
+/// (`https://api.fal.ai/v1`, model prices); webhook keys come from the address fal documents.
 /// Every call keeps MediaGenKit's promises: inputs are checked before sending; a submit is sent
 /// again only when fal's ingress proves it never reached the app (a 502/503/504 without
 /// `x-fal-request-id`, a 429), and any other failure after sending is `.outcomeUnknown`, never a
@@ -41,8 +42,21 @@ public struct FalClient: MediaClient, MusicGenerating {
     public let queueURL: URL
     /// Where storage uploads start and the webhook key set is fetched.
     public let restURL: URL
+    /// Where fal's Platform API answers (model prices): ``defaultPlatformURL`` unless you set
+    /// another, for a proxy or an emulator.
+    ///
+    /// ```swift
+    /// var fal = FalClient()
+    /// fal.platformURL = URL(string: "http://127.0.0.1:8089/fal/platform/v1")!
+    /// ```
+    public var platformURL: URL = FalClient.defaultPlatformURL
+    /// The prices this client counts with: yours, then fal's published ones as fetched (shared by
+    /// every copy of the client). See ``estimateCost(of:input:)``.
+    public let prices = FalPriceBook()
     let queue: RequestExecutor
     let rest: RequestExecutor
+    /// The key, kept for the Platform API's executor (made per call, as ``platformURL`` may change).
+    let credential: Secret?
 
     /// Creates a client. `apiKey` defaults to `FAL_KEY`, or `FAL_KEY_ID:FAL_KEY_SECRET`, read from
     /// `environment` (see ``key(from:)``; `[:]` reads nothing, as tests want); without one, calls
@@ -73,6 +87,7 @@ public struct FalClient: MediaClient, MusicGenerating {
         restConfiguration.baseURL = restURL
         self.queueURL = queueURL
         self.restURL = restURL
+        self.credential = apiKey.flatMap { $0.isEmpty ? nil : Secret($0) }
         self.queue = RequestExecutor(
             dialect: .fal(baseURL: queueURL), configuration: queueConfiguration, apiKey: apiKey)
         self.rest = RequestExecutor(dialect: .fal(baseURL: restURL), configuration: restConfiguration, apiKey: apiKey)
@@ -169,11 +184,15 @@ public struct FalClient: MediaClient, MusicGenerating {
         try await createRequest(.beatovenMusicGeneration, input: try Self.beatoven(for: request))
     }
 
-    /// `nil`: fal publishes no price for Beatoven. Throws when the request is invalid for fal.
+    /// The static catalog's estimate — `nil`: no document gives Beatoven's price. Throws when the
+    /// request is invalid for fal.
     ///
     /// ```swift
     /// let cost = try fal.estimateCost(of: MusicRequest(prompt: "jazz"))  // nil: unknown
     /// ```
+    ///
+    /// This asks nobody. ``estimateCost(of:input:)`` also counts the price fal's Platform API
+    /// publishes, as a budget does before each submit.
     public func estimateCost(of request: MusicRequest) throws -> Money? {
         let input = try Self.beatoven(for: request)
         return FalAppID.beatovenMusicGeneration.descriptor?.estimateCost(duration: input.duration)

@@ -12,9 +12,10 @@ extension Provider {
 }
 
 extension ProviderDialect {
-    /// How fal speaks: `Authorization: Key <key>`, errors as `{"detail": "…"}` or, for invalid
-    /// input, `{"detail": [{"loc", "msg", "type"}]}`, the error type in `x-fal-error-type`, and
-    /// `x-fal-request-id` on every answer that came from fal itself.
+    /// How fal speaks: `Authorization: Key <key>`; errors as a request error
+    /// `{"detail": "…", "error_type": "…"}` or a model error `{"detail": [{"loc", "msg", "type", …}]}`,
+    /// the type repeated in `x-fal-error-type`; `X-Fal-Retryable` when fal says whether the same
+    /// request may succeed; and `x-fal-request-id` on every answer that came from fal itself.
     static func fal(baseURL: URL) -> ProviderDialect {
         ProviderDialect(
             provider: .fal,
@@ -28,25 +29,40 @@ extension ProviderDialect {
 }
 
 /// Reads fal's error answers.
+///
+/// The code is the body's typed error when there is one — a request error's `error_type`, else a
+/// model error's first `detail[].type` — and `x-fal-error-type` only when the body has none, as
+/// fal's Python client decides it (`_raise_for_status`). The retry decision is the status's, as
+/// for every provider, except where fal says otherwise: a 504 with
+/// `X-Fal-Request-Timeout-Type: user` (the caller's own start timeout ran out) is never retried,
+/// as in both official clients, and an `X-Fal-Retryable` (or `X-Fal-Needs-Retry`) header is fal's
+/// verdict. A submit is still never sent twice on a verdict alone: that needs proof it never
+/// reached the app (``provesNotProcessed(_:)``).
 enum FalError {
     static let requestIDHeader = "x-fal-request-id"
     static let errorTypeHeader = "x-fal-error-type"
     static let timeoutTypeHeader = "x-fal-request-timeout-type"
+    static let retryableHeader = "x-fal-retryable"
+    static let needsRetryHeader = "x-fal-needs-retry"
     /// The `status` values a cancel answers with; on a 400 or 404 they are the outcome, not a failure.
     static let cancelOutcomes: Set<String> = ["OK", "CANCELLATION_REQUESTED", "ALREADY_COMPLETED", "NOT_FOUND"]
+    /// Error types that say time ran out (docs.fal.ai, Request Error Types and Model Errors).
+    static let timeoutTypes: Set<String> = [
+        "request_timeout", "startup_timeout", "runner_connection_timeout", "generation_timeout",
+    ]
 
     static func details(in response: HTTPResponse, json: JSONNode?) -> ProviderErrorDetails? {
         guard !response.isSuccess else { return nil }
         let body = try? json?.jsonValue()
         var details = ProviderErrorDetails()
         let cancelOutcome = body?["status"]?.stringValue.flatMap { cancelOutcomes.contains($0) ? $0 : nil }
-        details.code =
-            cancelOutcome ?? response.headers[errorTypeHeader] ?? body?["error_type"]?.stringValue
+        details.code = cancelOutcome ?? typedError(in: body) ?? response.headers[errorTypeHeader]
         switch body?["detail"] {
         case .string(let text)?:
             details.message = text
         case .array(let problems)?:
-            // Pydantic's validation list: every problem in the message, the first one's field.
+            // Pydantic's validation list, or fal's typed model errors: every problem in the
+            // message, the first one's field.
             details.message = problems.map(describe).joined(separator: "; ")
             details.field = problems.lazy.compactMap(field).first
         case .object(let problem)?:
@@ -55,14 +71,49 @@ enum FalError {
         default:
             details.message = body?["error"]?.stringValue ?? body?["message"]?.stringValue
         }
-        if response.status == 504, response.headers[timeoutTypeHeader] != nil {
-            // The caller's own `X-Fal-Request-Timeout` ran out: sending the same again would time
-            // out the same way (fal's clients never retry it).
+        details.retryable = verdict(in: response)
+        if isUserTimeout(response) {
+            // The caller's own start timeout ran out: sending the same again would time out the
+            // same way (neither official client retries it).
             details.retryable = false
             details.kind = .timeout
         }
-        if details.code == "client_cancelled" { details.kind = .canceled }
+        switch details.code {
+        case "client_cancelled"?: details.kind = .canceled
+        // fal saw the connection to the caller close before it answered: a network failure.
+        case "client_disconnected"?: details.kind = .network
+        case let code? where timeoutTypes.contains(code): details.kind = .timeout
+        default: break
+        }
         return details
+    }
+
+    /// The body's own error type: a request error's `error_type`, else the first typed problem of
+    /// a model error's `detail` list.
+    static func typedError(in body: JSONValue?) -> String? {
+        if let type = body?["error_type"]?.stringValue, !type.isEmpty { return type }
+        guard case .array(let problems)? = body?["detail"] else { return nil }
+        return problems.lazy.compactMap { $0["type"]?.stringValue }.first { !$0.isEmpty }
+    }
+
+    /// A 504 whose `X-Fal-Request-Timeout-Type` is `user`: the start timeout the caller sent in
+    /// `X-Fal-Request-Timeout` ran out (fal-js `ApiError.isUserTimeout`).
+    static func isUserTimeout(_ response: HTTPResponse) -> Bool {
+        response.status == 504
+            && response.headers[timeoutTypeHeader]?.trimmingCharacters(in: .whitespaces).lowercased() == "user"
+    }
+
+    /// fal's own word on retrying, when it gives one: `X-Fal-Retryable: true|false`, or
+    /// `X-Fal-Needs-Retry: 1|0`; `nil` when neither is there or neither reads as a boolean.
+    static func verdict(in response: HTTPResponse) -> Bool? {
+        for header in [retryableHeader, needsRetryHeader] {
+            switch response.headers[header]?.trimmingCharacters(in: .whitespaces).lowercased() {
+            case "true"?, "1"?, "yes"?: return true
+            case "false"?, "0"?, "no"?: return false
+            default: continue
+            }
+        }
+        return nil
     }
 
     /// A 502, 503 or 504 without `x-fal-request-id` came from fal's ingress: the request never

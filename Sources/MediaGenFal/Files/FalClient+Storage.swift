@@ -64,10 +64,13 @@ extension FalClient {
             // Starting an upload creates nothing billable: a repeated one only leaves an unused URL.
             intent: .idempotent
         )
-        let slot = try await rest.send(initiate, decoding: UploadSlot.self)
+        let answer = try await rest.send(initiate)
+        let slot = try rest.decode(UploadSlot.self, from: answer)
         guard let uploadURL = URL(string: slot.uploadURL), let fileURL = URL(string: slot.fileURL) else {
+            // The snippet is the answer's start, as for every decoding error: the bad value may be
+            // empty, and the other field may be the bad one.
             throw MediaGenError(
-                .decoding(snippet: slot.uploadURL), provider: .fal,
+                .decoding(snippet: rest.snippet(of: answer.body)), provider: .fal,
                 message: "the storage answer's upload_url or file_url is not a URL")
         }
         var put = APIRequest(

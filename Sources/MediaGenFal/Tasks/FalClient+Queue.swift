@@ -32,8 +32,9 @@ extension FalClient {
     /// The input is checked first. `webhookURL` must be https (http only to a loopback host while
     /// developing; see `URLPolicy`) and becomes `?fal_webhook=` (fully percent-encoded: a `+`
     /// arrives as `+`); `priority`, `startTimeout` (how long fal may wait to start the
-    /// request) and `runnerHint` are the `X-Fal-Queue-Priority`, `X-Fal-Request-Timeout` and
-    /// `X-Fal-Runner-Hint` headers (a `runnerHint` with a line break or another control character
+    /// request, more than ``minimumStartTimeout``; when it runs out the request fails with
+    /// `.timeout` and is never retried) and `runnerHint` are the `X-Fal-Queue-Priority`,
+    /// `X-Fal-Request-Timeout` and `X-Fal-Runner-Hint` headers (a `runnerHint` with a line break or another control character
     /// is refused before sending). fal has no idempotency key: a failure after the request may
     /// have reached fal is `.outcomeUnknown`.
     public func createRequest<Input, Output>(
@@ -54,9 +55,11 @@ extension FalClient {
         var headers: HTTPHeaders = [:]
         if let priority { headers["X-Fal-Queue-Priority"] = priority.rawValue }
         if let startTimeout {
-            guard startTimeout > .zero else {
+            // Both official clients refuse a start timeout of 1 s or less before sending
+            // (`MIN_REQUEST_TIMEOUT_SECONDS`): fal could not even queue the request in that time.
+            guard startTimeout > Self.minimumStartTimeout else {
                 throw MediaGenError.invalidInput(
-                    "startTimeout", "must be positive, got \(startTimeout)", provider: .fal)
+                    "startTimeout", "must be more than 1 second, got \(startTimeout)", provider: .fal)
             }
             headers["X-Fal-Request-Timeout"] = Self.secondsText(startTimeout)
         }
@@ -65,7 +68,14 @@ extension FalClient {
             headers["X-Fal-Runner-Hint"] = runnerHint
         }
 
-        let estimate = app.id.descriptor?.estimateCost(duration: Self.requestedDuration(of: input))
+        // With a budget, the price fal publishes is counted (fetched once and kept, the catalog's
+        // as the fallback); without one nothing is fetched.
+        let estimate: Money? =
+            if configuration.budget == nil {
+                app.id.descriptor?.estimateCost(duration: Self.requestedDuration(of: input))
+            } else {
+                await estimateCost(of: app, input: input)
+            }
         let request = APIRequest(
             .post,
             .path(segments),
@@ -206,6 +216,14 @@ extension FalClient {
             provider: .fal, id: requestID, model: app.rawValue, statusURL: address.statusURL,
             resultURL: address.responseURL, cancelURL: address.cancelURL)
     }
+
+    /// The start timeout a submit must exceed: 1 second, as fal's JavaScript and Python clients
+    /// hold it (`MIN_REQUEST_TIMEOUT_SECONDS`).
+    ///
+    /// ```swift
+    /// let startTimeout = max(.seconds(30), FalClient.minimumStartTimeout + .seconds(1))
+    /// ```
+    public static let minimumStartTimeout: Duration = .seconds(1)
 
     // MARK: - Helpers
 

@@ -1,7 +1,8 @@
 import Foundation
 import MediaGenCore
 
-/// fal's webhook signing keys, as published at `https://rest.fal.ai/.well-known/jwks.json`:
+/// fal's webhook signing keys, as published at ``documentedURL``
+/// (`https://rest.alpha.fal.ai/.well-known/jwks.json`):
 /// `{"keys": [{"kty": "OKP", "crv": "Ed25519", "x": "<base64url>"}]}`.
 ///
 /// ```swift
@@ -72,16 +73,44 @@ public struct FalJSONWebKeySet: Hashable, Sendable, Codable {
     }
 }
 
+extension FalJSONWebKeySet {
+    /// Where fal's webhook documentation says to fetch the key set:
+    /// `https://rest.alpha.fal.ai/.well-known/jwks.json`.
+    ///
+    /// ```swift
+    /// let keys = try await fal.webhookKeys(from: FalJSONWebKeySet.documentedURL)
+    /// ```
+    public static let documentedURL = URL.constant("https://rest.alpha.fal.ai/.well-known/jwks.json")
+}
+
 extension FalClient {
-    /// Fetches fal's webhook signing keys from `{rest}/.well-known/jwks.json` (a public document:
-    /// no key is sent). Prefer ``FalWebhookVerifier``, which fetches them once and caches them.
+    /// Where ``webhookKeys(from:)`` fetches the key set when given no URL: fal's documented
+    /// ``FalJSONWebKeySet/documentedURL`` while ``restURL`` is fal's own, else
+    /// `{restURL}/.well-known/jwks.json` — a proxy or an emulator standing in for fal's REST host
+    /// serves the keys too.
+    ///
+    /// ```swift
+    /// print(FalClient().webhookKeySetURL)  // https://rest.alpha.fal.ai/.well-known/jwks.json
+    /// ```
+    public var webhookKeySetURL: URL {
+        guard restURL != Self.defaultRestURL else { return FalJSONWebKeySet.documentedURL }
+        return restURL.appendingPathComponent(".well-known").appendingPathComponent("jwks.json")
+    }
+
+    /// Fetches fal's webhook signing keys from `url`, or ``webhookKeySetURL`` (a public document:
+    /// no key is sent, wherever it is). Prefer ``FalWebhookVerifier``, which fetches them once
+    /// and caches them.
     ///
     /// ```swift
     /// let keys = try await fal.webhookKeys()
     /// let delivery = try FalWebhook.event(body: body, headers: headers, keys: keys, verifier: verifier)
     /// ```
-    public func webhookKeys() async throws -> FalJSONWebKeySet {
-        var request = APIRequest(.get, .path([".well-known", "jwks.json"]))
+    ///
+    /// A `url` that is not `http(s)` with a host is refused with `.invalidRequest` before sending.
+    public func webhookKeys(from url: URL? = nil) async throws -> FalJSONWebKeySet {
+        let url = url ?? webhookKeySetURL
+        try URLPolicy.checkDownloadURL(url, field: "keySetURL", provider: .fal)
+        var request = APIRequest(.get, .url(url))
         request.sendsCredential = false
         return try await rest.send(request, decoding: FalJSONWebKeySet.self)
     }

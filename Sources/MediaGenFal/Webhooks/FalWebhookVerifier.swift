@@ -14,7 +14,7 @@ import MediaGenCore
 /// ```
 ///
 /// Keys come either from you (``init(keys:verifier:expectedUserID:tolerance:)``: never fetched) or from
-/// `{rest}/.well-known/jwks.json` through the client: fetched on first use, kept for
+/// the client's ``FalClient/webhookKeySetURL`` (or a `keySetURL` you give): fetched on first use, kept for
 /// `maxKeyAge` (a day), and fetched again once when a signature matches none of the cached keys —
 /// fal may have rotated them — but not more than once per `refetchInterval`, so forged deliveries
 /// cannot make the server hammer fal. Concurrent first deliveries share one fetch.
@@ -55,23 +55,26 @@ public actor FalWebhookVerifier {
         self.cached = (keys, .distantPast)
     }
 
-    /// Verifies against fal's keys, fetched through `client` (from its REST host) and cached.
+    /// Verifies against fal's keys, fetched through `client` and cached.
     ///
     /// ```swift
     /// let webhooks = FalWebhookVerifier(client: FalClient(), expectedUserID: "my-fal-user-id")
     /// ```
     ///
-    /// With `expectedUserID`, a delivery fal signed for another user id is `.invalidSignature`. A
-    /// `verifier` you pass replaces `SignatureVerifiers.platformDefault`.
+    /// The keys come from `keySetURL`, by default the client's ``FalClient/webhookKeySetURL`` (the
+    /// address fal documents, `https://rest.alpha.fal.ai/.well-known/jwks.json`, unless the client
+    /// has another REST host). With `expectedUserID`, a delivery fal signed for another user id is
+    /// `.invalidSignature`. A `verifier` you pass replaces `SignatureVerifiers.platformDefault`.
     public init(
         client: FalClient,
+        keySetURL: URL? = nil,
         verifier: (any SignatureVerifier)? = nil,
         expectedUserID: String? = nil,
         tolerance: Duration = WebhookVerification.defaultTolerance,
         maxKeyAge: Duration = .seconds(24 * 60 * 60),
         refetchInterval: Duration = .seconds(60)
     ) {
-        self.source = { try await client.webhookKeys() }
+        self.source = { try await client.webhookKeys(from: keySetURL) }
         self.verifier = verifier
         self.expectedUserID = expectedUserID
         self.tolerance = tolerance

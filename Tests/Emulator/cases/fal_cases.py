@@ -26,6 +26,18 @@ class FalQueueTests(EmulatorCase):
         return self.call("GET", self.url_path(submitted["status_url"]) + f"?logs={logs}",
                          headers=FAL)
 
+    def test_pricing_answers_the_known_prices_of_the_ids_asked(self):
+        path = "/fal/platform/v1/models/pricing?endpoint_id="
+        answer = self.call("GET", path + quote("fal-ai/flux/dev,beatoven/music-generation", safe=""),
+                           headers=FAL)
+        self.assertEqual(answer.status, 200, answer.body)
+        self.assertEqual(answer.json, {"prices": [{"endpoint_id": "fal-ai/flux/dev", "unit_price": 0.025,
+                                                   "unit": "image", "currency": "USD"}],
+                                       "next_cursor": None, "has_more": False})
+        self.assertEqual(self.call("GET", path + ",".join(f"a/{i}" for i in range(51)), headers=FAL).status, 400)
+        self.assertEqual(self.call("GET", path, headers=FAL).status, 400)
+        self.assertEqual(self.call("GET", path + "fal-ai/flux/dev").status, 401)
+
     def test_missing_key_is_401_in_fal_shape(self):
         answer = self.call("POST", APP, JAZZ, {"Authorization": "Key wrong"})
         self.assertEqual(answer.status, 401)

@@ -78,6 +78,27 @@ class FaultHeaderTests(EmulatorCase):
         self.assertEqual(timeout.header("X-Fal-Request-Timeout-Type"), "user")
         self.assertEqual(timeout.json["error_type"], "request_timeout")
 
+    def test_fal_error_type_answers_each_typed_body_from_fal_itself(self):
+        request = self.create("fal", "error-type;code=runner_disconnected;header=internal_error")
+        self.assertEqual(request.status, 503)
+        self.assertEqual(request.json, {"detail": "Emulated runner_disconnected.",
+                                        "error_type": "runner_disconnected"})
+        self.assertEqual(request.header("X-Fal-Error-Type"), "internal_error")
+        self.assertIsNotNone(request.header("X-Fal-Request-Id"))
+        self.assertIsNone(request.header("X-Fal-Retryable"))
+        model = self.create("fal", "error-type;form=model;code=image_too_large;status=422;"
+                                   "field=image_url;retryable=false")
+        self.assertEqual(model.status, 422)
+        problem = model.json["detail"][0]
+        self.assertEqual((problem["loc"], problem["type"]), (["body", "image_url"], "image_too_large"))
+        self.assertEqual(problem["url"], "https://docs.fal.ai/errors#image_too_large")
+        self.assertEqual(model.header("X-Fal-Retryable"), "false")
+        timeout = self.create("fal", "error-type;code=request_timeout;timeout_type=user")
+        self.assertEqual((timeout.status, timeout.header("X-Fal-Request-Timeout-Type")), (504, "user"))
+        self.assertEqual(self.create("fal", "error-type;form=sideways").status, 400)
+        self.assertEqual(self.create("beatra", "error-type").status, 400)
+        self.assertEqual(self.stats("fal")["tasks_created"], 0)
+
     def test_beatra_retryable_flag_and_request_id(self):
         answer = self.create("beatra", "503;retryable=false", **{"X-Request-Id": "abc"})
         self.assertIs(answer.json["error"]["retryable"], False)

@@ -390,7 +390,7 @@ struct FalIntegrationTests {
             let fal = client(emulator)
             let error = await mediaError {
                 try await fal.createRequest(
-                    .beatovenMusicGeneration, input: BeatovenInput(prompt: "jazz"), startTimeout: .seconds(1))
+                    .beatovenMusicGeneration, input: BeatovenInput(prompt: "jazz"), startTimeout: .seconds(2))
             }
             #expect(error?.kind == .timeout)
             let status = await mediaError {

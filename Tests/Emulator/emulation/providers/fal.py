@@ -1,4 +1,5 @@
-"""fal: the queue API under `/fal/queue`, storage and JWKS under `/fal/rest` (seed 001).
+"""fal: the queue API under `/fal/queue`, storage and JWKS under `/fal/rest` (seed 001), model
+prices under `/fal/platform/v1` (Platform APIs).
 
 Provider-relative paths (stats keys, fault rule paths) keep the `/queue`, `/rest` and
 `/storage` part, e.g. `GET /queue/{owner}/{alias}/requests/{id}/status`.
@@ -14,7 +15,7 @@ from .. import ed25519
 from ..files import StoredFile
 from ..http import BodyTooLarge, Response
 from ..media import SAMPLE_RATE, wav_size
-from .base import ApiError, Provider, is_http_url, iso
+from .base import ApiError, Provider, emulator_error, is_http_url, iso
 
 BEATOVEN = "beatoven/music-generation"
 DEFAULT_STEPS = ["IN_QUEUE", "IN_QUEUE", "IN_PROGRESS", "COMPLETED"]
@@ -29,6 +30,17 @@ FAULT_ERRORS = {429: ("rate_limited", "Too many requests."),
                 502: ("runner_incomplete_response", "The runner sent an incomplete response."),
                 503: ("runner_scheduling_failure", "No runner could be allocated."),
                 504: ("request_timeout", "Request timed out.")}
+# Published prices (Platform APIs, `GET /v1/models/pricing`): the reference's own example. No
+# document gives Beatoven's price, so it has none here either.
+PRICES = {"fal-ai/flux/dev": {"unit_price": 0.025, "unit": "image", "currency": "USD"}}
+MAX_PRICED_ENDPOINTS = 50
+# Each request error type's typical status, from fal's "Request Error Types" reference.
+REQUEST_ERROR_STATUSES = {"request_timeout": 504, "startup_timeout": 504,
+                          "runner_scheduling_failure": 503, "runner_connection_timeout": 503,
+                          "runner_disconnected": 503, "runner_connection_refused": 503,
+                          "runner_connection_error": 503, "runner_incomplete_response": 502,
+                          "runner_server_error": 500, "client_disconnected": 499,
+                          "client_cancelled": 499, "bad_request": 400, "internal_error": 500}
 
 
 def _problem(field, message, kind, **context):
@@ -86,6 +98,7 @@ class Fal(Provider):
         # The upload URL stands in for a signed storage URL: the token is the credential.
         self.route("PUT", "/storage/uploads/{token}", self.receive_upload, auth=False)
         self.route("GET", "/rest/.well-known/jwks.json", self.jwks, auth=False)
+        self.route("GET", "/platform/v1/models/pricing", self.pricing)
 
     # -- provider hooks ------------------------------------------------------------------
     def authorized(self, req):
@@ -98,6 +111,40 @@ class Fal(Provider):
             body["error_type"] = code  # flat request errors carry error_type; 422 lists do not
         body.update(extra.get("fields", {}))
         return Response.json(status, body, {**(headers or {}), "X-Fal-Error-Type": code})
+
+    def fault_response(self, ctx, fault):
+        if fault.name == "error-type":
+            return self.typed_error(fault)
+        return super().fault_response(ctx, fault)
+
+    @staticmethod
+    def typed_error(fault):
+        """`error-type;code=C;status=S;form=request|model;field=F;header=H;retryable=B;timeout_type=T`:
+        an error from fal's application (it names its `X-Fal-Request-Id`) in one of the two typed
+        bodies fal documents. `request` is a request error, `{"detail": "…", "error_type": C}`
+        (Request Error Types); `model` is a model error, `{"detail": [{"loc", "msg", "type": C,
+        "url"}]}` (Model Errors), `loc` naming `field` when given. `X-Fal-Error-Type` is `header`
+        (default C: set another to see which one a client believes); `retryable` adds
+        `X-Fal-Retryable`, `timeout_type` adds `X-Fal-Request-Timeout-Type`. The status defaults
+        to the type's typical one (500 for a type the reference does not list)."""
+        code = fault.text("code", "internal_error")
+        status = fault.status(REQUEST_ERROR_STATUSES.get(code, 500))
+        message = fault.text("message", f"Emulated {code}.")
+        form = fault.text("form", "request")
+        if form == "request":
+            body = {"detail": message, "error_type": code}
+        elif form == "model":
+            field = fault.text("field")
+            body = {"detail": [{"loc": ["body", field] if field else ["body"], "msg": message,
+                                "type": code, "url": f"https://docs.fal.ai/errors#{code}"}]}
+        else:
+            return emulator_error(400, f"error-type: unknown form {form!r} (request, model)")
+        headers = {"X-Fal-Error-Type": fault.text("header", code)}
+        if fault.text("retryable") is not None:
+            headers["X-Fal-Retryable"] = "true" if fault.flag("retryable") else "false"
+        if fault.text("timeout_type"):
+            headers["X-Fal-Request-Timeout-Type"] = fault.text("timeout_type")
+        return Response.json(status, body, headers)
 
     def fault_error(self, ctx, fault, status, headers, retry_after):
         code, message = FAULT_ERRORS.get(status, ("internal_error", f"Emulated HTTP {status}."))
@@ -237,6 +284,16 @@ class Fal(Provider):
         key = {"kty": "OKP", "crv": "Ed25519", "x": x, "use": "sig", "alg": "EdDSA",
                "kid": hashlib.sha256(self.public_key).hexdigest()[:16]}
         return Response.json(200, {"keys": [key]})
+
+    def pricing(self, ctx):
+        """`?endpoint_id=a,b` (1 to 50 ids): the known prices, in the order asked; an id without a
+        price is left out."""
+        ids = [part.strip() for part in ctx.req.query.get("endpoint_id", "").split(",") if part.strip()]
+        if not 1 <= len(ids) <= MAX_PRICED_ENDPOINTS:
+            raise ApiError(400, "bad_request",
+                           f"endpoint_id must name 1 to {MAX_PRICED_ENDPOINTS} endpoints.")
+        prices = [{"endpoint_id": endpoint, **PRICES[endpoint]} for endpoint in ids if endpoint in PRICES]
+        return Response.json(200, {"prices": prices, "next_cursor": None, "has_more": False})
 
     # -- views ---------------------------------------------------------------------------
     def _urls(self, task):
