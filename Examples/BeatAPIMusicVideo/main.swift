@@ -73,11 +73,16 @@ let input = MusicVideoInput(
 do {
     // Checks every input before anything is uploaded or charged.
     try input.validate(allowedTestHosts: options.testHosts)
-    // 450 credits is what BeatAPI's own example reserved, not a price list: the task reports its own.
-    print("estimate: \(BeatAPICatalog.musicVideoExampleCredits) (BeatAPI's example; the task reports the real figure)")
+    // BeatAPI bills in US dollars by the song's measured length, at a rate it does not publish:
+    // the catalog has no estimate, and the created task reports the dollars it reserved.
+    if let estimate = beatAPI.estimateCost(of: input) {
+        print("estimate: \(estimate)")
+    } else {
+        print("estimate: unknown (billed in USD by the song's length; the task reports what it reserves)")
+    }
     let task = try await beatAPI.run(input, policy: BeatAPIClient.documentedPolling) { update in
-        let credits = update.usage?.creditsReserved.map { ", \($0) reserved" } ?? ""
-        print("[\(update.rawStatus)] \(update.id)\(credits)")
+        let reserved = update.usage?.creditsReserved.map { ", \($0) reserved" } ?? ""
+        print("[\(update.rawStatus)] \(update.id)\(reserved)")
     }
     if let reason = task.status.actionReason {
         print("BeatAPI stopped at \(reason): finish the task in BeatAPI, then follow \(task.id) again.")

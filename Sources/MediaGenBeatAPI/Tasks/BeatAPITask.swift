@@ -6,7 +6,7 @@ import MediaGenCore
 /// ```swift
 /// let task = try await beatAPI.task(id: "task_8K2qA")
 /// print(task.workflow ?? "?", task.rawStatus)          // music-video processing
-/// print(task.usage?.creditsReserved ?? "unknown")      // 450 BeatAPI credits
+/// print(task.usage?.creditsReserved ?? "unknown")      // $4.50
 /// if let video = task.outputs.first {
 ///     try await video.download(to: URL(fileURLWithPath: "outputs/"))
 /// }
