@@ -113,6 +113,16 @@ struct BeatAPIDecoderFuzzTests {
         add("webhook-endpoint-deleted", .answer(status: 200), "deleteWebhookEndpoint") { client, _ in
             _ = try await client.deleteWebhookEndpoint(id: "we_fuzz")
         }
+        add("shot-media", .answer(status: 200), "shotMedia(taskID:shotID:)") { client, _ in
+            _ = String(describing: try await client.shotMedia(taskID: "task_fuzz", shotID: "shot_fuzz"))
+        }
+        // Request fixtures, answered as if they were the answer: they are no task.
+        add("shot-edit-request", .answer(status: 202), "editShot", "decoding") { client, _ in
+            _ = try await client.editShot(taskID: "task_fuzz", shotID: "shot_fuzz", prompt: "fuzz")
+        }
+        add("compose-request", .answer(status: 202), "compose", "decoding") { client, _ in
+            _ = try await client.compose(taskID: "task_fuzz", shotIDs: ["shot_fuzz"])
+        }
         for name in [
             "webhook-event-succeeded", "webhook-event-failed", "webhook-event-music-video-usd", "webhook-event-video-usd",
         ] {
