@@ -155,6 +155,38 @@ class BeatAPITaskTests(EmulatorCase):
                          ("storyboard_ready", 4.5))
         self.assertEqual(self.usage()["concurrency"]["active"], 0)
 
+    def test_storyboard_edit_media_and_compose(self):
+        task = self.create(**{"X-Emulator-Script": "queued,requires_action"}).json["data"]
+        self.assertEqual(task["storyboard"], {"shots": []})
+        stopped = self.poll(task["id"])
+        shots = stopped["storyboard"]["shots"]
+        self.assertEqual([shot["index"] for shot in shots], [0, 1, 2])
+        base = f"/beatapi/v1/music-video/tasks/{task['id']}"
+        media = self.call("POST", f"{base}/shots/{shots[0]['id']}/media", headers=BEATAPI)
+        self.assertEqual((media.status, media.json["data"]["object"]), (200, "shot_media"))
+        self.assertIn("url", media.json["data"]["media"])
+        bad = self.call("POST", f"{base}/shots/{shots[1]['id']}/edit",
+                        {"prompt": "x", "images": MUSIC_VIDEO["images"]}, BEATAPI)
+        self.assertEqual((bad.status, bad.json["error"]["details"]["field"]), (400, "images"))
+        key = {**BEATAPI, "Idempotency-Key": "edit-1"}
+        edit = self.call("POST", f"{base}/shots/{shots[1]['id']}/edit", {"prompt": "Brighter"}, key)
+        self.assertEqual((edit.status, edit.json["data"]["status"]), (202, "editing"))
+        again = self.call("POST", f"{base}/shots/{shots[1]['id']}/edit", {"prompt": "Brighter"}, key)
+        self.assertEqual((again.status, again.headers.get("Idempotent-Replayed")), (202, "true"))
+        edited = self.poll(task["id"])
+        self.assertEqual(edited["status"], "requires_action")
+        self.assertIn("media", edited["storyboard"]["shots"][1])
+        unknown = self.call("POST", f"{base}/compose", {"shot_ids": ["shot_nope"]}, BEATAPI)
+        self.assertEqual(unknown.status, 404)
+        composed = self.call("POST", f"{base}/compose",
+                             {"shot_ids": [shot["id"] for shot in shots]}, BEATAPI)
+        self.assertEqual((composed.status, composed.json["data"]["status"]), (202, "composing"))
+        done = self.poll(task["id"])
+        self.assertEqual(done["status"], "succeeded")
+        # $4.50 for the video, 5 s x 5 cents for the edit (once), $1 for the compose.
+        self.assertEqual(done["usage"]["credits_charged"], 5.75)
+        self.assertEqual(self.stats("beatapi")["usd_cents_charged"], 575)
+
     def test_unknown_task_is_404(self):
         answer = self.call("GET", "/beatapi/v1/tasks/task_nope", headers=BEATAPI)
         self.assertEqual((answer.status, answer.json["error"]["code"]), (404, "not_found"))

@@ -116,6 +116,45 @@ struct BeatAPIConformanceIntegrationTests {
         }
     }
 
+    @Test func aStoryboardIsMaterializedEditedAndComposedWithTheComposeCountedByTheBudget() async throws {
+        try await Emulator.run { emulator in
+            // The music video and the edit have no published price: allowed through uncounted.
+            let budget = Budget(limit: .usd(10), unknownPrices: .allow)
+            let beatAPI = BeatAPIClient(
+                apiKey: Emulator.beatAPIKey,
+                configuration: ClientConfiguration(
+                    baseURL: emulator.beatAPIBaseURL, budget: budget, transport: URLSessionTransport(),
+                    clock: ImmediateClock(), additionalHeaders: ["X-Emulator-Script": "queued,requires_action"]))
+            var input = Sample.seedInput
+            input.composeMode = .manual
+            let stopped = try await beatAPI.run(input)
+            #expect(stopped.status == .awaitingAction("requires_action"))
+            let shots = try #require(stopped.storyboard?.shots)
+            #expect(shots.map(\.index) == [0, 1, 2])
+
+            let media = try await beatAPI.shotMedia(taskID: stopped.id, shotID: shots[0].id)
+            #expect(media.shotID == shots[0].id)
+            #expect(media.media?.contentType == "video/mp4")
+
+            let editing = try await beatAPI.editShot(taskID: stopped.id, shotID: shots[1].id, prompt: "Brighter light")
+            #expect(editing.taskStatus == .editing)
+            let edited = try await beatAPI.wait(for: editing)
+            #expect(edited.status == .awaitingAction("requires_action"))
+            #expect(edited.storyboard?.shots[1].media != nil)
+
+            let composing = try await beatAPI.compose(taskID: stopped.id, shotIDs: shots.map(\.id))
+            #expect(composing.taskStatus == .composing)
+            let video = try await beatAPI.wait(for: composing)
+            #expect(video.status == .succeeded)
+            #expect(video.outputs.count == 1)
+            #expect(await budget.spent == .usd(1))
+            // $4.50 for the video, 5 s at 5 cents for the edit, $1 for the compose.
+            #expect(video.usage?.creditsCharged == Money(Decimal(575) / 100, .usd))
+            let sent = try await emulator.stats().counter("beatapi", "usd_cents_charged")
+            #expect(sent == 575)
+        }
+    }
+
     @Test(arguments: ["POST /v1/files", "POST /v1/webhooks"])
     func aCreateBeatAPIDoesNotDeduplicateIsNotSentAgainAfterItMayHaveArrived(route: String) async throws {
         try await Emulator.run { emulator in

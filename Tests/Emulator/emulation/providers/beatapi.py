@@ -13,6 +13,7 @@ import wave
 from .. import multipart
 from ..files import StoredFile
 from ..http import Response
+from ..tasks import Plan
 from .base import ApiError, Provider, is_http_url, is_public_https, new_id
 
 DEFAULT_STEPS = ["queued", "processing", "succeeded"]
@@ -38,6 +39,11 @@ TIER_SECONDS = {"standard": (10, 180), "premium": (10, 300)}
 ASPECT_RATIOS = ("1:1", "16:9", "9:16", "4:3", "3:4")
 PREMIUM_MODES = ("sing", "sing_perform", "dance", "perform")
 STANDARD_ONLY = ("language", "quality", "lip_sync", "lip_ref_url", "srt_url", "compose_mode")
+# Storyboards: every music video gets three 5 s shots, shown once the task first stops.
+SHOT_COUNT = 3
+SHOT_SECONDS = 5
+ACTIONABLE = {"storyboard_ready", "requires_action", "succeeded"}
+COMPOSE_CENTS = 100  # the description: a fixed $1
 OUTPUT_SECONDS_CAP = 10
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 UPLOAD_TYPES = {"image/png": "png", "image/jpeg": "jpg", "image/webp": "webp",
@@ -180,6 +186,9 @@ class BeatAPI(Provider):
         self.route("GET", "/v1/workflows", self.workflows, auth=False)  # public per the spec
         self.route("POST", "/v1/music-video/tasks", self.create_music_video)
         self.route("POST", "/v1/ecommerce-video/tasks", self.create_ecommerce_video)
+        self.route("POST", "/v1/music-video/tasks/{id}/shots/{shot}/edit", self.edit_shot)
+        self.route("POST", "/v1/music-video/tasks/{id}/shots/{shot}/media", self.shot_media)
+        self.route("POST", "/v1/music-video/tasks/{id}/compose", self.compose)
         self.route("GET", "/v1/tasks/{id}", self.get_task)
         self.route("GET", "/v1/usage", self.usage)
         self.route("POST", "/v1/files", self.upload_file)
@@ -252,13 +261,104 @@ class BeatAPI(Provider):
                                "Wait for a processing task to finish before creating another one.")
             self.balance -= cents
             self.app.stats.add(self.name, _counter(units, "charged"), amount)
+            now = int(time.time())
+            shots = [{"id": new_id("shot_", 8), "index": index, "status": "succeeded",
+                      "duration_seconds": SHOT_SECONDS, "prompt": f"Shot {index + 1}.",
+                      "lyric_text": f"Line {index + 1}", "created_at": now, "updated_at": now}
+                     for index in range(SHOT_COUNT)] if workflow == "music-video" else None
             data = {"workflow": workflow, "input": body, "units": units, "amount": amount,
                     "cents": cents, "seconds": seconds, "request_id": ctx.request_id,
-                    "settled": 0, "refunded": 0, "completed_at": None}
+                    "settled": 0, "refunded": 0, "completed_at": None, "shots": shots,
+                    "storyboard_shown": False}
             unattended = any(e["status"] == "active" for e in self.endpoints.values())
             task = self.create_task(ctx, new_id("task_", 10), data, DEFAULT_STEPS, unattended)
             self.remember_idempotency(ctx, body, task)
             return Response.json(201, {"data": self.render(task)})
+
+    # -- storyboards -----------------------------------------------------------------------
+    def _music_video_task(self, ctx):
+        task = self.tasks.get(ctx.params["id"])
+        if task is None or task.data["workflow"] != "music-video":
+            raise ApiError(404, "not_found", "Task or shot not found.")
+        return task
+
+    @staticmethod
+    def _shot(task, shot_id):
+        for shot in task.data["shots"]:
+            if shot["id"] == shot_id:
+                return shot
+        raise ApiError(404, "not_found", "Task or shot not found.")
+
+    def _act(self, ctx, body, cents, steps):
+        """Accepts a paid storyboard action: charges it and moves the task through `steps`."""
+        task = self._music_video_task(ctx)
+        replayed = self.replayed_task(ctx, body)
+        if replayed is not None:
+            return Response.json(202, {"data": self.render(replayed)},
+                                 {"Idempotent-Replayed": "true"})
+        if task.status not in ACTIONABLE:
+            raise _bad(f"The task is {task.status}; shots can be edited or composed once it stops.",
+                       "task_id")
+        if self.balance < cents:
+            raise ApiError(402, "insufficient_credits",
+                           "Account balance is not sufficient for this operation.")
+        self.balance -= cents
+        self.app.stats.add(self.name, "usd_cents_charged", cents)
+        task.data["cents"] += cents
+        task.data["settled"] += cents
+        task.plan, task.step, task.forced = Plan(steps), 0, None
+        self.sync(task)
+        self.remember_idempotency(ctx, body, task)
+        return Response.json(202, {"data": self.render(task)})
+
+    def edit_shot(self, ctx):
+        body = ctx.json_object()
+        prompt = body.get("prompt")
+        if not isinstance(prompt, str) or not prompt.strip():
+            raise _bad("prompt is required.", "prompt")
+        with self.app.lock:
+            task = self._music_video_task(ctx)
+            shot = self._shot(task, ctx.params["shot"])
+            premium = task.data["input"].get("mv_tier") == "premium"
+            if body.get("images"):
+                if not premium:
+                    raise _bad("Standard edits accept only prompt.", "images")
+                _images(body, ctx.base_url, 0, 6)
+            rate = PREMIUM_RATE if premium else MUSIC_VIDEO_RATES[("standard", "720p")]
+            task.data["editing"] = shot["id"]
+            back = task.status if task.status in ACTIONABLE else "storyboard_ready"
+            return self._act(ctx, body, shot["duration_seconds"] * rate, ["editing", back])
+
+    def shot_media(self, ctx):
+        with self.app.lock:
+            task = self._music_video_task(ctx)
+            shot = self._shot(task, ctx.params["shot"])
+            if "media" not in shot:
+                shot["media"] = self._shot_video(task, shot)
+                shot["updated_at"] = int(time.time())
+            answer = {"object": "shot_media", "task_id": task.id, "shot_id": shot["id"],
+                      "index": shot["index"], "status": shot["status"], "media": shot["media"],
+                      "created_at": shot["created_at"], "updated_at": shot["updated_at"],
+                      "request_id": ctx.request_id}
+        return Response.json(200, {"data": answer})
+
+    def compose(self, ctx):
+        body = ctx.json_object()
+        shot_ids = body.get("shot_ids")
+        if (not isinstance(shot_ids, list) or not shot_ids
+                or not all(isinstance(shot_id, str) for shot_id in shot_ids)):
+            raise _bad("shot_ids must be a non-empty list of shot ids.", "shot_ids")
+        with self.app.lock:
+            task = self._music_video_task(ctx)
+            for shot_id in shot_ids:
+                self._shot(task, shot_id)
+            return self._act(ctx, body, COMPOSE_CENTS, ["composing", "succeeded"])
+
+    @staticmethod
+    def _shot_video(task, shot):
+        return {"type": "video", "mime_type": "video/mp4",
+                "url": f"{task.base_url}/media/clip.mp4?seconds={shot['duration_seconds']}"
+                       f"&shot={shot['id']}"}
 
     def _active(self):
         return sum(1 for task in self.tasks.values() if task.status not in STOP_STATES)
@@ -328,6 +428,9 @@ class BeatAPI(Provider):
         task_json.update({"task_kind": "workflow", "capability_id": data["workflow"],
                           "capability_version": 1, "stage": status,
                           "completed_at": data["completed_at"]})
+        if data["shots"] is not None:
+            # Empty until the storyboard exists: the task's first stop.
+            task_json["storyboard"] = {"shots": data["shots"] if data["storyboard_shown"] else []}
         task_json["usage"] = {"credits_reserved": _amount(data["cents"]),
                               "credits_charged": _amount(data["cents"]),
                               "billable_duration_seconds": data["seconds"],
@@ -337,6 +440,12 @@ class BeatAPI(Provider):
 
     def on_transition(self, task, old, new):
         data = task.data
+        if new in STOP_STATES and new != "failed":
+            data["storyboard_shown"] = True
+        if old == "editing" and data.get("editing"):
+            shot = self._shot(task, data.pop("editing"))
+            shot["media"] = self._shot_video(task, shot)
+            shot["updated_at"] = int(time.time())
         if new in SETTLING_STATES and not (data["settled"] or data["refunded"]):
             data["settled"] = data["cents"]
         if new == "failed" and not (data["settled"] or data["refunded"]):
