@@ -82,8 +82,30 @@ private func mediaGenBeatAPIMusicVideosWithBeatAPIBlock7(beatAPI: BeatAPIClient,
     _ = done
 }
 
-// Sources/MediaGenBeatAPI/MediaGenBeatAPI.docc/Articles/MusicVideosWithBeatAPI.md, block 8 (line 148)
-private func mediaGenBeatAPIMusicVideosWithBeatAPIBlock8(beatAPI: BeatAPIClient, task: BeatAPITask) async throws {
+// Sources/MediaGenBeatAPI/MediaGenBeatAPI.docc/Articles/MusicVideosWithBeatAPI.md, block 8 (line 147)
+private func mediaGenBeatAPIMusicVideosWithBeatAPIBlock8(beatAPI: BeatAPIClient, input: MusicVideoInput) async throws {
+    var manual = input
+    manual.composeMode = .manual
+    let stopped = try await beatAPI.run(manual)                        // requires_action
+    let shots = stopped.storyboard?.shots ?? []
+    if let first = shots.first {
+        let preview = try await beatAPI.shotMedia(taskID: stopped.id, shotID: first.id)
+        print(preview.media?.url.absoluteString ?? "not stored")
+        let editing = try await beatAPI.editShot(taskID: stopped.id, shotID: first.id, prompt: "Brighter light")
+        _ = try await beatAPI.wait(for: editing)                       // back at requires_action
+    }
+    let composing = try await beatAPI.compose(taskID: stopped.id, shotIDs: shots.map(\.id))
+    let video = try await beatAPI.wait(for: composing)                 // succeeded, the new video
+    // Read every top-level value, so an example that only shows one does not warn.
+    _ = manual
+    _ = stopped
+    _ = shots
+    _ = composing
+    _ = video
+}
+
+// Sources/MediaGenBeatAPI/MediaGenBeatAPI.docc/Articles/MusicVideosWithBeatAPI.md, block 9 (line 182)
+private func mediaGenBeatAPIMusicVideosWithBeatAPIBlock9(beatAPI: BeatAPIClient, task: BeatAPITask) async throws {
     print(task.usage?.creditsReserved ?? "unknown")    // $4.50
     let account = try await beatAPI.usage()
     print(account.creditBalance ?? "unknown", account.concurrency?.active ?? 0)
@@ -91,8 +113,8 @@ private func mediaGenBeatAPIMusicVideosWithBeatAPIBlock8(beatAPI: BeatAPIClient,
     _ = account
 }
 
-// Sources/MediaGenBeatAPI/MediaGenBeatAPI.docc/Articles/MusicVideosWithBeatAPI.md, block 9 (line 194)
-private func mediaGenBeatAPIMusicVideosWithBeatAPIBlock9(beatAPI: BeatAPIClient, vault: inout [String: String]) async throws {
+// Sources/MediaGenBeatAPI/MediaGenBeatAPI.docc/Articles/MusicVideosWithBeatAPI.md, block 10 (line 229)
+private func mediaGenBeatAPIMusicVideosWithBeatAPIBlock10(beatAPI: BeatAPIClient, vault: inout [String: String]) async throws {
     let created = try await beatAPI.createWebhookEndpoint(
         url: URL(string: "https://app.example.com/hooks/beatapi")!, events: [.taskSucceeded, .taskFailed])
     vault[created.endpoint.id] = created.secret?.value   // your secret store
@@ -100,8 +122,8 @@ private func mediaGenBeatAPIMusicVideosWithBeatAPIBlock9(beatAPI: BeatAPIClient,
     _ = created
 }
 
-// Sources/MediaGenBeatAPI/MediaGenBeatAPI.docc/Articles/MusicVideosWithBeatAPI.md, block 10 (line 205)
-private func mediaGenBeatAPIMusicVideosWithBeatAPIBlock10(vault: [String: String], endpointID: String, rawBody: Data, requestHeaders: HTTPHeaders) async throws {
+// Sources/MediaGenBeatAPI/MediaGenBeatAPI.docc/Articles/MusicVideosWithBeatAPI.md, block 11 (line 240)
+private func mediaGenBeatAPIMusicVideosWithBeatAPIBlock11(vault: [String: String], endpointID: String, rawBody: Data, requestHeaders: HTTPHeaders) async throws {
     let event = try BeatAPIWebhook.event(body: rawBody, headers: requestHeaders,
                                          secret: BeatAPIWebhookSecret(vault[endpointID] ?? ""))
     if event.type == .taskSucceeded, let video = event.task.outputs.first {
