@@ -178,3 +178,36 @@ struct BeatAPIMusicVideoTierTests {
         #expect(body["images"] == [JSONValue.string(Sample.image.absoluteString)])
     }
 }
+
+/// A song BeatAPI measured on upload (`audio_duration_seconds`) outside the tier's limits is refused
+/// before the paid create is sent.
+@Suite("BeatAPI song length by tier")
+struct BeatAPISongLengthTests {
+    /// (tier, measured seconds, whether the create is sent).
+    static let lengths: [(BeatAPIMusicVideoTier, String, Bool)] = [
+        (.standard, "9.5", false), (.standard, "10", true), (.standard, "180", true), (.standard, "180.5", false),
+        (.premium, "10", true), (.premium, "300", true), (.premium, "300.01", false),
+    ]
+
+    @Test(arguments: lengths)
+    func anUploadedSongOutsideTheTiersLimitsStopsTheCreate(
+        tier: BeatAPIMusicVideoTier, seconds: String, sent: Bool
+    ) async throws {
+        var upload = try fixtureJSON("file-audio")
+        upload = ["data": .object((upload["data"]?.objectValue ?? [:]).merging(["audio_duration_seconds": .number(Decimal(string: seconds)!)]) { $1 })]
+        let answer = try JSONEncoder().encode(upload)
+        let harness = BeatAPIHarness { request in
+            request.url.path.hasSuffix("/files")
+                ? HTTPResponse(status: 201, headers: ["Content-Type": "application/json"], body: answer)
+                : try fixtureResponse("task-queued", status: 201)
+        }
+        var input = MusicVideoInput(images: [.url(Sample.image)], audio: .data(Data("RIFF".utf8), fileName: "song.wav"))
+        if tier == .premium {
+            (input.images, input.tier, input.premiumMode) = ([], .premium, .sing)
+            input.lipReferences = [.url(URL(string: "https://cdn.example.com/face.png")!)]
+        }
+        let error = await mediaError { try await harness.client.createTask(input) }
+        #expect(harness.routes.contains("POST /v1/music-video/tasks") == sent)
+        #expect(error?.kind.field == (sent ? nil : "audio_url"))
+    }
+}

@@ -35,8 +35,9 @@ public struct BeatAPIClient: MediaClient {
     let executor: RequestExecutor
     let inputRule: InputSourceRule
 
-    /// BeatAPI's documented cadence: poll every 5–10 s (it allows 60 requests a minute), for up to
-    /// an hour. Pass it to ``run(_:policy:onUpdate:)-(MusicVideoInput,_,_)`` or `wait(for:policy:)`.
+    /// BeatAPI's documented cadence: poll every 5–10 s (its published description allows 120 polls
+    /// a minute per key; the seed said 60), for up to an hour. Pass it to
+    /// ``run(_:policy:onUpdate:)-(MusicVideoInput,_,_)`` or `wait(for:policy:)`.
     public static let documentedPolling = PollingPolicy(
         firstDelay: .seconds(5), interval: .seconds(5), growth: 1.25, maxInterval: .seconds(10),
         timeout: .seconds(3600))
@@ -97,7 +98,9 @@ public struct BeatAPIClient: MediaClient {
     /// ```
     ///
     /// The input is checked first (see ``MusicVideoInput`` for the tier rules); local files are
-    /// then uploaded and their URLs sent. BeatAPI bills a music video by the song's measured length
+    /// then uploaded and their URLs sent; when BeatAPI measured an uploaded song outside the tier's
+    /// limits (10–180 s standard, 10–300 s premium), the create is refused with
+    /// `.invalidRequest(field: "audio_url")` and not sent. BeatAPI bills a music video by the song's measured length
     /// at a rate it does not publish, so the catalog has no estimate: a client with a `Budget`
     /// refuses it unless the budget allows unknown prices, and the task's ``BeatAPITask/usage``
     /// reports the dollars reserved. The `Idempotency-Key` is `idempotencyKey` when given (to resend
@@ -110,8 +113,14 @@ public struct BeatAPIClient: MediaClient {
         let estimate = estimateCost(of: input)
         let sources = input.sources
         try await refuseEarlyIfOverBudget(sources, workflow: workflow, estimate: estimate)
-        let urls = try await inputURLs(for: sources)
-        return try await sendCreate(workflow, body: input.body(urls: urls), idempotencyKey: key, estimate: estimate)
+        let inputs = try await uploadedInputs(for: sources)
+        // BeatAPI measures an uploaded song: one outside the tier's limits is refused here, before
+        // the paid create is sent.
+        if let seconds = inputs[input.images.count].file?.audioDurationSeconds {
+            try input.checkSongLength(seconds)
+        }
+        return try await sendCreate(
+            workflow, body: input.body(urls: inputs.map(\.url)), idempotencyKey: key, estimate: estimate)
     }
 
     /// Creates a music-video task and follows it to a stop state, reporting each change.

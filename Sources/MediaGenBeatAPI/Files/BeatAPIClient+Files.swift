@@ -55,17 +55,24 @@ extension BeatAPIClient {
 
     /// Each source as the URL string to send: URLs as given, local files uploaded in order.
     func inputURLs(for sources: [FileSource]) async throws -> [String] {
+        try await uploadedInputs(for: sources).map(\.url)
+    }
+
+    /// Each source as the URL string to send, with the file BeatAPI stored for a local one (which
+    /// says how long an uploaded song is).
+    func uploadedInputs(for sources: [FileSource]) async throws -> [(url: String, file: BeatAPIFile?)] {
         // Every file checked before the first upload: a bad third file must not leave two uploaded.
         for source in sources { try RequestValidation.checkFileSource(source) }
-        var urls: [String] = []
+        var inputs: [(url: String, file: BeatAPIFile?)] = []
         for source in sources {
             if case .url(let url) = source {
-                urls.append(url.absoluteString)
+                inputs.append((url.absoluteString, nil))
             } else {
-                urls.append(try await store(source).url.absoluteString)
+                let file = try await store(source)
+                inputs.append((file.url.absoluteString, file))
             }
         }
-        return urls
+        return inputs
     }
 
     /// A create that uploads first asks the budget before uploading, so that a create the budget

@@ -255,6 +255,16 @@ public struct MusicVideoInput: Hashable, Sendable {
         }
     }
 
+    /// Refuses a song BeatAPI measured (an upload's `audio_duration_seconds`) outside the tier's limits.
+    func checkSongLength(_ seconds: Decimal) throws(MediaGenError) {
+        let limits = effectiveTier.audioSeconds
+        guard seconds >= Decimal(limits.lowerBound), seconds <= Decimal(limits.upperBound) else {
+            throw Self.refusal(
+                "audio_url",
+                "BeatAPI measured the song at \(seconds) s; the \(effectiveTier) tier takes \(limits.lowerBound)–\(limits.upperBound) s")
+        }
+    }
+
     private static func namesSubtitleFile(_ source: FileSource) -> Bool {
         switch source {
         case .url(let url): url.pathExtension.lowercased() == "srt"

@@ -81,6 +81,29 @@ struct BeatAPIConformanceIntegrationTests {
         }
     }
 
+    /// A silent 16-bit mono PCM WAV of `seconds`, which the emulator measures as BeatAPI does.
+    static func wav(seconds: Int, rate: Int = 8000) -> Data {
+        let samples = Data(count: seconds * rate * 2)
+        func le32(_ value: Int) -> Data { withUnsafeBytes(of: UInt32(value).littleEndian) { Data($0) } }
+        func le16(_ value: Int) -> Data { withUnsafeBytes(of: UInt16(value).littleEndian) { Data($0) } }
+        return Data("RIFF".utf8) + le32(36 + samples.count) + Data("WAVEfmt ".utf8) + le32(16) + le16(1) + le16(1)
+            + le32(rate) + le32(rate * 2) + le16(2) + le16(16) + Data("data".utf8) + le32(samples.count) + samples
+    }
+
+    @Test func aSongBeatAPIMeasuresTooShortForTheTierIsNotSentToTheCreate() async throws {
+        try await Emulator.run { emulator in
+            let input = MusicVideoInput(
+                images: [.url(Sample.image)], audio: .data(Self.wav(seconds: 3), fileName: "song.wav"))
+            let error = await mediaError {
+                try await emulator.beatAPI(allowedTestHosts: ["127.0.0.1"]).createTask(input)
+            }
+            let stats = try await emulator.stats()
+            #expect(error?.kind.field == "audio_url")
+            #expect(stats.requests("beatapi", "POST /v1/files") == 1)
+            #expect(stats.requests("beatapi", "POST /v1/music-video/tasks") == 0)
+        }
+    }
+
     @Test func aUSDBudgetGuardsEcommerceVideosAndTheUsageIsInDollars() async throws {
         try await Emulator.run { emulator in
             let budget = Budget(limit: .usd(5))
