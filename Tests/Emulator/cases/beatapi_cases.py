@@ -187,6 +187,11 @@ class BeatAPITaskTests(EmulatorCase):
         self.assertEqual(done["usage"]["credits_charged"], 5.75)
         self.assertEqual(self.stats("beatapi")["usd_cents_charged"], 575)
 
+    def test_manual_compose_mode_stops_at_requires_action(self):
+        task = self.create({**MUSIC_VIDEO, "compose_mode": "manual"}).json["data"]
+        self.assertEqual([self.poll(task["id"])["status"] for _ in range(2)],
+                         ["processing", "requires_action"])
+
     def test_unknown_task_is_404(self):
         answer = self.call("GET", "/beatapi/v1/tasks/task_nope", headers=BEATAPI)
         self.assertEqual((answer.status, answer.json["error"]["code"]), (404, "not_found"))

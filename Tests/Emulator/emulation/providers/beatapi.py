@@ -17,6 +17,8 @@ from ..tasks import Plan
 from .base import ApiError, Provider, is_http_url, is_public_https, new_id
 
 DEFAULT_STEPS = ["queued", "processing", "succeeded"]
+# compose_mode=manual "pauses at requires_action so shots can be reviewed or edited before compose".
+MANUAL_STEPS = ["queued", "processing", "requires_action"]
 STOP_STATES = {"storyboard_ready", "requires_action", "succeeded", "failed"}
 SETTLING_STATES = {"storyboard_ready", "requires_action", "succeeded"}
 EVENTS = ("task.succeeded", "task.failed")
@@ -229,7 +231,8 @@ class BeatAPI(Provider):
         else:
             quality, resolution, lip_sync = standard
             rate = MUSIC_VIDEO_RATES[(quality, resolution)] + (LIP_SYNC_RATE if lip_sync else 0)
-        return self._create(ctx, body, "music-video", seconds, seconds * rate)
+        steps = MANUAL_STEPS if body.get("compose_mode") == "manual" else DEFAULT_STEPS
+        return self._create(ctx, body, "music-video", seconds, seconds * rate, steps)
 
     def create_ecommerce_video(self, ctx):
         body = ctx.json_object()
@@ -242,7 +245,7 @@ class BeatAPI(Provider):
         rate = ECOMMERCE_RATES[self.units(ctx)]
         return self._create(ctx, body, "ecommerce-video", seconds, seconds * rate)
 
-    def _create(self, ctx, body, workflow, seconds, amount):
+    def _create(self, ctx, body, workflow, seconds, amount, steps=DEFAULT_STEPS):
         """`amount` is in the request's units: US cents, or credits (each worth $1)."""
         units = self.units(ctx)
         cents = amount if units == "usd" else amount * 100
@@ -271,7 +274,7 @@ class BeatAPI(Provider):
                     "settled": 0, "refunded": 0, "completed_at": None, "shots": shots,
                     "storyboard_shown": False}
             unattended = any(e["status"] == "active" for e in self.endpoints.values())
-            task = self.create_task(ctx, new_id("task_", 10), data, DEFAULT_STEPS, unattended)
+            task = self.create_task(ctx, new_id("task_", 10), data, steps, unattended)
             self.remember_idempotency(ctx, body, task)
             return Response.json(201, {"data": self.render(task)})
 
