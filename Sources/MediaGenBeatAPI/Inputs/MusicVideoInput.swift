@@ -34,8 +34,9 @@ import MediaGenCore
 ///   `4:3`, `3:4`; `subtitle_color` six hex digits; `duration` (the billing fallback, used only when
 ///   BeatAPI cannot measure the song) whole seconds within the tier's song limits, 10–180 s or 10–300 s.
 ///
-/// The song's own length (the same 10–180 s or 10–300 s) is measured by BeatAPI, which refuses
-/// the create when it is outside the tier's limits.
+/// The song's own length (the same 10–180 s or 10–300 s) is measured by BeatAPI. For a local song
+/// the client reads BeatAPI's measure from the upload and refuses the create before sending it; a
+/// song given as a URL is measured, and refused when out of limits, by BeatAPI itself.
 public struct MusicVideoInput: Hashable, Sendable {
     /// `nil` sends no `mv_tier`, which BeatAPI reads as ``BeatAPIMusicVideoTier/standard``.
     public var tier: BeatAPIMusicVideoTier?
