@@ -157,6 +157,34 @@ struct BeatAPIMusicVideoTierTests {
         #expect(request.json == (try fixtureJSON(fixtureName)))
     }
 
+    /// (field, a local file BeatAPI's description does not accept for it).
+    static let unacceptedFiles: [(String, MusicVideoInput)] = [
+        ("images", standard { $0.images = [.data(Data([1]), fileName: "cover.gif")] }),
+        ("audio_url", standard { $0.audio = .data(Data([1]), fileName: "song.ogg") }),
+        ("lip_ref_url", standard { ($0.lipSync, $0.lipReference) = (true, .data(Data([1]), fileName: "face.bmp")) }),
+        ("lip_ref_urls", premium(.sing, faces: 0) { $0.lipReferences = [.data(Data([1]), fileName: "face.gif")] }),
+    ]
+
+    @Test(arguments: unacceptedFiles)
+    func aLocalFileOfATypeBeatAPIDoesNotTakeIsRefusedBeforeUploading(field: String, input: MusicVideoInput) async {
+        let harness = BeatAPIHarness(fixtures: [("file", 201), ("task-queued", 201)])
+        let error = await mediaError { try await harness.client.createTask(input) }
+        #expect(error?.kind.field == field)
+        #expect(harness.requests.isEmpty)
+    }
+
+    @Test func aLocalSongOver50MBIsRefusedBeforeUploading() async throws {
+        let song = try Sample.temporaryFile(named: "song.mp3", bytes: 16)
+        defer { try? FileManager.default.removeItem(at: song.deletingLastPathComponent()) }
+        let handle = try FileHandle(forWritingTo: song)
+        try handle.truncate(atOffset: 50 * 1024 * 1024 + 1)  // sparse: nothing is written
+        try handle.close()
+        let harness = BeatAPIHarness(fixtures: [("file-audio", 201), ("task-queued", 201)])
+        let error = await mediaError { try await harness.client.createTask(Self.standard { $0.audio = .file(song) }) }
+        #expect(error?.kind.field == "audio_url")
+        #expect(harness.requests.isEmpty)
+    }
+
     @Test func localLipReferencesAndSubtitlesAreUploadedAndSentInTheirFields() async throws {
         let face = try Sample.temporaryFile(named: "face.png")
         let lyrics = try Sample.temporaryFile(named: "lyrics.srt")

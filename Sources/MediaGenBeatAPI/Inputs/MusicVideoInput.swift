@@ -144,10 +144,10 @@ public struct MusicVideoInput: Hashable, Sendable {
             throw Self.refusal("mv_tier", "BeatAPI offers the tiers standard and premium; got \"\(tier)\"")
         }
         if effectiveTier == .premium { try validatePremium() } else { try validateStandard() }
-        for image in images { try rule.check(image, for: Self.imageSlot) }
-        try rule.check(audio, for: Self.audioSlot)
-        if let lipReference { try rule.check(lipReference, for: Self.lipReferenceSlot) }
-        for reference in lipReferences { try rule.check(reference, for: Self.lipReferencesSlot) }
+        for image in images { try Self.checkMedia(image, for: Self.imageSlot, rule) }
+        try Self.checkMedia(audio, for: Self.audioSlot, rule)
+        if let lipReference { try Self.checkMedia(lipReference, for: Self.lipReferenceSlot, rule) }
+        for reference in lipReferences { try Self.checkMedia(reference, for: Self.lipReferencesSlot, rule) }
         if let subtitleFile {
             try rule.check(subtitleFile, for: Self.subtitleSlot)
             guard Self.namesSubtitleFile(subtitleFile) else {
@@ -263,6 +263,39 @@ public struct MusicVideoInput: Hashable, Sendable {
             throw Self.refusal(
                 "audio_url",
                 "BeatAPI measured the song at \(seconds) s; the \(effectiveTier) tier takes \(limits.lowerBound)–\(limits.upperBound) s")
+        }
+    }
+
+    /// The media types BeatAPI's description accepts for a music video's images and song.
+    static let acceptedTypes: [String: Set<String>] = [
+        "image": ["image/png", "image/jpeg", "image/webp"],
+        "audio": ["audio/mpeg", "audio/wav", "audio/x-wav", "audio/aac", "audio/mp4"],
+    ]
+    /// "each image should be 50 MB or smaller"; "the audio file should be 50 MB or smaller".
+    static let maxFileBytes: Int64 = 50 * 1024 * 1024
+
+    /// A source checked by `rule`; a local one also of a type BeatAPI accepts and at most 50 MB
+    /// (a URL's file is BeatAPI's to check when it fetches it).
+    private static func checkMedia(
+        _ source: FileSource, for slot: InputSourceRule.Slot, _ rule: InputSourceRule
+    ) throws(MediaGenError) {
+        try rule.check(source, for: slot)
+        if case .url = source { return }
+        let type = source.contentType.lowercased()
+        if let family = slot.family, let accepted = acceptedTypes[family], !accepted.contains(type) {
+            throw refusal(
+                slot.field,
+                "BeatAPI takes \(accepted.sorted().joined(separator: ", ")) here; \(source.fileName) is \(type)")
+        }
+        let bytes: Int64? =
+            switch source {
+            case .data(let data, _, _): Int64(data.count)
+            case .file(let url, _):
+                (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? NSNumber)?.int64Value
+            case .url: nil
+            }
+        if let bytes, bytes > maxFileBytes {
+            throw refusal(slot.field, "\(source.fileName) is \(bytes) bytes; BeatAPI takes files of at most 50 MB")
         }
     }
 
