@@ -10,9 +10,10 @@ extension BeatAPIClient {
     /// var input = MusicVideoInput(imageURLs: [cover], audioURL: song)
     /// input.composeMode = .manual
     /// let stopped = try await beatAPI.run(input)          // requires_action, with a storyboard
-    /// let shot = try #require(stopped.storyboard?.shots.first)
-    /// let editing = try await beatAPI.editShot(taskID: stopped.id, shotID: shot.id, prompt: "Brighter face lighting")
-    /// let edited = try await beatAPI.wait(for: editing)
+    /// if let shot = stopped.storyboard?.shots.first {
+    ///     let editing = try await beatAPI.editShot(taskID: stopped.id, shotID: shot.id, prompt: "Brighter face lighting")
+    ///     let edited = try await beatAPI.wait(for: editing)  // requires_action again, the shot re-made
+    /// }
     /// ```
     ///
     /// Standard tasks take only `prompt`; premium tasks may also replace up to 6 scene `images`

@@ -30,8 +30,10 @@ public struct BeatAPIStoryboard: Hashable, Sendable, Decodable {
 /// BeatAPI's `StoryboardShot` schema: one shot of a music video's storyboard.
 ///
 /// ```swift
-/// let shot = try #require(task.storyboard?.shots.first)
-/// let edited = try await beatAPI.editShot(taskID: task.id, shotID: shot.id, prompt: "Brighter face lighting")
+/// if let shot = task.storyboard?.shots.first, shot.media == nil {
+///     let stored = try await beatAPI.shotMedia(taskID: task.id, shotID: shot.id)
+///     print(shot.index ?? 0, shot.lyricText ?? "", stored.media?.url.absoluteString ?? "")
+/// }
 /// ```
 public struct BeatAPIStoryboardShot: Hashable, Sendable, Decodable, Identifiable {
     /// The shot id to edit, materialize or compose (`shot_…`).
