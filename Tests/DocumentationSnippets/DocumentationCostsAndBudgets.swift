@@ -9,7 +9,7 @@ import MediaGenPipeline
 import MediaGenSkytells
 import MediaGenTesting
 
-// Documentation/CostsAndBudgets.md, block 1 (line 11)
+// Documentation/CostsAndBudgets.md, block 1 (line 12)
 private func documentationCostsAndBudgetsBlock1() async throws {
     let video = Money.usd(cents: 150)
     let music = Money(80, BeatraCatalog.credits)
@@ -20,7 +20,7 @@ private func documentationCostsAndBudgetsBlock1() async throws {
     _ = music
 }
 
-// Documentation/CostsAndBudgets.md, block 2 (line 25)
+// Documentation/CostsAndBudgets.md, block 2 (line 26)
 private func documentationCostsAndBudgetsBlock2(skytells: SkytellsClient, pipeline: MultimediaPipeline<SkytellsClient, SkytellsClient>, request: PipelineRequest) async throws {
     let estimate = try skytells.estimateCost(of: VideoRequest(prompt: "Waves rolling onto a beach at dawn", model: "mera"))  // $2.00
     let pipelineCost = try pipeline.estimateCost(request)                                   // video + music
@@ -29,7 +29,7 @@ private func documentationCostsAndBudgetsBlock2(skytells: SkytellsClient, pipeli
     _ = pipelineCost
 }
 
-// Documentation/CostsAndBudgets.md, block 3 (line 34)
+// Documentation/CostsAndBudgets.md, block 3 (line 35)
 private func documentationCostsAndBudgetsBlock3() async throws {
     let catalog = ModelCatalog(SkytellsCatalog.models, BeatraCatalog.models)
     let cheapest = catalog.cheapest(.music, duration: .seconds(30))   // prices compared in dollars
@@ -40,7 +40,7 @@ private func documentationCostsAndBudgetsBlock3() async throws {
     _ = quick
 }
 
-// Documentation/CostsAndBudgets.md, block 4 (line 44)
+// Documentation/CostsAndBudgets.md, block 4 (line 45)
 private func documentationCostsAndBudgetsBlock4() async throws {
     let budget = Budget(limit: .usd(20))
     let skytells = SkytellsClient(configuration: .init(budget: budget))

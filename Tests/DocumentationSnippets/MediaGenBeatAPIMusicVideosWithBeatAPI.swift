@@ -28,7 +28,7 @@ private func mediaGenBeatAPIMusicVideosWithBeatAPIBlock2(beatAPI: BeatAPIClient)
         prompt: "Neon rooftop performance with metro cutaways and cinematic light trails.",
         language: .english,
         resolution: .p720)
-    let task = try await beatAPI.createTask(input)     // queued, 450 credits reserved
+    let task = try await beatAPI.createTask(input)     // queued; usage says the dollars reserved
     let done = try await beatAPI.wait(for: task) { print($0.rawStatus) }
     // Read every top-level value, so an example that only shows one does not warn.
     _ = input
@@ -36,15 +36,26 @@ private func mediaGenBeatAPIMusicVideosWithBeatAPIBlock2(beatAPI: BeatAPIClient)
     _ = done
 }
 
-// Sources/MediaGenBeatAPI/MediaGenBeatAPI.docc/Articles/MusicVideosWithBeatAPI.md, block 3 (line 67)
-private func mediaGenBeatAPIMusicVideosWithBeatAPIBlock3(emulatorURL: URL) async throws {
+// Sources/MediaGenBeatAPI/MediaGenBeatAPI.docc/Articles/MusicVideosWithBeatAPI.md, block 3 (line 68)
+private func mediaGenBeatAPIMusicVideosWithBeatAPIBlock3(song: URL, face: URL) async throws {
+    var premium = MusicVideoInput(imageURLs: [], audioURL: song)
+    premium.tier = .premium
+    premium.premiumMode = .sing              // sing, sing_perform: 0–6 images, 1–2 lip references
+    premium.lipReferences = [.url(face)]     // dance, perform: exactly 6 images
+    try premium.validate()
+    // Read every top-level value, so an example that only shows one does not warn.
+    _ = premium
+}
+
+// Sources/MediaGenBeatAPI/MediaGenBeatAPI.docc/Articles/MusicVideosWithBeatAPI.md, block 4 (line 85)
+private func mediaGenBeatAPIMusicVideosWithBeatAPIBlock4(emulatorURL: URL) async throws {
     let testing = BeatAPIClient(configuration: .init(baseURL: emulatorURL), allowedTestHosts: ["127.0.0.1"])
     // Read every top-level value, so an example that only shows one does not warn.
     _ = testing
 }
 
-// Sources/MediaGenBeatAPI/MediaGenBeatAPI.docc/Articles/MusicVideosWithBeatAPI.md, block 4 (line 77)
-private func mediaGenBeatAPIMusicVideosWithBeatAPIBlock4(beatAPI: BeatAPIClient) async throws {
+// Sources/MediaGenBeatAPI/MediaGenBeatAPI.docc/Articles/MusicVideosWithBeatAPI.md, block 5 (line 95)
+private func mediaGenBeatAPIMusicVideosWithBeatAPIBlock5(beatAPI: BeatAPIClient) async throws {
     let input = MusicVideoInput(images: [.file(URL(fileURLWithPath: "cover.png"))],
                                 audio: .file(URL(fileURLWithPath: "song.mp3")),
                                 prompt: "Rainy city at night, handheld", language: .english)
@@ -54,8 +65,8 @@ private func mediaGenBeatAPIMusicVideosWithBeatAPIBlock4(beatAPI: BeatAPIClient)
     _ = task
 }
 
-// Sources/MediaGenBeatAPI/MediaGenBeatAPI.docc/Articles/MusicVideosWithBeatAPI.md, block 5 (line 91)
-private func mediaGenBeatAPIMusicVideosWithBeatAPIBlock5(beatAPI: BeatAPIClient, bottleURL: URL) async throws {
+// Sources/MediaGenBeatAPI/MediaGenBeatAPI.docc/Articles/MusicVideosWithBeatAPI.md, block 6 (line 109)
+private func mediaGenBeatAPIMusicVideosWithBeatAPIBlock6(beatAPI: BeatAPIClient, bottleURL: URL) async throws {
     let ad = EcommerceVideoInput(imageURLs: [bottleURL], prompt: "Launch ad, bright and upbeat",
                                  duration: .seconds(15), aspectRatio: "9:16")
     let video = try await beatAPI.run(ad)
@@ -64,24 +75,46 @@ private func mediaGenBeatAPIMusicVideosWithBeatAPIBlock5(beatAPI: BeatAPIClient,
     _ = video
 }
 
-// Sources/MediaGenBeatAPI/MediaGenBeatAPI.docc/Articles/MusicVideosWithBeatAPI.md, block 6 (line 114)
-private func mediaGenBeatAPIMusicVideosWithBeatAPIBlock6(beatAPI: BeatAPIClient, input: MusicVideoInput) async throws {
+// Sources/MediaGenBeatAPI/MediaGenBeatAPI.docc/Articles/MusicVideosWithBeatAPI.md, block 7 (line 133)
+private func mediaGenBeatAPIMusicVideosWithBeatAPIBlock7(beatAPI: BeatAPIClient, input: MusicVideoInput) async throws {
     let done = try await beatAPI.run(input, policy: BeatAPIClient.documentedPolling)
     // Read every top-level value, so an example that only shows one does not warn.
     _ = done
 }
 
-// Sources/MediaGenBeatAPI/MediaGenBeatAPI.docc/Articles/MusicVideosWithBeatAPI.md, block 7 (line 128)
-private func mediaGenBeatAPIMusicVideosWithBeatAPIBlock7(beatAPI: BeatAPIClient, task: BeatAPITask) async throws {
-    print(task.usage?.creditsReserved ?? "unknown")    // 450 BeatAPI credits
+// Sources/MediaGenBeatAPI/MediaGenBeatAPI.docc/Articles/MusicVideosWithBeatAPI.md, block 8 (line 147)
+private func mediaGenBeatAPIMusicVideosWithBeatAPIBlock8(beatAPI: BeatAPIClient, input: MusicVideoInput) async throws {
+    var manual = input
+    manual.composeMode = .manual
+    let stopped = try await beatAPI.run(manual)                        // requires_action
+    let shots = stopped.storyboard?.shots ?? []
+    if let first = shots.first {
+        let preview = try await beatAPI.shotMedia(taskID: stopped.id, shotID: first.id)
+        print(preview.media?.url.absoluteString ?? "not stored")
+        let editing = try await beatAPI.editShot(taskID: stopped.id, shotID: first.id, prompt: "Brighter light")
+        _ = try await beatAPI.wait(for: editing)                       // back at requires_action
+    }
+    let composing = try await beatAPI.compose(taskID: stopped.id, shotIDs: shots.map(\.id))
+    let video = try await beatAPI.wait(for: composing)                 // succeeded, the new video
+    // Read every top-level value, so an example that only shows one does not warn.
+    _ = manual
+    _ = stopped
+    _ = shots
+    _ = composing
+    _ = video
+}
+
+// Sources/MediaGenBeatAPI/MediaGenBeatAPI.docc/Articles/MusicVideosWithBeatAPI.md, block 9 (line 182)
+private func mediaGenBeatAPIMusicVideosWithBeatAPIBlock9(beatAPI: BeatAPIClient, task: BeatAPITask) async throws {
+    print(task.usage?.creditsReserved ?? "unknown")    // $4.50
     let account = try await beatAPI.usage()
     print(account.creditBalance ?? "unknown", account.concurrency?.active ?? 0)
     // Read every top-level value, so an example that only shows one does not warn.
     _ = account
 }
 
-// Sources/MediaGenBeatAPI/MediaGenBeatAPI.docc/Articles/MusicVideosWithBeatAPI.md, block 8 (line 166)
-private func mediaGenBeatAPIMusicVideosWithBeatAPIBlock8(beatAPI: BeatAPIClient, vault: inout [String: String]) async throws {
+// Sources/MediaGenBeatAPI/MediaGenBeatAPI.docc/Articles/MusicVideosWithBeatAPI.md, block 10 (line 229)
+private func mediaGenBeatAPIMusicVideosWithBeatAPIBlock10(beatAPI: BeatAPIClient, vault: inout [String: String]) async throws {
     let created = try await beatAPI.createWebhookEndpoint(
         url: URL(string: "https://app.example.com/hooks/beatapi")!, events: [.taskSucceeded, .taskFailed])
     vault[created.endpoint.id] = created.secret?.value   // your secret store
@@ -89,8 +122,8 @@ private func mediaGenBeatAPIMusicVideosWithBeatAPIBlock8(beatAPI: BeatAPIClient,
     _ = created
 }
 
-// Sources/MediaGenBeatAPI/MediaGenBeatAPI.docc/Articles/MusicVideosWithBeatAPI.md, block 9 (line 177)
-private func mediaGenBeatAPIMusicVideosWithBeatAPIBlock9(vault: [String: String], endpointID: String, rawBody: Data, requestHeaders: HTTPHeaders) async throws {
+// Sources/MediaGenBeatAPI/MediaGenBeatAPI.docc/Articles/MusicVideosWithBeatAPI.md, block 11 (line 240)
+private func mediaGenBeatAPIMusicVideosWithBeatAPIBlock11(vault: [String: String], endpointID: String, rawBody: Data, requestHeaders: HTTPHeaders) async throws {
     let event = try BeatAPIWebhook.event(body: rawBody, headers: requestHeaders,
                                          secret: BeatAPIWebhookSecret(vault[endpointID] ?? ""))
     if event.type == .taskSucceeded, let video = event.task.outputs.first {

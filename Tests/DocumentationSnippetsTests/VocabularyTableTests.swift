@@ -142,8 +142,8 @@ import Testing
         },
         // upload
         Name("upload", "fal", "upload(_:)") { let _: URL = try await $0.fal.upload(file) },
-        Name("upload", "BeatAPI", "upload(_:idempotencyKey:)") {
-            let _: BeatAPIFile = try await $0.beatAPI.upload(file, idempotencyKey: nil)
+        Name("upload", "BeatAPI", "upload(_:)") {
+            let _: BeatAPIFile = try await $0.beatAPI.upload(file)
         },
         Name("upload", "Beatra", "upload(_:idempotencyKey:)") {
             let _: BeatraArtifact = try await $0.beatra.upload(file, idempotencyKey: nil)

@@ -50,7 +50,10 @@ def parse_arguments(argv):
     parser.add_argument("--fal-webhook-seed", default=defaults.fal_webhook_seed,
                         help="hex seed (32 bytes) of the Ed25519 key signing fal webhooks")
     parser.add_argument("--beatapi-concurrency", type=int, default=defaults.beatapi_concurrency)
-    parser.add_argument("--beatapi-credits", type=int, default=defaults.beatapi_credits)
+    parser.add_argument("--beatapi-credits", type=int, default=defaults.beatapi_credits,
+                        help="BeatAPI balance in dollars (credits are worth $1 each)")
+    parser.add_argument("--beatapi-units", choices=("usd", "credits"), default=defaults.beatapi_units,
+                        help="BeatAPI amounts: usd (the description) or credits (the seed's shape)")
     parser.add_argument("--beatra-credits", type=int, default=defaults.beatra_credits)
     parser.add_argument("--ffmpeg", default=None, help="ffmpeg executable (default: from PATH)")
     parser.add_argument("--verbose", action="store_true", help="log every request to stderr")

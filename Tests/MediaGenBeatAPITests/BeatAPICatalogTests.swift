@@ -5,112 +5,83 @@ import MediaGenTesting
 import TestSupport
 import Testing
 
-@Suite("BeatAPI catalog, credits and budget")
+@Suite("BeatAPI catalog and budget")
 struct BeatAPICatalogTests {
     @Test func theCatalogListsBothWorkflowsWithWhatIsKnown() throws {
         #expect(BeatAPICatalog.models.map(\.id) == ["music-video", "ecommerce-video"])
         #expect(BeatAPIClient(apiKey: testKey).catalog == BeatAPICatalog.models)
 
         let music = try #require(BeatAPIWorkflowID.musicVideo.descriptor)
-        #expect(music.price == Price(Money(450, .beatAPICredits), per: .task))
-        #expect(music.estimateCost() == Money(450, .beatAPICredits))
+        #expect(music.price == nil)
+        #expect(music.estimateCost(duration: .seconds(90)) == nil)
         #expect(music.kind == .musicVideo)
         #expect(music.provider == .beatAPI)
 
         let ecommerce = try #require(BeatAPIWorkflowID.ecommerceVideo.descriptor)
-        #expect(ecommerce.price == nil)
+        #expect(ecommerce.estimateCost(duration: .seconds(15)) == Money(Decimal(string: "4.5")!, .usd))
         #expect(ecommerce.estimateCost() == nil)
         #expect(ecommerce.kind == .productVideo)
         #expect(BeatAPIWorkflowID("story-video").descriptor == nil)
     }
 
-    @Test func beatAPICreditsHaveNoDollarRate() {
+    @Test func creditEraCreditsHaveNoDollarRate() {
         #expect(Currency.beatAPICredits == .credits("BeatAPI credits", perUSD: nil))
         #expect(Money(450, .beatAPICredits).converted(to: .usd) == nil)
         #expect(String(describing: Money(450, .beatAPICredits)) == "450 BeatAPI credits")
     }
 
     @Test(arguments: [true, false])
-    func aDollarBudgetRefusesBeatAPICreatesWithoutSending(musicVideo: Bool) async {
+    func aDollarBudgetRefusesWhatItCannotPriceWithoutSending(musicVideo: Bool) async {
         let budget = Budget(limit: .usd(cents: 10_000))
         let harness = BeatAPIHarness(fixtures: [("task-queued", 201)], budget: budget)
+        var unpriced = Sample.ecommerce
+        unpriced.duration = nil
         let error = await mediaError {
             musicVideo
                 ? try await harness.client.createTask(Sample.seedInput)
-                : try await harness.client.createTask(Sample.ecommerce)
+                : try await harness.client.createTask(unpriced)
         }
-        guard case .budgetExceeded = error?.kind else {
-            Issue.record("expected budgetExceeded, got \(String(describing: error))")
-            return
-        }
+        #expect(error?.kind == .budgetExceeded(estimate: nil, remaining: .usd(cents: 10_000)))
         #expect(harness.requests.isEmpty)
         #expect(await budget.spent == .usd(cents: 0))
     }
 
-    @Test func aDollarBudgetThatAllowsUnknownPricesLetsThemThroughUncounted() async throws {
+    @Test func aDollarBudgetThatAllowsUnknownPricesLetsMusicVideosThroughUncounted() async throws {
         let budget = Budget(limit: .usd(cents: 100), unknownPrices: .allow)
-        let harness = BeatAPIHarness(fixtures: [("task-queued", 201), ("task-ecommerce-queued", 201)], budget: budget)
+        let harness = BeatAPIHarness(fixtures: [("task-queued", 201), ("task-queued", 201)], budget: budget)
         _ = try await harness.client.createTask(Sample.seedInput)
-        _ = try await harness.client.createTask(Sample.ecommerce)
+        _ = try await harness.client.createTask(Sample.seedInput)
         #expect(harness.requests.count == 2)
         #expect(await budget.spent == .usd(cents: 0))
     }
 
-    @Test func aBudgetInBeatAPICreditsCountsMusicVideosAtTheSeedsFigure() async throws {
+    @Test func aBudgetInCreditEraCreditsCannotCountDollarPrices() async throws {
         let budget = Budget(limit: Money(1_000, .beatAPICredits))
-        let harness = BeatAPIHarness(fixtures: [("task-queued", 201), ("task-queued", 201)], budget: budget)
-        _ = try await harness.client.createTask(Sample.seedInput)
-        _ = try await harness.client.createTask(Sample.seedInput)
-        let error = await mediaError { try await harness.client.createTask(Sample.seedInput) }
+        let harness = BeatAPIHarness(fixtures: [("task-ecommerce-created-usd", 201)], budget: budget)
+        let error = await mediaError { try await harness.client.createTask(Sample.ecommerce) }
         #expect(
             error?.kind
-                == .budgetExceeded(estimate: Money(450, .beatAPICredits), remaining: Money(100, .beatAPICredits)))
-        #expect(harness.requests.count == 2)
-        #expect(await budget.spent == Money(900, .beatAPICredits))
-    }
-
-    @Test func aBudgetInCreditsRefusesTheUnpricedEcommerceVideoUnlessAllowed() async throws {
-        let strict = BeatAPIHarness(
-            fixtures: [("task-ecommerce-queued", 201)], budget: Budget(limit: Money(1_000, .beatAPICredits)))
-        let error = await mediaError { try await strict.client.createTask(Sample.ecommerce) }
-        #expect(error?.kind == .budgetExceeded(estimate: nil, remaining: Money(1_000, .beatAPICredits)))
-        #expect(strict.requests.isEmpty)
-
-        let lenient = BeatAPIHarness(
-            fixtures: [("task-ecommerce-queued", 201)],
-            budget: Budget(limit: Money(1_000, .beatAPICredits), unknownPrices: .allow))
-        _ = try await lenient.client.createTask(Sample.ecommerce)
-        #expect(lenient.requests.count == 1)
+                == .budgetExceeded(estimate: Money(Decimal(string: "4.5")!, .usd), remaining: Money(1_000, .beatAPICredits)))
+        #expect(harness.requests.isEmpty)
     }
 
     @Test func aRefusedCreateUploadsNothing() async throws {
         let cover = try Sample.temporaryFile(named: "cover.png")
         defer { try? FileManager.default.removeItem(at: cover.deletingLastPathComponent()) }
-        let budget = Budget(limit: Money(100, .beatAPICredits))
-        let harness = BeatAPIHarness(fixtures: [("file", 201), ("task-queued", 201)], budget: budget)
-        let input = MusicVideoInput(images: [.file(cover)], audio: .url(Sample.audio), prompt: "x", language: .english)
+        let budget = Budget(limit: .usd(1))
+        let harness = BeatAPIHarness(fixtures: [("file", 201), ("task-ecommerce-created-usd", 201)], budget: budget)
+        let input = EcommerceVideoInput(images: [.file(cover)], duration: .seconds(15))
         let error = await mediaError { try await harness.client.createTask(input) }
-        guard case .budgetExceeded = error?.kind else {
-            Issue.record("expected budgetExceeded, got \(String(describing: error))")
-            return
-        }
+        #expect(error?.kind == .budgetExceeded(estimate: Money(Decimal(string: "4.5")!, .usd), remaining: .usd(1)))
         #expect(harness.requests.isEmpty)
-        #expect(await budget.spent == Money(0, .beatAPICredits))
+        #expect(await budget.spent == .usd(0))
     }
 
     @Test func aCreateBeatAPIRefusesIsGivenBackToTheBudget() async {
-        let budget = Budget(limit: Money(1_000, .beatAPICredits))
+        let budget = Budget(limit: .usd(10))
         let harness = BeatAPIHarness(fixtures: [("error-402", 402)], budget: budget)
-        _ = await mediaError { try await harness.client.createTask(Sample.seedInput) }
-        #expect(await budget.spent == Money(0, .beatAPICredits))
-    }
-
-    @Test func aTasksUsageIsMoneyInBeatAPICredits() async throws {
-        let harness = BeatAPIHarness(fixtures: [("task-queued", 201)])
-        let task = try await harness.client.createTask(Sample.seedInput)
-        let reserved = try #require(task.usage?.creditsReserved)
-        #expect(reserved.currency == .beatAPICredits)
-        #expect(reserved.amount == 450)
-        #expect(reserved == BeatAPICatalog.musicVideoExampleCredits)
+        _ = await mediaError { try await harness.client.createTask(Sample.ecommerce) }
+        #expect(harness.requests.count == 1)
+        #expect(await budget.spent == .usd(0))
     }
 }

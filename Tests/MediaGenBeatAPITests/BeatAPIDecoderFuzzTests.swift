@@ -80,17 +80,21 @@ struct BeatAPIDecoderFuzzTests {
             add(name, .answer(status: 200), "task(id:)", run: task)
         }
         add("task-queued", .answer(status: 201), "createTask(MusicVideoInput)", run: createMusicVideo)
-        add("task-ecommerce-queued", .answer(status: 201), "createTask(EcommerceVideoInput)", run: createEcommerceVideo)
-        // A request fixture, answered as if it were the create's answer: it is no task.
-        add(
-            "music-video-request", .answer(status: 201), "createTask(MusicVideoInput)", "decoding",
-            run: createMusicVideo)
+        for name in ["task-ecommerce-queued", "task-ecommerce-created-usd"] {
+            add(name, .answer(status: 201), "createTask(EcommerceVideoInput)", run: createEcommerceVideo)
+        }
+        // Request fixtures, answered as if they were the create's answer: they are no task.
+        for name in ["music-video-request", "music-video-request-standard", "music-video-request-premium-sing"] {
+            add(name, .answer(status: 201), "createTask(MusicVideoInput)", "decoding", run: createMusicVideo)
+        }
         for name in ["file", "file-audio"] {
             add(name, .answer(status: 201), "uploadFile", run: uploadFile)
         }
-        add("usage", .answer(status: 200), "usage") { client, _ in
-            let usage = try await client.usage()
-            _ = String(describing: usage)
+        for name in ["usage", "usage-usd"] {
+            add(name, .answer(status: 200), "usage") { client, _ in
+                let usage = try await client.usage()
+                _ = String(describing: usage)
+            }
         }
         add("workflows", .answer(status: 200), "listWorkflows") { client, _ in
             _ = String(describing: try await client.listWorkflows())
@@ -109,7 +113,19 @@ struct BeatAPIDecoderFuzzTests {
         add("webhook-endpoint-deleted", .answer(status: 200), "deleteWebhookEndpoint") { client, _ in
             _ = try await client.deleteWebhookEndpoint(id: "we_fuzz")
         }
-        for name in ["webhook-event-succeeded", "webhook-event-failed"] {
+        add("shot-media", .answer(status: 200), "shotMedia(taskID:shotID:)") { client, _ in
+            _ = String(describing: try await client.shotMedia(taskID: "task_fuzz", shotID: "shot_fuzz"))
+        }
+        // Request fixtures, answered as if they were the answer: they are no task.
+        add("shot-edit-request", .answer(status: 202), "editShot", "decoding") { client, _ in
+            _ = try await client.editShot(taskID: "task_fuzz", shotID: "shot_fuzz", prompt: "fuzz")
+        }
+        add("compose-request", .answer(status: 202), "compose", "decoding") { client, _ in
+            _ = try await client.compose(taskID: "task_fuzz", shotIDs: ["shot_fuzz"])
+        }
+        for name in [
+            "webhook-event-succeeded", "webhook-event-failed", "webhook-event-music-video-usd", "webhook-event-video-usd",
+        ] {
             add(name, .delivery(), "BeatAPIWebhook.event", run: event)
         }
         for (name, status, read, create) in errors {

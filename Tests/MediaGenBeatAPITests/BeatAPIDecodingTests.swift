@@ -55,8 +55,9 @@ struct BeatAPIDecodingTests {
         let task = try task("task-succeeded")
         #expect(task.stage == "succeeded")
         #expect(task.completedAt == Date(timeIntervalSince1970: 1_782_210_095))
-        #expect(task.usage?.creditsCharged == Money(450, .beatAPICredits))
-        #expect(task.usage?.creditsSettled == Money(450, .beatAPICredits))
+        #expect(task.usage?.currency == .usd)
+        #expect(task.usage?.creditsCharged == .usd(450))
+        #expect(task.usage?.creditsSettled == .usd(450))
         #expect(task.usage?.billableDurationSeconds == 90)
         #expect(
             task.outputs == [
@@ -67,7 +68,7 @@ struct BeatAPIDecodingTests {
 
     @Test func aFailedTaskReportsItsRefund() throws {
         let task = try task("task-failed")
-        #expect(task.usage?.creditsRefunded == Money(450, .beatAPICredits))
+        #expect(task.usage?.creditsRefunded == .usd(450))
         #expect(task.failure == TaskFailure(code: "processing_failed", message: "No usable output was produced."))
     }
 
@@ -120,7 +121,7 @@ struct BeatAPIDecodingTests {
         #expect(list.data.last?.description?.hasPrefix("Generate product ad videos") == true)
     }
 
-    @Test func usageDecodesCreditsAndConcurrency() throws {
+    @Test func aCreditEraUsageDecodesCreditsAndConcurrency() throws {
         let usage = try JSONReader().decode(BeatAPIUsageResponse.self, from: try fixture("usage")).data
         #expect(usage.creditBalance == Money(99_550, .beatAPICredits))
         #expect(usage.totalTasks == 3)

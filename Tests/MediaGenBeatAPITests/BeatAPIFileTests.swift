@@ -12,13 +12,14 @@ struct BeatAPIFileTests {
         defer { try? FileManager.default.removeItem(at: file.deletingLastPathComponent()) }
         let harness = BeatAPIHarness(fixtures: [("file", 201)])
 
-        let uploaded = try await harness.client.upload(.file(file), idempotencyKey: "upload-1")
+        let uploaded = try await harness.client.upload(.file(file))
 
         #expect(uploaded.id == "file_Q7wLk2")
         #expect(uploaded.url.absoluteString == "https://files.beatapi.io/inputs/file_Q7wLk2.png")
         let request = try #require(harness.requests.first)
         #expect(request.route == "POST /v1/files")
-        #expect(request.headers["Idempotency-Key"] == "upload-1")
+        // BeatAPI documents no Idempotency-Key for uploads: none is sent.
+        #expect(request.headers["Idempotency-Key"] == nil)
         #expect(request.headers["Authorization"] == "Bearer \(testKey)")
         // Streamed: the transport was handed a file, not bytes in memory.
         guard case .file = request.request.body else {
@@ -72,8 +73,8 @@ struct BeatAPIFileTests {
         _ = try await harness.client.createTask(input, idempotencyKey: "mv-42")
 
         #expect(harness.routes == ["POST /v1/files", "POST /v1/files", "POST /v1/music-video/tasks"])
-        // Upload keys derive from the create's key, so resending the call re-uploads under the same keys.
-        #expect(harness.requests.map { $0.headers["Idempotency-Key"] } == ["mv-42-file-1", "mv-42-file-2", "mv-42"])
+        // Only the create BeatAPI de-duplicates carries the key; the uploads carry none.
+        #expect(harness.requests.map { $0.headers["Idempotency-Key"] } == [nil, nil, "mv-42"])
         #expect(
             harness.requests.last?.json == [
                 "images": [

@@ -166,10 +166,19 @@ struct BeatAPIInputTests {
         #expect(error?.kind.field == "resolution")
     }
 
-    @Test func languageCodesAreSentAsGiven() async throws {
+    /// The published description lists `en` and `zh` for music videos; the seed's example is `en`.
+    @Test(arguments: [BeatAPILanguage.english, .chinese])
+    func theDescribedLanguagesAreSentAsGiven(language: BeatAPILanguage) async throws {
         let harness = BeatAPIHarness(fixtures: [("task-queued", 201)])
-        _ = try await harness.client.createTask(Self.musicVideo(language: "pt-BR"))
-        #expect(harness.requests.first?.json?["language"] == "pt-BR")
+        _ = try await harness.client.createTask(Self.musicVideo(language: language))
+        #expect(harness.requests.first?.json?["language"] == .string(language.rawValue))
+    }
+
+    @Test func aLanguageTheDescriptionDoesNotListIsRefusedForMusicVideos() async {
+        let harness = BeatAPIHarness(fixtures: [("task-queued", 201)])
+        let error = await mediaError { try await harness.client.createTask(Self.musicVideo(language: "pt-BR")) }
+        #expect(error?.kind.field == "language")
+        #expect(harness.requests.isEmpty)
     }
 
     @Test(arguments: ["", "order key", "ключ", String(repeating: "k", count: 256)])

@@ -53,11 +53,13 @@ struct BeatAPIRequestTests {
         #expect(Set(keys).count == 2)
     }
 
-    @Test func optionsBeyondTheSeedGoInAdditionalFieldsAndResolutionMayBeLeftToBeatAPI() async throws {
+    @Test func fieldsBeyondTheDescriptionGoInAdditionalFieldsAndResolutionMayBeLeftToBeatAPI() async throws {
         let harness = BeatAPIHarness(fixtures: [("task-queued", 201)])
-        let input = MusicVideoInput(
+        var input = MusicVideoInput(
             imageURLs: [Sample.image, URL(string: "https://cdn.example.com/b.jpg")!], audioURL: Sample.audio,
-            prompt: "Rainy city", language: .chinese, additionalFields: ["quality": "high", "lip_sync": true])
+            prompt: "Rainy city", language: .chinese, additionalFields: ["seed": 7])
+        input.quality = .high
+        input.lipSync = false
         _ = try await harness.client.createTask(input)
         #expect(
             harness.requests.first?.json == [
@@ -66,7 +68,8 @@ struct BeatAPIRequestTests {
                 "prompt": "Rainy city",
                 "language": "zh",
                 "quality": "high",
-                "lip_sync": true,
+                "lip_sync": false,
+                "seed": 7,
             ])
     }
 
@@ -142,7 +145,8 @@ struct BeatAPIRequestTests {
                 "POST /v1/webhooks", "PATCH /v1/webhooks/wh_Hk3mP9qZ", "DELETE /v1/webhooks/wh_Hk3mP9qZ",
             ])
         let create = harness.requests[0]
-        #expect(create.headers["Idempotency-Key"] != nil)
+        // BeatAPI documents no Idempotency-Key for webhook endpoints: none is sent.
+        #expect(create.headers["Idempotency-Key"] == nil)
         #expect(
             create.json == [
                 "url": "https://app.example.com/hooks/beatapi?team=a+b",

@@ -31,7 +31,7 @@ struct BeatAPIWebhookTests {
         #expect(event.task.id == "task_8K2qA")
         #expect(event.task.status == .succeeded)
         #expect(event.task.outputs.count == 1)
-        #expect(event.task.usage?.creditsSettled == Money(450, .beatAPICredits))
+        #expect(event.task.usage?.creditsSettled == .usd(450))
     }
 
     @Test func headerNamesAreCaseInsensitiveAndHexMayBeUpperCase() throws {

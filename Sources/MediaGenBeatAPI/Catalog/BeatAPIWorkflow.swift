@@ -7,7 +7,7 @@ import MediaGenCore
 /// for workflow in try await beatAPI.listWorkflows().data {
 ///     print(workflow.id, "—", workflow.name ?? "", workflow.id.descriptor?.price ?? "price unknown")
 /// }
-/// // music-video — Music Video API 450 BeatAPI credits per task
+/// // music-video — Music Video API price unknown
 /// // ecommerce-video — Ecommerce Video API price unknown
 /// ```
 public struct BeatAPIWorkflow: Hashable, Sendable, Decodable, Identifiable {

@@ -5,7 +5,7 @@ import MediaGenCore
 ///
 /// ```swift
 /// let workflow: BeatAPIWorkflowID = .musicVideo
-/// print(workflow.descriptor?.price ?? "price unknown")   // 450 BeatAPI credits per task
+/// print(workflow.descriptor?.price ?? "price unknown")   // price unknown (billed by the song's length)
 /// if task.workflow == .ecommerceVideo { … }
 /// ```
 public struct BeatAPIWorkflowID: StringIdentifier {

@@ -18,10 +18,13 @@ import MediaGenCore
 /// ```
 ///
 /// Every call shares MediaGenKit's guarantees: inputs are checked before anything is sent or
-/// uploaded; every create (tasks, uploads, webhook endpoints) carries an `Idempotency-Key` made
-/// once per call and resent unchanged on every retry, so a retried create never makes a second
-/// task or a second charge; reads retry transient failures, honouring `retry_after_seconds`; the
-/// account's concurrency limit (`user_concurrency_exceeded`) is reported, not retried.
+/// uploaded; the task creates BeatAPI de-duplicates (music video, ecommerce video: its published
+/// description documents `Idempotency-Key` there) carry a key made once per call and resent
+/// unchanged on every retry, so a retried create never makes a second task or a second charge;
+/// the creates it does not de-duplicate (file uploads, webhook endpoints) carry no key and are
+/// never sent again once they may have arrived; reads retry transient failures, honouring
+/// `retry_after_seconds`; the account's concurrency limit (`user_concurrency_exceeded`) is
+/// reported, not retried. Amounts are US dollars, as BeatAPI bills them.
 ///
 /// Inputs must be public HTTPS URLs, since BeatAPI fetches them itself. To test against a local
 /// server, name its host explicitly: `BeatAPIClient(configuration: …, allowedTestHosts: ["127.0.0.1"])`.
@@ -32,8 +35,9 @@ public struct BeatAPIClient: MediaClient {
     let executor: RequestExecutor
     let inputRule: InputSourceRule
 
-    /// BeatAPI's documented cadence: poll every 5–10 s (it allows 60 requests a minute), for up to
-    /// an hour. Pass it to ``run(_:policy:onUpdate:)-(MusicVideoInput,_,_)`` or `wait(for:policy:)`.
+    /// BeatAPI's documented cadence: poll every 5–10 s (its published description allows 120 polls
+    /// a minute per key; the seed said 60), for up to an hour. Pass it to
+    /// ``run(_:policy:onUpdate:)-(MusicVideoInput,_,_)`` or `wait(for:policy:)`.
     public static let documentedPolling = PollingPolicy(
         firstDelay: .seconds(5), interval: .seconds(5), growth: 1.25, maxInterval: .seconds(10),
         timeout: .seconds(3600))
@@ -93,21 +97,30 @@ public struct BeatAPIClient: MediaClient {
     /// let task = try await beatAPI.createTask(input, idempotencyKey: "release-42-video")
     /// ```
     ///
-    /// The input is checked first; local files are then uploaded and their URLs sent; the
-    /// estimate (450 credits) is counted against the client's budget. The `Idempotency-Key` is
-    /// `idempotencyKey` when given (to resend a call you are unsure of: 1–255 visible ASCII
-    /// characters), else a new one, reused on every retry of this call. Each upload's key derives
-    /// from it and stays within 255 characters.
+    /// The input is checked first (see ``MusicVideoInput`` for the tier rules); local files are
+    /// then uploaded and their URLs sent; when BeatAPI measured an uploaded song outside the tier's
+    /// limits (10–180 s standard, 10–300 s premium), the create is refused with
+    /// `.invalidRequest(field: "audio_url")` and not sent. BeatAPI bills a music video by the song's measured length
+    /// at a rate it does not publish, so the catalog has no estimate: a client with a `Budget`
+    /// refuses it unless the budget allows unknown prices, and the task's ``BeatAPITask/usage``
+    /// reports the dollars reserved. The `Idempotency-Key` is `idempotencyKey` when given (to resend
+    /// a call you are unsure of: 1–255 visible ASCII characters), else a new one, reused on every
+    /// retry of this call; BeatAPI answers the same task for the same key and body.
     public func createTask(_ input: MusicVideoInput, idempotencyKey: String? = nil) async throws -> BeatAPITask {
         try input.validate(inputRule)
         let key = try RequestValidation.idempotencyKey(idempotencyKey, provider: .beatAPI)
         let workflow = BeatAPIWorkflowID.musicVideo
         let estimate = estimateCost(of: input)
-        let sources = input.images + [input.audio]
+        let sources = input.sources
         try await refuseEarlyIfOverBudget(sources, workflow: workflow, estimate: estimate)
-        let urls = try await inputURLs(for: sources, idempotencyKey: key)
-        let body = input.body(images: Array(urls.prefix(input.images.count)), audio: urls.last ?? "")
-        return try await sendCreate(workflow, body: body, idempotencyKey: key, estimate: estimate)
+        let inputs = try await uploadedInputs(for: sources)
+        // BeatAPI measures an uploaded song: one outside the tier's limits is refused here, before
+        // the paid create is sent.
+        if let seconds = inputs[input.images.count].file?.audioDurationSeconds {
+            try input.checkSongLength(seconds)
+        }
+        return try await sendCreate(
+            workflow, body: input.body(urls: inputs.map(\.url)), idempotencyKey: key, estimate: estimate)
     }
 
     /// Creates a music-video task and follows it to a stop state, reporting each change.
@@ -124,11 +137,15 @@ public struct BeatAPIClient: MediaClient {
 
     // MARK: - Ecommerce Video
 
-    /// Creates an ecommerce-video task and returns it at once. Its price is not published, so a
-    /// client with a budget refuses it unless the budget allows unknown prices.
+    /// Creates an ecommerce-video task and returns it at once. It costs its `duration` at the
+    /// catalog's $0.30 a second, counted against the client's budget; without a duration the
+    /// estimate is unknown, so a client with a budget refuses it unless the budget allows unknown
+    /// prices.
     ///
     /// ```swift
-    /// let input = EcommerceVideoInput(imageURLs: [URL(string: "https://cdn.example.com/bottle.png")!])
+    /// var input = EcommerceVideoInput(imageURLs: [URL(string: "https://cdn.example.com/bottle.png")!])
+    /// input.duration = .seconds(15)
+    /// print(beatAPI.estimateCost(of: input) ?? "unknown")   // $4.50
     /// let task = try await beatAPI.createTask(input)
     /// ```
     public func createTask(_ input: EcommerceVideoInput, idempotencyKey: String? = nil) async throws -> BeatAPITask {
@@ -137,7 +154,7 @@ public struct BeatAPIClient: MediaClient {
         let workflow = BeatAPIWorkflowID.ecommerceVideo
         let estimate = estimateCost(of: input)
         try await refuseEarlyIfOverBudget(input.images, workflow: workflow, estimate: estimate)
-        let urls = try await inputURLs(for: input.images, idempotencyKey: key)
+        let urls = try await inputURLs(for: input.images)
         return try await sendCreate(workflow, body: input.body(images: urls), idempotencyKey: key, estimate: estimate)
     }
 
@@ -168,27 +185,31 @@ public struct BeatAPIClient: MediaClient {
 
     // MARK: - Cost
 
-    /// What a music-video task of `input` costs by the catalog, or `nil` when the price is unknown.
+    /// What a music-video task of `input` costs by the catalog, in US dollars, or `nil` when the
+    /// price is unknown — which it is: BeatAPI bills the song's measured length at a per-tier
+    /// rate its published description does not state.
     ///
     /// ```swift
     /// let input = MusicVideoInput(
     ///     imageURLs: [URL(string: "https://cdn.example.com/singer-reference.png")!],
     ///     audioURL: URL(string: "https://cdn.example.com/song-preview.mp3")!,
     ///     prompt: "Neon rooftop performance", language: .english)
-    /// print(beatAPI.estimateCost(of: input) ?? "unknown")
-    /// ```
-    public func estimateCost(of input: MusicVideoInput) -> Money? {
-        BeatAPIWorkflowID.musicVideo.descriptor?.estimateCost()
-    }
-
-    /// What an ecommerce-video task costs by the catalog: `nil`, since its price is not published.
-    ///
-    /// ```swift
-    /// let input = EcommerceVideoInput(imageURLs: [URL(string: "https://cdn.example.com/bottle.png")!])
     /// print(beatAPI.estimateCost(of: input) ?? "unknown")   // unknown
     /// ```
+    public func estimateCost(of input: MusicVideoInput) -> Money? {
+        BeatAPIWorkflowID.musicVideo.descriptor?.estimateCost(duration: input.billingDuration)
+    }
+
+    /// What an ecommerce-video task costs by the catalog, in US dollars: its `duration` at $0.30
+    /// a second; `nil` without a duration.
+    ///
+    /// ```swift
+    /// let input = EcommerceVideoInput(imageURLs: [URL(string: "https://cdn.example.com/bottle.png")!],
+    ///                                 duration: .seconds(15))
+    /// print(beatAPI.estimateCost(of: input) ?? "unknown")   // $4.50
+    /// ```
     public func estimateCost(of input: EcommerceVideoInput) -> Money? {
-        BeatAPIWorkflowID.ecommerceVideo.descriptor?.estimateCost()
+        BeatAPIWorkflowID.ecommerceVideo.descriptor?.estimateCost(duration: input.duration)
     }
 
     /// Creates a music-video task: the name before ``createTask(_:idempotencyKey:)-(MusicVideoInput,_)``.
@@ -214,7 +235,7 @@ public struct BeatAPIClient: MediaClient {
 
     // MARK: - Usage
 
-    /// The account's credits and concurrency (`GET /v1/usage`).
+    /// The account's balance in US dollars, and its concurrency (`GET /v1/usage`).
     public func usage() async throws -> BeatAPIUsage {
         try await send(.get("usage"), as: BeatAPIUsage.self)
     }

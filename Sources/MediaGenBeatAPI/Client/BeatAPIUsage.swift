@@ -1,18 +1,22 @@
 import Foundation
 import MediaGenCore
 
-/// BeatAPI's `Usage` schema: the account's credits and concurrency (`GET /v1/usage`).
+/// BeatAPI's `Usage` schema: the account's balance in US dollars and its concurrency (`GET /v1/usage`).
 ///
 /// ```swift
 /// let usage = try await beatAPI.usage()
-/// print(usage.creditBalance ?? "unknown")                              // 99550 BeatAPI credits
+/// print(usage.creditBalance ?? "unknown")                              // $21.60
 /// if let limit = usage.concurrency?.limit, let active = usage.concurrency?.active, active >= limit {
 ///     print("at the concurrency limit: a new task would be refused")
 /// }
 /// ```
 ///
-/// BeatAPI's API reference names the schema without its fields; these are BeatAPI's published description's.
-/// Every field is optional, and the whole answer is kept in ``json`` for anything else.
+/// BeatAPI's API reference names the schema without its fields; these are BeatAPI's published
+/// description's, which says the amounts are US dollars under their credit-era names ("1 Credit
+/// equals $1 USD"; the balance may be negative). Its body always lists `by_capability`, `by_model`
+/// and `by_api_key`; an older body without them counted credits of unpublished worth, and decodes
+/// in `Currency.beatAPICredits` (``currency`` says which). Every field is optional, and the whole
+/// answer is kept in ``json`` for anything else.
 public struct BeatAPIUsage: Hashable, Sendable, Decodable {
     /// How many tasks may be active at once, and how many are.
     public struct Concurrency: Hashable, Sendable {
@@ -33,6 +37,8 @@ public struct BeatAPIUsage: Hashable, Sendable, Decodable {
     public let creditsRefunded: Money?
     public let concurrency: Concurrency?
     public let byWorkflow: [WorkflowUsage]
+    /// The unit of every amount: `.usd`, or `.beatAPICredits` for a credit-era body.
+    public let currency: Currency
     /// The answer as sent.
     public let json: JSONValue
 
@@ -44,7 +50,10 @@ public struct BeatAPIUsage: Hashable, Sendable, Decodable {
                 .init(codingPath: decoder.codingPath, debugDescription: "usage is a JSON object"))
         }
         self.json = json
-        func credits(_ value: JSONValue?) -> Money? { Lenient.decimal(value).map { Money($0, .beatAPICredits) } }
+        let currency: Currency =
+            ["by_capability", "by_model", "by_api_key"].contains { json[$0] != nil } ? .usd : .beatAPICredits
+        self.currency = currency
+        func credits(_ value: JSONValue?) -> Money? { Lenient.decimal(value).map { Money($0, currency) } }
         creditBalance = credits(json["credit_balance"])
         totalTasks = Lenient.int(json["total_tasks"])
         creditsSettled = credits(json["credits_settled"])

@@ -7,14 +7,15 @@ extension BeatAPIClient {
     ///
     /// ```swift
     /// let song = try await beatAPI.upload(.file(URL(fileURLWithPath: "song.mp3")))
+    /// print(song.audioDurationSeconds ?? "not measured")   // BeatAPI measures uploaded audio
     /// let input = MusicVideoInput(imageURLs: [cover], audioURL: song.url, prompt: "…", language: .english)
     /// ```
     ///
     /// Workflow creates upload local sources themselves; call this to upload once and reuse the
-    /// URL. The upload carries an `Idempotency-Key` (yours, or one made for this call) so that a
-    /// retried upload does not store the file twice where BeatAPI de-duplicates.
-    public func upload(_ source: FileSource, idempotencyKey: String? = nil) async throws -> BeatAPIFile {
-        let key = try RequestValidation.idempotencyKey(idempotencyKey, provider: .beatAPI)
+    /// URL. BeatAPI's published description documents no `Idempotency-Key` for uploads, so none is
+    /// sent, and an upload that may have reached BeatAPI is not sent again: a failure after that
+    /// point is reported as `.outcomeUnknown` rather than risk storing the file twice.
+    public func upload(_ source: FileSource) async throws -> BeatAPIFile {
         switch source {
         case .url(let url):
             throw MediaGenError.invalidInput(
@@ -22,46 +23,56 @@ extension BeatAPIClient {
         case .file, .data:
             try inputRule.check(source, for: .init(field: "file", family: nil))
         }
-        return try await store(source, idempotencyKey: key)
+        return try await store(source)
     }
 
-    /// Uploads a file; renamed ``upload(_:idempotencyKey:)``.
-    @available(*, deprecated, renamed: "upload(_:idempotencyKey:)")
+    /// Uploads a file. BeatAPI does not de-duplicate uploads, so the key is checked and then not
+    /// sent; use ``upload(_:)``.
+    @available(*, deprecated, renamed: "upload(_:)", message: "BeatAPI documents no Idempotency-Key for uploads")
+    public func upload(_ source: FileSource, idempotencyKey: String?) async throws -> BeatAPIFile {
+        _ = try RequestValidation.idempotencyKey(idempotencyKey, provider: .beatAPI)
+        return try await upload(source)
+    }
+
+    /// Uploads a file; renamed ``upload(_:)``.
+    @available(*, deprecated, renamed: "upload(_:)")
     public func uploadFile(_ source: FileSource, idempotencyKey: String? = nil) async throws -> BeatAPIFile {
-        try await upload(source, idempotencyKey: idempotencyKey)
+        _ = try RequestValidation.idempotencyKey(idempotencyKey, provider: .beatAPI)
+        return try await upload(source)
     }
 
-    private func store(_ source: FileSource, idempotencyKey: String) async throws -> BeatAPIFile {
+    /// `POST /v1/files`: a create BeatAPI does not de-duplicate, so it carries no key and the
+    /// executor never re-sends it once it may have arrived.
+    private func store(_ source: FileSource) async throws -> BeatAPIFile {
         var form = MultipartFormData()
         form.append(file: "file", source: source)
         form.append(field: "purpose", value: "input")
         let request = APIRequest(
             .post, .path(["files"]), body: .multipart(form),
-            intent: .create(idempotencyKey: idempotencyKey, charge: nil))
+            intent: .create(idempotencyKey: nil, charge: nil))
         return try await send(request, as: BeatAPIFile.self)
     }
 
-    /// Each source as the URL string to send: URLs as given, local files uploaded in order. Upload
-    /// keys derive from the create's key (`{key}-file-{index}`, or the key's SHA-256 in hex when
-    /// that would pass 255 characters), so resending a create with the same key re-uploads under
-    /// the same keys.
-    func inputURLs(for sources: [FileSource], idempotencyKey: String) async throws -> [String] {
+    /// Each source as the URL string to send: URLs as given, local files uploaded in order.
+    func inputURLs(for sources: [FileSource]) async throws -> [String] {
+        try await uploadedInputs(for: sources).map(\.url)
+    }
+
+    /// Each source as the URL string to send, with the file BeatAPI stored for a local one (which
+    /// says how long an uploaded song is).
+    func uploadedInputs(for sources: [FileSource]) async throws -> [(url: String, file: BeatAPIFile?)] {
         // Every file checked before the first upload: a bad third file must not leave two uploaded.
         for source in sources { try RequestValidation.checkFileSource(source) }
-        var urls: [String] = []
-        for (index, source) in sources.enumerated() {
+        var inputs: [(url: String, file: BeatAPIFile?)] = []
+        for source in sources {
             if case .url(let url) = source {
-                urls.append(url.absoluteString)
+                inputs.append((url.absoluteString, nil))
             } else {
-                let file = try await store(
-                    source,
-                    idempotencyKey: RequestValidation.derivedIdempotencyKey(
-                        from: idempotencyKey, suffix: "-file-\(index)")
-                )
-                urls.append(file.url.absoluteString)
+                let file = try await store(source)
+                inputs.append((file.url.absoluteString, file))
             }
         }
-        return urls
+        return inputs
     }
 
     /// A create that uploads first asks the budget before uploading, so that a create the budget

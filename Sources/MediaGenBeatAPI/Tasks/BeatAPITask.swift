@@ -6,7 +6,7 @@ import MediaGenCore
 /// ```swift
 /// let task = try await beatAPI.task(id: "task_8K2qA")
 /// print(task.workflow ?? "?", task.rawStatus)          // music-video processing
-/// print(task.usage?.creditsReserved ?? "unknown")      // 450 BeatAPI credits
+/// print(task.usage?.creditsReserved ?? "unknown")      // $4.50
 /// if let video = task.outputs.first {
 ///     try await video.download(to: URL(fileURLWithPath: "outputs/"))
 /// }
@@ -39,6 +39,8 @@ public struct BeatAPITask: MediaTask, Hashable, Sendable, Decodable {
     public let errorMessage: String?
     /// Completed fraction in 0...1, when BeatAPI reports a `progress` (a percentage is scaled down).
     public let progress: Double?
+    /// A music video's storyboard, when BeatAPI sends one: the shots to edit, materialize or compose.
+    public let storyboard: BeatAPIStoryboard?
 
     public var rawStatus: String { taskStatus.rawValue }
 
@@ -87,10 +89,11 @@ public struct BeatAPITask: MediaTask, Hashable, Sendable, Decodable {
         self.errorCode = errorCode
         self.errorMessage = errorMessage
         self.progress = nil
+        self.storyboard = nil
     }
 
     private enum CodingKeys: String, CodingKey {
-        case id, object, workflow, status, stage, output, usage, progress
+        case id, object, workflow, status, stage, output, usage, progress, storyboard
         case createdAt = "created_at"
         case updatedAt = "updated_at"
         case completedAt = "completed_at"
@@ -128,6 +131,7 @@ public struct BeatAPITask: MediaTask, Hashable, Sendable, Decodable {
         progress = Lenient.decimal(value(.progress)).map(\.nearestDouble).map {
             min(max($0 > 1 ? $0 / 100 : $0, 0), 1)
         }
+        storyboard = try? container.decodeIfPresent(BeatAPIStoryboard.self, forKey: .storyboard)
     }
 
     /// The files an `output` holds. Depth-limited: output is provider data, not to be trusted

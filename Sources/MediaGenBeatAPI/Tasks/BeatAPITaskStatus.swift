@@ -12,8 +12,9 @@ import MediaGenCore
 /// ```
 ///
 /// `queued` comes first; `storyboard_ready`, `requires_action`, `succeeded` and `failed` are stop
-/// states. BeatAPI does not publish the full list, so any other string decodes too and counts as
-/// in progress (`processing` is the in-flight status of BeatAPI's published description).
+/// states; `processing`, and `editing` and `composing` after a storyboard edit or compose, are in
+/// progress (BeatAPI's published description lists these eight). Any other string decodes too and
+/// counts as in progress.
 public struct BeatAPITaskStatus: StringIdentifier {
     public let rawValue: String
     public init(rawValue: String) { self.rawValue = rawValue }
@@ -26,6 +27,10 @@ public struct BeatAPITaskStatus: StringIdentifier {
     public static let storyboardReady = BeatAPITaskStatus(rawValue: "storyboard_ready")
     /// Stopped until you act: a stop state.
     public static let requiresAction = BeatAPITaskStatus(rawValue: "requires_action")
+    /// Editing a storyboard shot (after ``BeatAPIClient/editShot(taskID:shotID:prompt:images:idempotencyKey:)``).
+    public static let editing = BeatAPITaskStatus(rawValue: "editing")
+    /// Composing selected shots into the final video (after ``BeatAPIClient/compose(taskID:shotIDs:idempotencyKey:)``).
+    public static let composing = BeatAPITaskStatus(rawValue: "composing")
     /// Finished with output.
     public static let succeeded = BeatAPITaskStatus(rawValue: "succeeded")
     /// Finished without output; the task's `error_code` and `error_message` say why.

@@ -27,19 +27,38 @@ extension BeatAPIClient {
     /// without `user:password@`. `events` `nil` subscribes to every event (BeatAPI's default); an
     /// empty list is refused.
     /// Tasks created while an endpoint is active report to it.
+    ///
+    /// BeatAPI's published description documents no `Idempotency-Key` for this create, so none is
+    /// sent and a create that may have reached BeatAPI is not sent again (`.outcomeUnknown`):
+    /// list the endpoints before creating it once more.
+    public func createWebhookEndpoint(
+        url: URL,
+        events: [BeatAPIWebhookEventType]? = nil,
+        description: String? = nil,
+        status: BeatAPIWebhookEndpointStatus? = nil
+    ) async throws -> BeatAPICreatedWebhookEndpoint {
+        let body = try Self.endpointBody(url: url, events: events, description: description, status: status)
+        let request = APIRequest(
+            .post, .path(["webhooks"]), body: try executor.jsonBody(body),
+            intent: .create(idempotencyKey: nil, charge: nil))
+        return try await send(request, as: BeatAPICreatedWebhookEndpoint.self)
+    }
+
+    /// Creates a webhook endpoint. BeatAPI does not de-duplicate this create, so the key is checked
+    /// and then not sent; use ``createWebhookEndpoint(url:events:description:status:)``.
+    @available(
+        *, deprecated, renamed: "createWebhookEndpoint(url:events:description:status:)",
+        message: "BeatAPI documents no Idempotency-Key for webhook endpoints"
+    )
     public func createWebhookEndpoint(
         url: URL,
         events: [BeatAPIWebhookEventType]? = nil,
         description: String? = nil,
         status: BeatAPIWebhookEndpointStatus? = nil,
-        idempotencyKey: String? = nil
+        idempotencyKey: String?
     ) async throws -> BeatAPICreatedWebhookEndpoint {
-        let body = try Self.endpointBody(url: url, events: events, description: description, status: status)
-        let key = try RequestValidation.idempotencyKey(idempotencyKey, provider: .beatAPI)
-        let request = APIRequest(
-            .post, .path(["webhooks"]), body: try executor.jsonBody(body),
-            intent: .create(idempotencyKey: key, charge: nil))
-        return try await send(request, as: BeatAPICreatedWebhookEndpoint.self)
+        _ = try RequestValidation.idempotencyKey(idempotencyKey, provider: .beatAPI)
+        return try await createWebhookEndpoint(url: url, events: events, description: description, status: status)
     }
 
     /// One webhook endpoint (`GET /v1/webhooks/{id}`); its secret is masked.

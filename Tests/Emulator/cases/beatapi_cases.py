@@ -13,6 +13,8 @@ ECOMMERCE = {"images": ["https://cdn.example.com/bottle.png"], "duration": 15,
              "prompt": "Launch ad", "aspect_ratio": "9:16"}
 SEED_TASK_KEYS = {"id", "object", "workflow", "status", "created_at", "updated_at", "output",
                   "usage", "request_id", "error_code", "error_message"}
+CREDITS = {"X-Emulator-Units": "credits"}
+FACE = "https://cdn.example.com/face.png"
 
 
 class BeatAPITaskTests(EmulatorCase):
@@ -39,54 +41,89 @@ class BeatAPITaskTests(EmulatorCase):
         self.assertEqual(error["code"], "unauthorized")
         self.assertTrue(error["request_id"].startswith("req_"))
 
-    def test_music_video_task_matches_the_seed_and_settles(self):
+    def test_music_video_task_is_billed_in_usd_and_settles(self):
         created = self.create()
         self.assertEqual(created.status, 201)
         task = created.json["data"]
         self.assertLessEqual(SEED_TASK_KEYS, set(task))
         self.assertTrue(task["id"].startswith("task_"))
-        self.assertEqual((task["object"], task["workflow"], task["status"]),
-                         ("task", "music-video", "queued"))
-        self.assertEqual(task["usage"]["credits_reserved"], 450)
-        self.assertEqual((task["usage"]["credits_settled"], task["usage"]["credits_refunded"]),
-                         (0, 0))
+        self.assertEqual((task["object"], task["workflow"], task["status"], task["task_kind"]),
+                         ("task", "music-video", "queued", "workflow"))
+        self.assertEqual(task["usage"], {"credits_reserved": 4.5, "credits_charged": 4.5,
+                                         "billable_duration_seconds": 90, "credits_settled": 0,
+                                         "credits_refunded": 0})
         self.assertIsNone(task["output"])
         self.assertEqual(self.poll(task["id"])["status"], "processing")
         done = self.poll(task["id"])
         self.assertEqual(done["status"], "succeeded")
-        self.assertEqual(done["usage"]["credits_settled"], 450)
+        self.assertEqual(done["usage"]["credits_settled"], 4.5)
         self.url_path(done["output"]["media"][0]["url"])
         usage = self.usage()
-        self.assertEqual((usage["credit_balance"], usage["credits_settled"]), (100_000 - 450, 450))
+        self.assertEqual((usage["credit_balance"], usage["credits_settled"]), (99_995.5, 4.5))
+        self.assertIn("by_capability", usage)
+        self.assertEqual(self.stats("beatapi")["usd_cents_charged"], 450)
+
+    def test_credits_mode_keeps_the_seeds_task_shape(self):
+        task = self.create(**CREDITS).json["data"]
+        self.assertEqual(set(task), SEED_TASK_KEYS)
+        self.assertEqual(task["usage"], {"credits_reserved": 450, "credits_settled": 0,
+                                         "credits_refunded": 0})
+        usage = self.call("GET", "/beatapi/v1/usage", headers={**BEATAPI, **CREDITS}).json["data"]
+        self.assertNotIn("by_capability", usage)
         self.assertEqual(self.stats("beatapi")["credits_charged"], 450)
 
     def test_failure_refunds(self):
         task = self.create(**{"X-Emulator-Script": "queued,failed"}).json["data"]
         failed = self.poll(task["id"])
         self.assertEqual((failed["error_code"], failed["usage"]["credits_refunded"]),
-                         ("processing_failed", 450))
+                         ("processing_failed", 4.5))
         self.assertEqual(self.usage()["credit_balance"], 100_000)
-        self.assertEqual(self.stats("beatapi")["credits_refunded"], 450)
+        self.assertEqual(self.stats("beatapi")["usd_cents_refunded"], 450)
 
     def test_music_video_validation(self):
+        premium = {"mv_tier": "premium", "mv_mode": "sing", "audio_url": MUSIC_VIDEO["audio_url"],
+                   "lip_ref_urls": [FACE]}
         broken = [{**MUSIC_VIDEO, "images": []},
+                  {**MUSIC_VIDEO, "images": MUSIC_VIDEO["images"] * 8},
                   {**MUSIC_VIDEO, "images": ["http://cdn.example.com/a.png"]},
                   {**MUSIC_VIDEO, "audio_url": "http://cdn.example.com/a.mp3"},
-                  {k: v for k, v in MUSIC_VIDEO.items() if k != "prompt"},
-                  {k: v for k, v in MUSIC_VIDEO.items() if k != "language"},
+                  {**MUSIC_VIDEO, "prompt": "x" * 3001},
+                  {**MUSIC_VIDEO, "language": "fr"},
                   {**MUSIC_VIDEO, "resolution": "4k"},
-                  {**MUSIC_VIDEO, "resolution": "540p", "quality": "high"}]
+                  {**MUSIC_VIDEO, "resolution": "540p", "quality": "high"},
+                  {**MUSIC_VIDEO, "resolution": "540p", "lip_sync": True, "lip_ref_url": FACE},
+                  {**MUSIC_VIDEO, "lip_sync": True},
+                  {**MUSIC_VIDEO, "srt_url": "https://cdn.example.com/a.txt"},
+                  {**MUSIC_VIDEO, "duration": 181},
+                  {**MUSIC_VIDEO, "mv_mode": "sing"},
+                  {**premium, "mv_mode": None},
+                  {**premium, "lip_ref_urls": []},
+                  {**premium, "language": "en"},
+                  {**premium, "resolution": "1080p"},
+                  {**premium, "mv_mode": "dance", "lip_ref_urls": None,
+                   "images": MUSIC_VIDEO["images"] * 5},
+                  {**premium, "duration": 301}]
         for body in broken:
+            body = {k: v for k, v in body.items() if v is not None}
             with self.subTest(body=body):
                 answer = self.create(body)
                 self.assertEqual(answer.status, 400)
                 self.assertEqual(answer.json["error"]["code"], "bad_request")
         self.assertEqual(self.stats("beatapi")["tasks_created"], 0)
 
+    def test_the_descriptions_optional_fields_and_tiers_are_accepted(self):
+        optional = {k: v for k, v in MUSIC_VIDEO.items() if k not in ("prompt", "language")}
+        dance = {"mv_tier": "premium", "mv_mode": "dance", "audio_url": MUSIC_VIDEO["audio_url"],
+                 "images": MUSIC_VIDEO["images"] * 6, "duration": 300}
+        self.assertEqual(self.create(optional).status, 201)
+        created = self.create(dance)
+        self.assertEqual((created.status, created.json["data"]["usage"]["credits_reserved"]),
+                         (201, 60))
+
     def test_ecommerce_video(self):
         task = self.create(ECOMMERCE, "ecommerce-video").json["data"]
         self.assertEqual((task["workflow"], task["usage"]["credits_reserved"]),
-                         ("ecommerce-video", 225))
+                         ("ecommerce-video", 4.5))
         for body in ({**ECOMMERCE, "duration": 61}, {"images": ECOMMERCE["images"]}):
             self.assertEqual(self.create(body, "ecommerce-video").status, 400)
 
@@ -98,7 +135,7 @@ class BeatAPITaskTests(EmulatorCase):
         self.assertEqual((conflict.status, conflict.json["error"]["code"]),
                          (409, "idempotency_conflict"))
         stats = self.stats("beatapi")
-        self.assertEqual((stats["tasks_created"], stats["credits_charged"]), (1, 450))
+        self.assertEqual((stats["tasks_created"], stats["usd_cents_charged"]), (1, 450))
 
     def test_concurrency_limit(self):
         first = self.create().json["data"]
@@ -115,8 +152,45 @@ class BeatAPITaskTests(EmulatorCase):
         task = self.create(**{"X-Emulator-Script": "queued,storyboard_ready"}).json["data"]
         stopped = self.poll(task["id"])
         self.assertEqual((stopped["status"], stopped["usage"]["credits_settled"]),
-                         ("storyboard_ready", 450))
+                         ("storyboard_ready", 4.5))
         self.assertEqual(self.usage()["concurrency"]["active"], 0)
+
+    def test_storyboard_edit_media_and_compose(self):
+        task = self.create(**{"X-Emulator-Script": "queued,requires_action"}).json["data"]
+        self.assertEqual(task["storyboard"], {"shots": []})
+        stopped = self.poll(task["id"])
+        shots = stopped["storyboard"]["shots"]
+        self.assertEqual([shot["index"] for shot in shots], [0, 1, 2])
+        base = f"/beatapi/v1/music-video/tasks/{task['id']}"
+        media = self.call("POST", f"{base}/shots/{shots[0]['id']}/media", headers=BEATAPI)
+        self.assertEqual((media.status, media.json["data"]["object"]), (200, "shot_media"))
+        self.assertIn("url", media.json["data"]["media"])
+        bad = self.call("POST", f"{base}/shots/{shots[1]['id']}/edit",
+                        {"prompt": "x", "images": MUSIC_VIDEO["images"]}, BEATAPI)
+        self.assertEqual((bad.status, bad.json["error"]["details"]["field"]), (400, "images"))
+        key = {**BEATAPI, "Idempotency-Key": "edit-1"}
+        edit = self.call("POST", f"{base}/shots/{shots[1]['id']}/edit", {"prompt": "Brighter"}, key)
+        self.assertEqual((edit.status, edit.json["data"]["status"]), (202, "editing"))
+        again = self.call("POST", f"{base}/shots/{shots[1]['id']}/edit", {"prompt": "Brighter"}, key)
+        self.assertEqual((again.status, again.headers.get("Idempotent-Replayed")), (202, "true"))
+        edited = self.poll(task["id"])
+        self.assertEqual(edited["status"], "requires_action")
+        self.assertIn("media", edited["storyboard"]["shots"][1])
+        unknown = self.call("POST", f"{base}/compose", {"shot_ids": ["shot_nope"]}, BEATAPI)
+        self.assertEqual(unknown.status, 404)
+        composed = self.call("POST", f"{base}/compose",
+                             {"shot_ids": [shot["id"] for shot in shots]}, BEATAPI)
+        self.assertEqual((composed.status, composed.json["data"]["status"]), (202, "composing"))
+        done = self.poll(task["id"])
+        self.assertEqual(done["status"], "succeeded")
+        # $4.50 for the video, 5 s x 5 cents for the edit (once), $1 for the compose.
+        self.assertEqual(done["usage"]["credits_charged"], 5.75)
+        self.assertEqual(self.stats("beatapi")["usd_cents_charged"], 575)
+
+    def test_manual_compose_mode_stops_at_requires_action(self):
+        task = self.create({**MUSIC_VIDEO, "compose_mode": "manual"}).json["data"]
+        self.assertEqual([self.poll(task["id"])["status"] for _ in range(2)],
+                         ["processing", "requires_action"])
 
     def test_unknown_task_is_404(self):
         answer = self.call("GET", "/beatapi/v1/tasks/task_nope", headers=BEATAPI)
@@ -124,7 +198,7 @@ class BeatAPITaskTests(EmulatorCase):
 
 
 class BeatAPIBillingLimitTests(EmulatorCase):
-    options = {"beatapi_credits": 500}
+    options = {"beatapi_credits": 5}  # dollars: one $4.50 music video fits
 
     def test_insufficient_credits_is_402(self):
         self.assertEqual(self.call("POST", "/beatapi/v1/music-video/tasks", MUSIC_VIDEO,

@@ -36,14 +36,16 @@ class Config:
     # Seed (32 bytes, hex) of the Ed25519 key fal webhooks are signed with.
     fal_webhook_seed: str = "693d9fffc2dce0b7e2449d8541f92aabf3b31b082f25545286ce94d71106d6ee"
     beatapi_concurrency: int = 10
-    beatapi_credits: int = 100_000
+    beatapi_credits: int = 100_000  # the balance: dollars, or credits worth $1 each
+    beatapi_units: str = "usd"  # "credits": the seed's credit-era task and usage shapes
     beatra_credits: int = 100_000
     ffmpeg: str = None  # None: "ffmpeg" from PATH
     verbose: bool = False
 
 
 class Stats:
-    COUNTERS = ("tasks_created", "credits_charged", "credits_refunded", "webhooks_delivered",
+    COUNTERS = ("tasks_created", "credits_charged", "credits_refunded", "usd_cents_charged",
+                "usd_cents_refunded", "webhooks_delivered",
                 "webhook_failures", "faults_injected", "polls")
 
     def __init__(self, providers):

@@ -20,12 +20,12 @@ struct BeatAPIFaultTests {
                 FaultRule("drop-after", provider: "beatapi", method: "POST", path: "/v1/music-video/tasks")
             ])
             let created = try await emulator.beatAPI().createTask(Sample.seedInput)
-            #expect(created.usage?.creditsReserved == Money(450, .beatAPICredits))
+            #expect(created.usage?.creditsReserved == EmulatorPrice.musicVideo)
             let stats = try await emulator.stats()
             #expect(stats.requests("beatapi", "POST /v1/music-video/tasks") == 2)
             #expect(stats.tasksCreated("beatapi") == 1)
-            #expect(stats.creditsCharged("beatapi") == 450)
-            #expect(try await emulator.beatAPI().usage().creditBalance == Money(100_000 - 450, .beatAPICredits))
+            #expect(stats.counter("beatapi", "usd_cents_charged") == 450)
+            #expect(try await emulator.beatAPI().usage().creditBalance == EmulatorPrice.balanceAfterOneMusicVideo)
         }
     }
 
@@ -42,7 +42,7 @@ struct BeatAPIFaultTests {
             let stats = try await emulator.stats()
             #expect(stats.requests("beatapi", "POST /v1/music-video/tasks") == 3, "\(fault)")
             #expect(stats.tasksCreated("beatapi") == 1, "\(fault)")
-            #expect(stats.creditsCharged("beatapi") == 450, "\(fault)")
+            #expect(stats.counter("beatapi", "usd_cents_charged") == 450, "\(fault)")
         }
     }
 
@@ -60,8 +60,8 @@ struct BeatAPIFaultTests {
             let stats = try await emulator.stats()
             #expect(stats.requests("beatapi", "POST /v1/music-video/tasks") >= 3)
             #expect(stats.tasksCreated("beatapi") == 1)
-            #expect(stats.creditsCharged("beatapi") == 450)
-            #expect(task.usage?.creditsReserved == Money(450, .beatAPICredits))
+            #expect(stats.counter("beatapi", "usd_cents_charged") == 450)
+            #expect(task.usage?.creditsReserved == EmulatorPrice.musicVideo)
         }
     }
 
@@ -82,7 +82,7 @@ struct BeatAPIFaultTests {
             let stats = try await emulator.stats()
             #expect(stats.requests("beatapi", "POST /v1/music-video/tasks") == attempts + 1)
             #expect(stats.tasksCreated("beatapi") == 1)
-            #expect(stats.creditsCharged("beatapi") == 450)
+            #expect(stats.counter("beatapi", "usd_cents_charged") == 450)
             #expect(try await emulator.task("beatapi", task.id)["id"]?.stringValue == task.id)
         }
     }
@@ -125,7 +125,7 @@ struct BeatAPIFaultTests {
     }
 
     @Test func anAccountOutOfCreditsIsTold() async throws {
-        try await Emulator.run(arguments: ["--beatapi-credits", "100"]) { emulator in
+        try await Emulator.run(arguments: ["--beatapi-credits", "4"]) { emulator in
             let error = await mediaError { try await emulator.beatAPI().createTask(Sample.seedInput) }
             #expect(error?.kind == .insufficientCredits)
             #expect(error?.httpStatus == 402)
@@ -137,11 +137,11 @@ struct BeatAPIFaultTests {
 
     @Test func theServersValidationNamesTheField() async throws {
         try await Emulator.run { emulator in
-            // Well formed for us, refused by the emulator (its description knows only en and zh).
-            var input = Sample.seedInput
-            input.language = "fr"
+            // Well formed for us, refused by the emulator (the description allows 10–60 s).
+            var input = Sample.ecommerce
+            input.duration = .seconds(61)
             let error = await mediaError { try await emulator.beatAPI().createTask(input) }
-            #expect(error?.kind.field == "language")
+            #expect(error?.kind.field == "duration")
             #expect(error?.httpStatus == 400)
             #expect(error?.providerCode == "bad_request")
             let stats = try await emulator.stats()

@@ -21,7 +21,7 @@ struct BeatAPIIntegrationTests {
 
     // MARK: - Lifecycle
 
-    @Test func aMusicVideoRunsFromQueuedToSucceededAndSettlesItsCredits() async throws {
+    @Test func aMusicVideoRunsFromQueuedToSucceededAndSettlesItsDollars() async throws {
         try await Emulator.run { emulator in
             let beatAPI = emulator.beatAPI()
             let seen = Locked<[String]>([])
@@ -30,16 +30,16 @@ struct BeatAPIIntegrationTests {
             #expect(done.workflow == .musicVideo)
             #expect(done.outputs.count == 1)
             #expect(done.outputs.first?.contentType == "video/mp4")
-            #expect(done.usage?.creditsReserved == Money(450, .beatAPICredits))
-            #expect(done.usage?.creditsSettled == Money(450, .beatAPICredits))
+            #expect(done.usage?.creditsReserved == EmulatorPrice.musicVideo)
+            #expect(done.usage?.creditsSettled == EmulatorPrice.musicVideo)
             #expect(done.completedAt != nil)
 
             let usage = try await beatAPI.usage()
-            #expect(usage.creditBalance == Money(100_000 - 450, .beatAPICredits))
+            #expect(usage.creditBalance == EmulatorPrice.balanceAfterOneMusicVideo)
             #expect(usage.concurrency?.active == 0)
             let stats = try await emulator.stats()
             #expect(stats.tasksCreated("beatapi") == 1)
-            #expect(stats.creditsCharged("beatapi") == 450)
+            #expect(stats.counter("beatapi", "usd_cents_charged") == 450)
         }
     }
 
@@ -63,7 +63,7 @@ struct BeatAPIIntegrationTests {
             let beatAPI = emulator.beatAPI(headers: ["X-Emulator-Script": "queued,\(state),succeeded"])
             let stopped = try await beatAPI.run(Sample.seedInput)
             #expect(stopped.status == .awaitingAction(state))
-            #expect(stopped.usage?.creditsSettled == Money(450, .beatAPICredits))
+            #expect(stopped.usage?.creditsSettled == EmulatorPrice.musicVideo)
             let record = try await emulator.task("beatapi", stopped.id)
             #expect(record["polls"]?.intValue == 1)
         }
@@ -81,8 +81,8 @@ struct BeatAPIIntegrationTests {
             #expect(failure.code == "processing_failed")
             #expect(error?.taskID == created.id)
             let refunded = try await beatAPI.task(id: created.id)
-            #expect(refunded.usage?.creditsRefunded == Money(450, .beatAPICredits))
-            #expect(try await emulator.stats().creditsRefunded("beatapi") == 450)
+            #expect(refunded.usage?.creditsRefunded == EmulatorPrice.musicVideo)
+            #expect(try await emulator.stats().counter("beatapi", "usd_cents_refunded") == 450)
         }
     }
 
@@ -100,7 +100,7 @@ struct BeatAPIIntegrationTests {
             let beatAPI = emulator.beatAPI()
             let created = try await beatAPI.createTask(Sample.ecommerce)
             #expect(created.workflow == .ecommerceVideo)
-            #expect(created.usage?.creditsReserved == Money(225, .beatAPICredits))
+            #expect(created.usage?.creditsReserved == Money(Decimal(450) / 100, .usd))
             let done = try await beatAPI.wait(for: created)
             #expect(done.status == .succeeded)
         }

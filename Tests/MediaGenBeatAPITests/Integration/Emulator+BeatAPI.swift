@@ -26,3 +26,12 @@ extension Emulator {
         )
     }
 }
+
+/// What the emulator bills, in US dollars as BeatAPI does.
+enum EmulatorPrice {
+    /// The seed's music video (90 s billed at 720p, standard quality): $4.50, the emulator's own
+    /// rate since BeatAPI publishes none.
+    static let musicVideo = Money(Decimal(450) / 100, .usd)
+    /// The emulator's starting balance ($100,000) less one ``musicVideo``.
+    static let balanceAfterOneMusicVideo = Money(Decimal(100_000 * 100 - 450) / 100, .usd)
+}

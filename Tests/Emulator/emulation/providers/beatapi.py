@@ -1,5 +1,7 @@
 """BeatAPI under `/beatapi/v1` (seed 002). Details the seed leaves open (statuses, output,
-usage, files, webhook events) follow BeatAPI's published OpenAPI description."""
+usage, files, webhook events), the music-video tiers and the money (US dollars under credit-era
+field names) follow BeatAPI's published OpenAPI description. The seed's credit-era shape is kept
+behind `--beatapi-units credits` or, per request, `X-Emulator-Units: credits`."""
 
 import hashlib
 import hmac
@@ -11,19 +13,39 @@ import wave
 from .. import multipart
 from ..files import StoredFile
 from ..http import Response
+from ..tasks import Plan
 from .base import ApiError, Provider, is_http_url, is_public_https, new_id
 
 DEFAULT_STEPS = ["queued", "processing", "succeeded"]
+# compose_mode=manual "pauses at requires_action so shots can be reviewed or edited before compose".
+MANUAL_STEPS = ["queued", "processing", "requires_action"]
 STOP_STATES = {"storyboard_ready", "requires_action", "succeeded", "failed"}
 SETTLING_STATES = {"storyboard_ready", "requires_action", "succeeded"}
 EVENTS = ("task.succeeded", "task.failed")
-# Customer credits per second of billable audio (quality, resolution); lip sync adds 2.
+UNITS_HEADER = "X-Emulator-Units"
+UNITS = ("usd", "credits")
+# Per second of billable audio, by (quality, resolution); lip sync adds 2. In credits mode these
+# are credits (the seed era); in USD mode US cents. The description publishes no music-video
+# rate, so the USD figures are the emulator's choice. Premium bills 20 a second.
 MUSIC_VIDEO_RATES = {("standard", "540p"): 4, ("standard", "720p"): 5, ("standard", "1080p"): 6,
                      ("high", "720p"): 16, ("high", "1080p"): 18}
 LIP_SYNC_RATE = 2
-ECOMMERCE_RATE = 15
-# The emulator cannot measure the audio, so it bills 90 s: 90 s x 5 = the seed's 450 credits.
+PREMIUM_RATE = 20
+# Ecommerce: the description's example reserves $4.50 for 15 s (30 cents a second); the
+# credit era billed 15 credits a second.
+ECOMMERCE_RATES = {"usd": 30, "credits": 15}
+# The emulator cannot measure the audio, so it bills `duration` or 90 s: 90 s x 5 = the seed's
+# 450 credits, or $4.50.
 DEFAULT_BILLABLE_SECONDS = 90
+TIER_SECONDS = {"standard": (10, 180), "premium": (10, 300)}
+ASPECT_RATIOS = ("1:1", "16:9", "9:16", "4:3", "3:4")
+PREMIUM_MODES = ("sing", "sing_perform", "dance", "perform")
+STANDARD_ONLY = ("language", "quality", "lip_sync", "lip_ref_url", "srt_url", "compose_mode")
+# Storyboards: every music video gets three 5 s shots, shown once the task first stops.
+SHOT_COUNT = 3
+SHOT_SECONDS = 5
+ACTIONABLE = {"storyboard_ready", "requires_action", "succeeded"}
+COMPOSE_CENTS = 100  # the description: a fixed $1
 OUTPUT_SECONDS_CAP = 10
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 UPLOAD_TYPES = {"image/png": "png", "image/jpeg": "jpg", "image/webp": "webp",
@@ -52,11 +74,15 @@ def _choice(body, field, options, default=None, required=False):
     return value
 
 
-def _images(body, base_url):
-    images = body.get("images")
-    if (not isinstance(images, list) or not 1 <= len(images) <= 7
+def _images(body, base_url, low=1, high=7, field="images", required=True):
+    images = body.get(field)
+    if images is None and not required and low == 0:
+        return []
+    if (not isinstance(images, list) or not low <= len(images) <= high
             or not all(is_public_https(url, base_url) for url in images)):
-        raise _bad("images must contain 1-7 public HTTPS URLs.", "images")
+        count = f"{low}-{high}" if low != high else f"exactly {low}"
+        raise _bad(f"{field} must contain {count} public HTTPS URLs.", field)
+    return images
 
 
 def _integer(body, field, low, high, required=False):
@@ -68,6 +94,76 @@ def _integer(body, field, low, high, required=False):
     return value
 
 
+def _seconds(body, low, high):
+    """The `duration` billing fallback: a number of seconds within the tier's limits."""
+    value = body.get("duration")
+    if value is None:
+        return None
+    if not isinstance(value, (int, float)) or isinstance(value, bool) or not low <= value <= high:
+        raise _bad(f"duration must be from {low} to {high} seconds.", "duration")
+    return int(-(-value // 1))
+
+
+def _amount(minor):
+    """Whole units as an int, else a number with at most two decimals (cents exact)."""
+    return minor // 100 if minor % 100 == 0 else minor / 100
+
+
+def _music_video(body, base_url):
+    """Checks a music-video body as the description states; returns (seconds, rate key)."""
+    tier = _choice(body, "mv_tier", ("standard", "premium"), "standard")
+    if not is_public_https(body.get("audio_url"), base_url):
+        raise _bad("audio_url must be a public HTTPS URL.", "audio_url")
+    prompt = body.get("prompt")
+    if prompt is not None and (not isinstance(prompt, str) or len(prompt) > 3000):
+        raise _bad("prompt must be at most 3000 characters.", "prompt")
+    _choice(body, "aspect_ratio", ASPECT_RATIOS)
+    color = body.get("subtitle_color")
+    if color is not None and (not isinstance(color, str)
+                              or len(color.lstrip("#")) != 6
+                              or any(c not in "0123456789abcdefABCDEF" for c in color.lstrip("#"))):
+        raise _bad("subtitle_color must be six hexadecimal digits.", "subtitle_color")
+    for flag in ("add_subtitle", "lip_sync"):
+        if flag in body and not isinstance(body[flag], bool):
+            raise _bad(f"{flag} must be a boolean.", flag)
+    seconds = _seconds(body, *TIER_SECONDS[tier]) or DEFAULT_BILLABLE_SECONDS
+    if tier == "premium":
+        for field in STANDARD_ONLY:
+            if field in body:
+                raise _bad(f"{field} is a Standard-only field.", field)
+        _choice(body, "resolution", ("720p",), "720p")
+        mode = _choice(body, "mv_mode", PREMIUM_MODES, required=True)
+        if mode in ("sing", "sing_perform"):
+            _images(body, base_url, 0, 6, required=False)
+            _images(body, base_url, 1, 2, field="lip_ref_urls")
+        else:
+            _images(body, base_url, 6, 6)
+            if "lip_ref_urls" in body:
+                raise _bad(f"lip_ref_urls is not accepted in {mode} mode.", "lip_ref_urls")
+        return seconds, None
+    for field in ("mv_mode", "lip_ref_urls"):
+        if field in body:
+            raise _bad(f"{field} is a Premium-only field.", field)
+    _images(body, base_url)
+    _choice(body, "language", ("en", "zh"))
+    resolution = _choice(body, "resolution", ("540p", "720p", "1080p"), "720p")
+    quality = _choice(body, "quality", ("standard", "high"), "standard")
+    _choice(body, "compose_mode", ("auto", "manual"))
+    lip_sync = body.get("lip_sync", False)
+    if resolution == "540p" and (quality == "high" or lip_sync):
+        raise _bad("quality=high and lip_sync are not supported with resolution=540p.",
+                   "resolution")
+    if lip_sync and not is_public_https(body.get("lip_ref_url"), base_url):
+        raise _bad("lip_sync=true requires lip_ref_url, a public HTTPS image URL.", "lip_ref_url")
+    if "lip_ref_url" in body and not is_public_https(body["lip_ref_url"], base_url):
+        raise _bad("lip_ref_url must be a public HTTPS URL.", "lip_ref_url")
+    srt = body.get("srt_url")
+    if srt is not None and (not is_public_https(srt, base_url)
+                            or not srt.split("?")[0].lower().endswith(".srt")):
+        raise _bad("srt_url must be a public HTTPS .srt file URL.", "srt_url")
+    return seconds, (quality, resolution, bool(lip_sync))
+
+
 class BeatAPI(Provider):
     name = "beatapi"
 
@@ -77,13 +173,24 @@ class BeatAPI(Provider):
 
     def reset(self):
         super().reset()
-        self.balance = self.app.config.beatapi_credits
+        # In cents: a credit is worth $1 ("1 Credit equals $1 USD"), so the balance reads the
+        # same in either unit.
+        self.balance = self.app.config.beatapi_credits * 100
         self.endpoints = {}
+
+    def units(self, ctx):
+        units = ctx.req.header(UNITS_HEADER) or self.app.config.beatapi_units
+        if units not in UNITS:
+            raise ApiError(400, "bad_request", f"{UNITS_HEADER} must be usd or credits.")
+        return units
 
     def add_routes(self):
         self.route("GET", "/v1/workflows", self.workflows, auth=False)  # public per the spec
         self.route("POST", "/v1/music-video/tasks", self.create_music_video)
         self.route("POST", "/v1/ecommerce-video/tasks", self.create_ecommerce_video)
+        self.route("POST", "/v1/music-video/tasks/{id}/shots/{shot}/edit", self.edit_shot)
+        self.route("POST", "/v1/music-video/tasks/{id}/shots/{shot}/media", self.shot_media)
+        self.route("POST", "/v1/music-video/tasks/{id}/compose", self.compose)
         self.route("GET", "/v1/tasks/{id}", self.get_task)
         self.route("GET", "/v1/usage", self.usage)
         self.route("POST", "/v1/files", self.upload_file)
@@ -118,24 +225,14 @@ class BeatAPI(Provider):
 
     def create_music_video(self, ctx):
         body = ctx.json_object()
-        _images(body, ctx.base_url)
-        if not is_public_https(body.get("audio_url"), ctx.base_url):
-            raise _bad("audio_url must be a public HTTPS URL.", "audio_url")
-        prompt = body.get("prompt")
-        if not isinstance(prompt, str) or not prompt.strip() or len(prompt) > 3000:
-            raise _bad("prompt is required (at most 3000 characters).", "prompt")
-        _choice(body, "language", ("en", "zh"), required=True)
-        resolution = _choice(body, "resolution", ("540p", "720p", "1080p"), "720p")
-        quality = _choice(body, "quality", ("standard", "high"), "standard")
-        lip_sync = body.get("lip_sync", False)
-        if not isinstance(lip_sync, bool):
-            raise _bad("lip_sync must be a boolean.", "lip_sync")
-        if resolution == "540p" and (quality == "high" or lip_sync):
-            raise _bad("quality=high and lip_sync are not supported with resolution=540p.",
-                       "resolution")
-        seconds = _integer(body, "duration", 10, 180) or DEFAULT_BILLABLE_SECONDS
-        rate = MUSIC_VIDEO_RATES[(quality, resolution)] + (LIP_SYNC_RATE if lip_sync else 0)
-        return self._create(ctx, body, "music-video", seconds, seconds * rate)
+        seconds, standard = _music_video(body, ctx.base_url)
+        if standard is None:
+            rate = PREMIUM_RATE
+        else:
+            quality, resolution, lip_sync = standard
+            rate = MUSIC_VIDEO_RATES[(quality, resolution)] + (LIP_SYNC_RATE if lip_sync else 0)
+        steps = MANUAL_STEPS if body.get("compose_mode") == "manual" else DEFAULT_STEPS
+        return self._create(ctx, body, "music-video", seconds, seconds * rate, steps)
 
     def create_ecommerce_video(self, ctx):
         body = ctx.json_object()
@@ -145,15 +242,19 @@ class BeatAPI(Provider):
             raise _bad("prompt must be a string.", "prompt")
         _choice(body, "aspect_ratio", ("16:9", "9:16", "1:1"))
         _choice(body, "language", ("en", "zh"))
-        return self._create(ctx, body, "ecommerce-video", seconds, seconds * ECOMMERCE_RATE)
+        rate = ECOMMERCE_RATES[self.units(ctx)]
+        return self._create(ctx, body, "ecommerce-video", seconds, seconds * rate)
 
-    def _create(self, ctx, body, workflow, seconds, credits):
+    def _create(self, ctx, body, workflow, seconds, amount, steps=DEFAULT_STEPS):
+        """`amount` is in the request's units: US cents, or credits (each worth $1)."""
+        units = self.units(ctx)
+        cents = amount if units == "usd" else amount * 100
         with self.app.lock:
             replayed = self.replayed_task(ctx, body)
             if replayed is not None:
                 return Response.json(201, {"data": self.render(replayed)},
                                      {"Idempotent-Replayed": "true"})
-            if self.balance < credits:
+            if self.balance < cents:
                 raise ApiError(402, "insufficient_credits",
                                "Account balance is not sufficient for this task.")
             limit = self.app.config.beatapi_concurrency
@@ -161,15 +262,106 @@ class BeatAPI(Provider):
                 raise ApiError(429, "user_concurrency_exceeded",
                                f"You have reached the active processing task limit of {limit}. "
                                "Wait for a processing task to finish before creating another one.")
-            self.balance -= credits
-            self.app.stats.add(self.name, "credits_charged", credits)
-            data = {"workflow": workflow, "input": body, "credits": credits, "seconds": seconds,
-                    "request_id": ctx.request_id, "settled": 0, "refunded": 0,
-                    "completed_at": None}
+            self.balance -= cents
+            self.app.stats.add(self.name, _counter(units, "charged"), amount)
+            now = int(time.time())
+            shots = [{"id": new_id("shot_", 8), "index": index, "status": "succeeded",
+                      "duration_seconds": SHOT_SECONDS, "prompt": f"Shot {index + 1}.",
+                      "lyric_text": f"Line {index + 1}", "created_at": now, "updated_at": now}
+                     for index in range(SHOT_COUNT)] if workflow == "music-video" else None
+            data = {"workflow": workflow, "input": body, "units": units, "amount": amount,
+                    "cents": cents, "seconds": seconds, "request_id": ctx.request_id,
+                    "settled": 0, "refunded": 0, "completed_at": None, "shots": shots,
+                    "storyboard_shown": False}
             unattended = any(e["status"] == "active" for e in self.endpoints.values())
-            task = self.create_task(ctx, new_id("task_", 10), data, DEFAULT_STEPS, unattended)
+            task = self.create_task(ctx, new_id("task_", 10), data, steps, unattended)
             self.remember_idempotency(ctx, body, task)
             return Response.json(201, {"data": self.render(task)})
+
+    # -- storyboards -----------------------------------------------------------------------
+    def _music_video_task(self, ctx):
+        task = self.tasks.get(ctx.params["id"])
+        if task is None or task.data["workflow"] != "music-video":
+            raise ApiError(404, "not_found", "Task or shot not found.")
+        return task
+
+    @staticmethod
+    def _shot(task, shot_id):
+        for shot in task.data["shots"]:
+            if shot["id"] == shot_id:
+                return shot
+        raise ApiError(404, "not_found", "Task or shot not found.")
+
+    def _act(self, ctx, body, cents, steps):
+        """Accepts a paid storyboard action: charges it and moves the task through `steps`."""
+        task = self._music_video_task(ctx)
+        replayed = self.replayed_task(ctx, body)
+        if replayed is not None:
+            return Response.json(202, {"data": self.render(replayed)},
+                                 {"Idempotent-Replayed": "true"})
+        if task.status not in ACTIONABLE:
+            raise _bad(f"The task is {task.status}; shots can be edited or composed once it stops.",
+                       "task_id")
+        if self.balance < cents:
+            raise ApiError(402, "insufficient_credits",
+                           "Account balance is not sufficient for this operation.")
+        self.balance -= cents
+        self.app.stats.add(self.name, "usd_cents_charged", cents)
+        task.data["cents"] += cents
+        task.data["settled"] += cents
+        task.plan, task.step, task.forced = Plan(steps), 0, None
+        self.sync(task)
+        self.remember_idempotency(ctx, body, task)
+        return Response.json(202, {"data": self.render(task)})
+
+    def edit_shot(self, ctx):
+        body = ctx.json_object()
+        prompt = body.get("prompt")
+        if not isinstance(prompt, str) or not prompt.strip():
+            raise _bad("prompt is required.", "prompt")
+        with self.app.lock:
+            task = self._music_video_task(ctx)
+            shot = self._shot(task, ctx.params["shot"])
+            premium = task.data["input"].get("mv_tier") == "premium"
+            if body.get("images"):
+                if not premium:
+                    raise _bad("Standard edits accept only prompt.", "images")
+                _images(body, ctx.base_url, 0, 6)
+            rate = PREMIUM_RATE if premium else MUSIC_VIDEO_RATES[("standard", "720p")]
+            task.data["editing"] = shot["id"]
+            back = task.status if task.status in ACTIONABLE else "storyboard_ready"
+            return self._act(ctx, body, shot["duration_seconds"] * rate, ["editing", back])
+
+    def shot_media(self, ctx):
+        with self.app.lock:
+            task = self._music_video_task(ctx)
+            shot = self._shot(task, ctx.params["shot"])
+            if "media" not in shot:
+                shot["media"] = self._shot_video(task, shot)
+                shot["updated_at"] = int(time.time())
+            answer = {"object": "shot_media", "task_id": task.id, "shot_id": shot["id"],
+                      "index": shot["index"], "status": shot["status"], "media": shot["media"],
+                      "created_at": shot["created_at"], "updated_at": shot["updated_at"],
+                      "request_id": ctx.request_id}
+        return Response.json(200, {"data": answer})
+
+    def compose(self, ctx):
+        body = ctx.json_object()
+        shot_ids = body.get("shot_ids")
+        if (not isinstance(shot_ids, list) or not shot_ids
+                or not all(isinstance(shot_id, str) for shot_id in shot_ids)):
+            raise _bad("shot_ids must be a non-empty list of shot ids.", "shot_ids")
+        with self.app.lock:
+            task = self._music_video_task(ctx)
+            for shot_id in shot_ids:
+                self._shot(task, shot_id)
+            return self._act(ctx, body, COMPOSE_CENTS, ["composing", "succeeded"])
+
+    @staticmethod
+    def _shot_video(task, shot):
+        return {"type": "video", "mime_type": "video/mp4",
+                "url": f"{task.base_url}/media/clip.mp4?seconds={shot['duration_seconds']}"
+                       f"&shot={shot['id']}"}
 
     def _active(self):
         return sum(1 for task in self.tasks.values() if task.status not in STOP_STATES)
@@ -183,19 +375,35 @@ class BeatAPI(Provider):
             return Response.json(200, {"data": self.render(task)})
 
     def usage(self, ctx):
+        # Amounts in cents, shown as dollars (or, in credits mode, as credits worth $1 each).
+        units = self.units(ctx)
         with self.app.lock:
             tasks = list(self.tasks.values())
+
+            def settled(selected):
+                return _amount(sum(t.data["settled"] for t in selected))
+
             by_workflow = [{"workflow": workflow["id"],
                             "tasks": sum(1 for t in tasks if t.data["workflow"] == workflow["id"]),
-                            "credits_settled": sum(t.data["settled"] for t in tasks
-                                                   if t.data["workflow"] == workflow["id"])}
+                            "credits_settled": settled(t for t in tasks
+                                                       if t.data["workflow"] == workflow["id"])}
                            for workflow in WORKFLOWS]
-            usage = {"object": "usage", "credit_balance": self.balance, "total_tasks": len(tasks),
-                     "credits_settled": sum(t.data["settled"] for t in tasks),
-                     "credits_refunded": sum(t.data["refunded"] for t in tasks),
+            usage = {"object": "usage", "credit_balance": _amount(self.balance),
+                     "total_tasks": len(tasks), "credits_settled": settled(tasks),
+                     "credits_refunded": _amount(sum(t.data["refunded"] for t in tasks)),
                      "concurrency": {"limit": self.app.config.beatapi_concurrency,
                                      "active": self._active()},
                      "by_workflow": by_workflow}
+            if units == "usd":
+                usage["by_capability"] = [{"task_kind": "workflow", "capability_id": row["workflow"],
+                                           "tasks": row["tasks"],
+                                           "credits_settled": row["credits_settled"]}
+                                          for row in by_workflow if row["tasks"]]
+                usage["by_model"] = []
+                usage["by_api_key"] = [{"api_key_id": "key_emulator", "title": "Emulator",
+                                        "key_prefix": self.app.config.beatapi_key[:8],
+                                        "tasks": len(tasks),
+                                        "credits_settled": settled(tasks)}]
         return Response.json(200, {"data": usage})
 
     def render(self, task):
@@ -206,26 +414,47 @@ class BeatAPI(Provider):
             output = {"media": [{"type": "video", "mime_type": "video/mp4",
                                  "url": f"{task.base_url}/media/clip.mp4?seconds={seconds}"}]}
         failed = status == "failed"
-        return {"id": task.id, "object": "task", "workflow": data["workflow"], "status": status,
-                "stage": status, "created_at": int(task.created), "updated_at": int(task.updated),
-                "completed_at": data["completed_at"], "output": output,
-                "usage": {"credits_reserved": data["credits"], "credits_charged": data["credits"],
-                          "billable_duration_seconds": data["seconds"],
-                          "credits_settled": data["settled"],
-                          "credits_refunded": data["refunded"]},
-                "request_id": data["request_id"],
-                "error_code": "processing_failed" if failed else None,
-                "error_message": "No usable output was produced (emulated failure)."
-                if failed else None}
+        task_json = {"id": task.id, "object": "task", "workflow": data["workflow"],
+                     "status": status, "created_at": int(task.created),
+                     "updated_at": int(task.updated), "output": output,
+                     "request_id": data["request_id"],
+                     "error_code": "processing_failed" if failed else None,
+                     "error_message": "No usable output was produced (emulated failure)."
+                     if failed else None}
+        if data["units"] == "credits":
+            # The seed's credit-era task: its fields only, amounts in credits.
+            shown = {key: data[key] // 100 for key in ("cents", "settled", "refunded")}
+            task_json["usage"] = {"credits_reserved": shown["cents"],
+                                  "credits_settled": shown["settled"],
+                                  "credits_refunded": shown["refunded"]}
+            return task_json
+        task_json.update({"task_kind": "workflow", "capability_id": data["workflow"],
+                          "capability_version": 1, "stage": status,
+                          "completed_at": data["completed_at"]})
+        if data["shots"] is not None:
+            # Empty until the storyboard exists: the task's first stop.
+            task_json["storyboard"] = {"shots": data["shots"] if data["storyboard_shown"] else []}
+        task_json["usage"] = {"credits_reserved": _amount(data["cents"]),
+                              "credits_charged": _amount(data["cents"]),
+                              "billable_duration_seconds": data["seconds"],
+                              "credits_settled": _amount(data["settled"]),
+                              "credits_refunded": _amount(data["refunded"])}
+        return task_json
 
     def on_transition(self, task, old, new):
         data = task.data
+        if new in STOP_STATES and new != "failed":
+            data["storyboard_shown"] = True
+        if old == "editing" and data.get("editing"):
+            shot = self._shot(task, data.pop("editing"))
+            shot["media"] = self._shot_video(task, shot)
+            shot["updated_at"] = int(time.time())
         if new in SETTLING_STATES and not (data["settled"] or data["refunded"]):
-            data["settled"] = data["credits"]
+            data["settled"] = data["cents"]
         if new == "failed" and not (data["settled"] or data["refunded"]):
-            data["refunded"] = data["credits"]
-            self.balance += data["credits"]
-            self.app.stats.add(self.name, "credits_refunded", data["credits"])
+            data["refunded"] = data["cents"]
+            self.balance += data["cents"]
+            self.app.stats.add(self.name, _counter(data["units"], "refunded"), data["amount"])
         if new in ("succeeded", "failed"):
             data["completed_at"] = int(time.time())
             self._notify(task, f"task.{new}")
@@ -345,6 +574,11 @@ class BeatAPI(Provider):
             del self.endpoints[endpoint["id"]]
         return Response.json(200, {"data": {"id": endpoint["id"], "object": "webhook_endpoint",
                                             "deleted": True}})
+
+
+def _counter(units, what):
+    """The stats counter: `usd_cents_charged` or, for credit-era tasks, `credits_charged`."""
+    return f"usd_cents_{what}" if units == "usd" else f"credits_{what}"
 
 
 def _signed(secret, body, event):
