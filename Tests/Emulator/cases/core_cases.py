@@ -22,7 +22,8 @@ from .harness import BEATRA, FAL, SKYTELLS, EmulatorCase
 EMULATOR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
                         "emulator.py")
 COUNTERS = {"requests", "tasks_created", "credits_charged", "credits_refunded",
-            "webhooks_delivered", "webhook_failures", "faults_injected", "faults", "polls"}
+            "webhooks_delivered", "webhook_failures", "faults_injected", "faults", "polls",
+            "status_streams"}
 
 
 class ControlTests(EmulatorCase):

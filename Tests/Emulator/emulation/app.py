@@ -44,7 +44,7 @@ class Config:
 
 class Stats:
     COUNTERS = ("tasks_created", "credits_charged", "credits_refunded", "webhooks_delivered",
-                "webhook_failures", "faults_injected", "polls")
+                "webhook_failures", "faults_injected", "polls", "status_streams")
 
     def __init__(self, providers):
         self._providers = providers
