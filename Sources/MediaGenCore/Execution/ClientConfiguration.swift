@@ -28,6 +28,11 @@ public struct ClientConfiguration: Sendable {
     /// a name must be an HTTP token and a value may hold no CR, LF, NUL or other control character
     /// (tab excepted), or the call fails with `.invalidRequest` naming the header, never its value.
     public var additionalHeaders: HTTPHeaders
+    /// Whether `updates(of:)` and `wait(for:)` follow a task over the provider's status stream
+    /// where it has one (fal's server-sent status events): one request per task, and each change
+    /// as it happens. When the stream cannot be opened or breaks, polling takes over. `false`
+    /// always polls.
+    public var statusStreaming: Bool
 
     public init(
         baseURL: URL? = nil,
@@ -37,7 +42,8 @@ public struct ClientConfiguration: Sendable {
         middleware: [any HTTPMiddleware] = [],
         transport: any HTTPTransport = URLSessionTransport.shared,
         clock: any Clock<Duration> = ContinuousClock(),
-        additionalHeaders: HTTPHeaders = [:]
+        additionalHeaders: HTTPHeaders = [:],
+        statusStreaming: Bool = true
     ) {
         self.baseURL = baseURL
         self.timeout = timeout
@@ -47,6 +53,7 @@ public struct ClientConfiguration: Sendable {
         self.transport = transport
         self.clock = clock
         self.additionalHeaders = additionalHeaders
+        self.statusStreaming = statusStreaming
     }
 }
 

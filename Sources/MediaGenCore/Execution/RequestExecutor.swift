@@ -293,7 +293,7 @@ package struct RequestExecutor: Sendable {
 
     // MARK: - Errors
 
-    private func errorDetails(in response: HTTPResponse, json: JSONNode?) -> ProviderErrorDetails? {
+    func errorDetails(in response: HTTPResponse, json: JSONNode?) -> ProviderErrorDetails? {
         if let details = dialect.parseError(response, json) { return details }
         return response.isSuccess ? nil : ProviderErrorDetails()
     }
@@ -344,7 +344,7 @@ package struct RequestExecutor: Sendable {
         )
     }
 
-    private func error(for failure: TransportError, taskID: String?, idempotencyKey: String?) -> MediaGenError {
+    func error(for failure: TransportError, taskID: String?, idempotencyKey: String?) -> MediaGenError {
         let kind: MediaGenError.Kind
         switch failure.reason {
         case .timedOut: kind = .timeout

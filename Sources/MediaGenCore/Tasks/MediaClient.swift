@@ -26,6 +26,10 @@ public protocol MediaClient: Sendable {
     func task(_ handle: TaskHandle) async throws -> RemoteTask
     /// Asks the provider to cancel the task.
     func cancel(_ handle: TaskHandle) async throws
+    /// Where the provider pushes the task's states, if it does (fal's status stream); `nil`, the
+    /// default, polls. Read by ``updates(of:policy:)-(TaskHandle,_)`` when
+    /// ``ClientConfiguration/statusStreaming`` is on.
+    func statusStream(for handle: TaskHandle) -> TaskStatusStream<RemoteTask>?
 }
 
 extension MediaClient {
@@ -39,9 +43,14 @@ extension MediaClient {
         handle.model.flatMap(model)?.pollingPolicy ?? .default
     }
 
+    public func statusStream(for handle: TaskHandle) -> TaskStatusStream<RemoteTask>? { nil }
+
     /// The task's states as they change, until it ends. See ``TaskUpdates``.
     public func updates(of handle: TaskHandle, policy: PollingPolicy? = nil) -> TaskUpdates<RemoteTask> {
-        TaskUpdates(handle: handle, policy: policy ?? pollingPolicy(for: handle), clock: configuration.clock) {
+        TaskUpdates(
+            handle: handle, policy: policy ?? pollingPolicy(for: handle), clock: configuration.clock,
+            stream: configuration.statusStreaming ? statusStream(for: handle) : nil
+        ) {
             try await self.task(handle)
         }
     }
@@ -50,7 +59,8 @@ extension MediaClient {
     public func updates(of task: RemoteTask, policy: PollingPolicy? = nil) -> TaskUpdates<RemoteTask> {
         let handle = task.handle
         return TaskUpdates(
-            handle: handle, initial: task, policy: policy ?? pollingPolicy(for: handle), clock: configuration.clock
+            handle: handle, initial: task, policy: policy ?? pollingPolicy(for: handle), clock: configuration.clock,
+            stream: configuration.statusStreaming ? statusStream(for: handle) : nil
         ) {
             try await self.task(handle)
         }

@@ -12,26 +12,36 @@
 /// iterating, or cancel the task that iterates, and polling stops at once (a cancelled wait throws
 /// `CancellationError`). Polls follow the ``PollingPolicy``; past its timeout the sequence throws
 /// `.timeout` with the task's id. Unchanged answers are not repeated.
+///
+/// Where the provider pushes a task's states (a ``TaskStatusStream``: fal's status stream), they
+/// are read from that one open request first, each change as it happens; when the stream cannot
+/// be opened, breaks or ends before the task does, polling takes over at once. While streaming,
+/// the policy's timeout is checked at each event, so a silent stream can outlast it by up to the
+/// request timeout before polling (and the timeout) take over.
 public struct TaskUpdates<Element: MediaTask>: AsyncSequence {
     private let handle: TaskHandle
     private let initial: Element?
     private let policy: PollingPolicy
     private let time: TimeSource
+    private let stream: TaskStatusStream<Element>?
     private let poll: @Sendable () async throws -> Element
 
-    /// Follows `handle`, polling with `poll`, paced by `policy` on `clock`. When `initial` is given
-    /// (the task a create returned), it is the first element and the first poll waits.
+    /// Follows `handle`, reading `stream` first when given, then polling with `poll`, paced by
+    /// `policy` on `clock`. When `initial` is given (the task a create returned), it is the first
+    /// element and the first poll waits.
     public init(
         handle: TaskHandle,
         initial: Element? = nil,
         policy: PollingPolicy,
         clock: any Clock<Duration>,
+        stream: TaskStatusStream<Element>? = nil,
         poll: @escaping @Sendable () async throws -> Element
     ) {
         self.handle = handle
         self.initial = initial
         self.policy = policy
         self.time = TimeSource(clock)
+        self.stream = stream
         self.poll = poll
     }
 
@@ -46,11 +56,18 @@ public struct TaskUpdates<Element: MediaTask>: AsyncSequence {
         private var pollsMade = 0
         private var last: Snapshot?
         private var finished = false
+        /// The stream being read, once opened.
+        private var events: ServerSentEvents.AsyncIterator?
+        /// Whether the stream is still to be read: until it fails or ends.
+        private var streaming: Bool
+        /// A stream just failed: poll now, not after the policy's delay.
+        private var pollAtOnce = false
 
         fileprivate init(updates: TaskUpdates, start: Duration) {
             self.updates = updates
             self.start = start
             self.pending = updates.initial
+            self.streaming = updates.stream != nil
             if updates.initial != nil { pollsMade = 1 }
         }
 
@@ -67,10 +84,12 @@ public struct TaskUpdates<Element: MediaTask>: AsyncSequence {
                 pending = nil
                 return emit(seed)
             }
+            if streaming, let changed = try await nextStreamed() { return changed }
             while true {
-                if pollsMade > 0 {
+                if pollsMade > 0, !pollAtOnce {
                     try await updates.time.sleep(for: try nextDelay())
                 }
+                pollAtOnce = false
                 let task = try await updates.poll()
                 pollsMade += 1
                 if let changed = emit(task) { return changed }
@@ -78,6 +97,42 @@ public struct TaskUpdates<Element: MediaTask>: AsyncSequence {
                     throw timeoutError(after: timeout)
                 }
             }
+        }
+
+        /// The next change read from the stream; `nil` when the stream failed or ended first
+        /// (polling then takes over). Cancellation and the policy's timeout end the sequence.
+        private mutating func nextStreamed() async throws -> Element? {
+            guard let source = updates.stream else { return nil }
+            while true {
+                var task: Element?
+                do {
+                    var iterator: ServerSentEvents.AsyncIterator
+                    if let open = events {
+                        iterator = open
+                    } else {
+                        iterator = try await source.open().makeAsyncIterator()
+                    }
+                    let event = try await iterator.next()
+                    events = iterator
+                    guard let event else { break }
+                    task = try await source.element(event)
+                } catch {
+                    break
+                }
+                guard let task else { continue }
+                if let changed = emit(task) { return changed }
+                if let timeout = updates.policy.timeout, updates.time.elapsed - start >= timeout {
+                    throw timeoutError(after: timeout)
+                }
+            }
+            // Cancelled: the stream ended because the task iterating was, so the sequence ends too.
+            try Task.checkCancellation()
+            streaming = false
+            // A stream that was open and broke: the next poll goes at once. One that never opened
+            // (the transport cannot stream, the provider refused it) leaves the policy's pace as is.
+            pollAtOnce = events != nil
+            events = nil
+            return nil
         }
 
         private mutating func emit(_ task: Element) -> Element? {
@@ -106,5 +161,28 @@ public struct TaskUpdates<Element: MediaTask>: AsyncSequence {
                 taskID: updates.handle.id
             )
         }
+    }
+}
+
+/// Where a provider pushes a task's states as server-sent events (fal's status stream): how to
+/// open the stream and how to read one event as the task. ``TaskUpdates`` reads it before polling.
+///
+/// ```swift
+/// let stream = TaskStatusStream<MyTask>(
+///     open: { try await openEvents(for: handle) },
+///     element: { event in try JSONDecoder().decode(MyTask.self, from: Data(event.data.utf8)) }
+/// )
+/// ```
+public struct TaskStatusStream<Element: MediaTask>: Sendable {
+    let open: @Sendable () async throws -> ServerSentEvents
+    let element: @Sendable (ServerSentEvent) async throws -> Element?
+
+    /// `open` opens the stream; `element` reads one event as the task (`nil` skips the event).
+    public init(
+        open: @escaping @Sendable () async throws -> ServerSentEvents,
+        element: @escaping @Sendable (ServerSentEvent) async throws -> Element?
+    ) {
+        self.open = open
+        self.element = element
     }
 }

@@ -32,6 +32,15 @@ public protocol HTTPTransport: Sendable {
         progress: (@Sendable (DownloadProgress) -> Void)?
     ) async throws -> HTTPResponse
 
+    /// Sends `request` and hands the body over as it arrives, for answers that stay open (a
+    /// provider's server-sent status events). The call returns once the answer's head is in;
+    /// ``HTTPRequest/timeout`` bounds the wait for it and then how long the body may stay silent.
+    /// Ending the iteration of the body (or cancelling it) closes the connection.
+    ///
+    /// Transports that cannot stream throw ``TransportError/Reason/unsupported`` (the default):
+    /// the SDK then polls instead.
+    func stream(_ request: HTTPRequest) async throws -> HTTPStreamedResponse
+
     /// Whether this transport ends an exchange that outlasts ``HTTPRequest/timeout`` by itself,
     /// failing it with ``TransportError/Reason/timedOut``. When `false` (the default), the SDK
     /// races each request against the timeout itself, at the cost of a Swift task per request.
@@ -40,6 +49,43 @@ public protocol HTTPTransport: Sendable {
 
 extension HTTPTransport {
     public var enforcesTimeouts: Bool { false }
+
+    public func stream(_ request: HTTPRequest) async throws -> HTTPStreamedResponse {
+        throw TransportError(.unsupported, "\(type(of: self)) does not stream answers")
+    }
+}
+
+/// An answer whose body arrives piece by piece: what ``HTTPTransport/stream(_:)`` returns.
+///
+/// ```swift
+/// let answer = try await URLSessionTransport().stream(HTTPRequest(method: .get, url: eventsURL))
+/// var parser = ServerSentEventParser()
+/// for try await piece in answer.body {
+///     for event in try parser.feed(piece) { print(event.data) }
+/// }
+/// ```
+public struct HTTPStreamedResponse: Sendable {
+    public var status: Int
+    public var headers: HTTPHeaders
+    /// The body's pieces as they arrive; it ends when the server closes the answer and throws a
+    /// ``TransportError`` when the connection fails or stays silent past the request's timeout.
+    public var body: AsyncThrowingStream<Data, any Error>
+
+    public init(status: Int, headers: HTTPHeaders, body: AsyncThrowingStream<Data, any Error>) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+    }
+
+    /// The whole body, up to `limit` bytes (what an error answer needs).
+    package func collect(limit: Int = 64 * 1024) async throws -> Data {
+        var data = Data()
+        for try await piece in body {
+            data.append(piece.prefix(max(0, limit - data.count)))
+            if data.count >= limit { break }
+        }
+        return data
+    }
 }
 
 /// How far a download has got.
@@ -84,6 +130,8 @@ public struct TransportError: Error, Hashable, Sendable, CustomStringConvertible
         /// A file on this machine could not be read or written (an upload's source, a download's
         /// destination): the network is not at fault and a retry would fail the same way.
         case localFile
+        /// The transport cannot do what was asked (stream an answer): nothing was sent.
+        case unsupported
         /// Anything else the transport reports.
         case other
     }
@@ -107,7 +155,9 @@ public struct TransportError: Error, Hashable, Sendable, CustomStringConvertible
     }
 
     /// `false` only when the request provably never left this machine.
-    public var mayHaveReachedServer: Bool { reason != .cannotConnect && reason != .invalidRequest }
+    public var mayHaveReachedServer: Bool {
+        reason != .cannotConnect && reason != .invalidRequest && reason != .unsupported
+    }
 
     public var description: String { "\(reason.rawValue): \(detail)" }
 }

@@ -29,7 +29,7 @@ public struct FalRequest: MediaTask, Hashable, Sendable {
     /// The place in the queue while `IN_QUEUE` (0 is next).
     public let queuePosition: Int?
     /// Log lines so far, oldest first (asked for with `logs: true`).
-    public let logs: [TaskLog]
+    public internal(set) var logs: [TaskLog]
     /// fal's `metrics` (such as `inference_time`), once completed.
     public let metrics: JSONValue?
     /// Why a completed request failed, when it did.

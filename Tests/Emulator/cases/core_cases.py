@@ -23,7 +23,8 @@ EMULATOR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__
                         "emulator.py")
 COUNTERS = {"requests", "tasks_created", "credits_charged", "credits_refunded",
             "usd_cents_charged", "usd_cents_refunded",
-            "webhooks_delivered", "webhook_failures", "faults_injected", "faults", "polls"}
+            "webhooks_delivered", "webhook_failures", "faults_injected", "faults", "polls",
+            "status_streams"}
 
 
 class ControlTests(EmulatorCase):

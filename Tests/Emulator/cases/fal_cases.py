@@ -137,6 +137,44 @@ class FalQueueTests(EmulatorCase):
                                 {**FAL, "X-Fal-Request-Timeout": "soon"})
         self.assertEqual(bad_timeout.header("X-Fal-Error-Type"), "bad_request")
 
+    def stream(self, submitted, logs="1", **headers):
+        return self.call("GET", self.url_path(submitted["status_url"]) + f"/stream?logs={logs}",
+                         headers={**FAL, **headers})
+
+    @staticmethod
+    def events(answer):
+        return [json.loads(block[len("data: "):]) for block in answer.body.decode().split("\n\n")
+                if block.startswith("data: ")]
+
+    def test_status_stream_sends_each_change_until_completed(self):
+        submitted = self.submit(**{"X-Emulator-Script": "IN_QUEUE,IN_PROGRESS,IN_PROGRESS,COMPLETED"})
+        answer = self.stream(submitted)
+        self.assertEqual(answer.status, 200)
+        self.assertTrue(answer.header("Content-Type").startswith("text/event-stream"))
+        events = self.events(answer)
+        self.assertEqual([event["status"] for event in events],
+                         ["IN_QUEUE", "IN_PROGRESS", "IN_PROGRESS", "COMPLETED"])
+        # Each event carries the log lines new since the one before.
+        self.assertEqual([len(event.get("logs", [])) for event in events], [0, 1, 1, 0])
+        self.assertEqual(self.stats("fal")["status_streams"], 1)
+        self.assertEqual(self.stats("fal")["polls"], 0)
+        result = self.call("GET", self.url_path(submitted["response_url"]), headers=FAL)
+        self.assertEqual(result.status, 200)
+
+    def test_status_stream_follows_a_timeline(self):
+        submitted = self.submit(**{"X-Emulator-Timeline": "IN_QUEUE@0,IN_PROGRESS@50,COMPLETED@120"})
+        started = time.monotonic()
+        events = self.events(self.stream(submitted, logs="0"))
+        self.assertEqual([event["status"] for event in events], ["IN_QUEUE", "IN_PROGRESS", "COMPLETED"])
+        self.assertGreaterEqual(time.monotonic() - started, 0.1)
+
+    def test_status_stream_can_break_midway_and_refuses_unknown_requests(self):
+        submitted = self.submit(**{"X-Emulator-Script": "IN_QUEUE,IN_PROGRESS,COMPLETED"})
+        broken = self.stream(submitted, **{"X-Emulator-Fault": "stream-break;after=1"})
+        self.assertEqual([event["status"] for event in self.events(broken)], ["IN_QUEUE"])
+        missing = self.call("GET", APP + "/requests/nope/status/stream", headers=FAL)
+        self.assertEqual(missing.status, 404)
+
     def test_storage_upload_round_trip(self):
         initiate = self.call("POST", "/fal/rest/storage/upload/initiate?storage_type=gcs",
                              {"file_name": "take 1.wav", "content_type": "audio/wav"}, FAL)

@@ -46,7 +46,7 @@ class Config:
 class Stats:
     COUNTERS = ("tasks_created", "credits_charged", "credits_refunded", "usd_cents_charged",
                 "usd_cents_refunded", "webhooks_delivered",
-                "webhook_failures", "faults_injected", "polls")
+                "webhook_failures", "faults_injected", "polls", "status_streams")
 
     def __init__(self, providers):
         self._providers = providers

@@ -8,13 +8,13 @@ BEFORE_HANDLER = {"429", "500", "502", "503", "504", "drop-before", "non-json",
                   "error-type"}
 # Faults applied to (or around) the handler's real answer.
 AFTER_HANDLER = {"drop-after", "slow-first-byte", "truncate", "wrong-content-type", "large-body",
-                 "status-false-queued", "list-form"}
+                 "status-false-queued", "list-form", "stream-break"}
 # Faults that only make sense for one provider's documented error shapes.
 PROVIDER_ONLY = {"response-body": "skytells", "status-false": "skytells",
                  "status-false-queued": "skytells", "error-form": "skytells", "list-form": "skytells",
-                 "error-type": "fal"}
+                 "error-type": "fal", "stream-break": "fal"}
 PROVIDERS = {"skytells", "fal", "beatapi", "beatra", "media"}
-NUMERIC_PARAMETERS = {"retry_after", "ms", "bytes", "status", "offset"}
+NUMERIC_PARAMETERS = {"retry_after", "ms", "bytes", "status", "offset", "after"}
 
 
 class FaultError(ValueError):

@@ -133,7 +133,8 @@ class Request:
 
 
 class Response:
-    """A status, headers and either a byte body or a streamed body of known length."""
+    """A status, headers and either a byte body or a streamed body: of known length, or (length
+    None with a stream) one that ends when the connection closes."""
 
     def __init__(self, status, body=b"", content_type="application/json", headers=None,
                  stream=None, length=None):
@@ -179,11 +180,21 @@ def write_response(handler, request, response, head_only=False, truncate=False):
         handler.send_header(name, value)
     if response.content_type:
         handler.send_header("Content-Type", response.content_type)
-    handler.send_header("Content-Length", str(response.length))
+    if response.length is None:
+        # A stream of unknown length (server-sent events): the body ends when the connection does.
+        close = True
+    else:
+        handler.send_header("Content-Length", str(response.length))
     if close:
         handler.send_header("Connection", "close")
     handler.end_headers()
     if head_only:
+        return
+    if response.length is None:
+        for chunk in response.chunks():
+            handler.wfile.write(chunk)
+            handler.wfile.flush()
+        handler.close_connection = True
         return
     limit = response.length // 2 if truncate else response.length
     written = 0

@@ -24,13 +24,17 @@ import Foundation
 public final class URLSessionTransport: HTTPTransport {
     // The transport is spread over one file per concern: sending (`+Send`), downloading
     // (`+Download`), ending a call early (`+Cancellation`), the platforms' differences
-    // (`+Platform`), and translating to and from Foundation (`+Conversion`, `+TransportError`).
+    // (`+Platform`), streaming an answer as it arrives (`+Stream`), and translating to and from
+    // Foundation (`+Conversion`, `+TransportError`).
 
     /// The session of completion-handler tasks: every `send`, and downloads without progress.
     let session: URLSession
     /// The session of downloads with progress, whose callbacks go to `downloads`.
     let downloadSession: URLSession
     let downloads = ProgressDownloads()
+    /// The session of streamed answers (`stream(_:)`), whose pieces `streams` hands on.
+    let streamSession: URLSession
+    let streams = StreamedAnswers()
     /// The Dispatch queue under `session`'s delegate queue. `OperationQueue.underlyingQueue` does
     /// not retain its queue, so the transport does.
     private let callbackQueue: DispatchQueue
@@ -43,6 +47,9 @@ public final class URLSessionTransport: HTTPTransport {
         self.downloadSession = URLSession(
             configuration: configuration, delegate: downloads,
             delegateQueue: Self.progressDelegateQueue(label: "MediaGenKit.URLSessionTransport.download"))
+        self.streamSession = URLSession(
+            configuration: configuration, delegate: streams,
+            delegateQueue: Self.delegateQueue(label: "MediaGenKit.URLSessionTransport.stream").0)
     }
 
     /// A serial delegate queue running on a Dispatch queue of its own.
@@ -64,6 +71,7 @@ public final class URLSessionTransport: HTTPTransport {
     deinit {
         session.finishTasksAndInvalidate()
         downloadSession.finishTasksAndInvalidate()
+        streamSession.finishTasksAndInvalidate()
     }
 
     /// No cookies, no cache, generous connection pool for many concurrent polls.

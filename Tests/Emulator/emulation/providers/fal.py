@@ -24,6 +24,8 @@ ERROR_STATUSES = {"COMPLETED_ERROR", "failed"}
 CANCELLED = "CANCELLED"  # internal: a cancelled request shows as COMPLETED with an error
 FINISHED = {"COMPLETED", CANCELLED} | ERROR_STATUSES
 OUTPUT_SECONDS_CAP = 10
+STREAM_TICK_SECONDS = 0.01  # how often a status stream looks for a change
+STREAM_KEEPALIVE_SECONDS = 5
 # error_type values from fal's "Request Error Types" reference (429 has none there).
 FAULT_ERRORS = {429: ("rate_limited", "Too many requests."),
                 500: ("internal_error", "An unexpected internal error occurred."),
@@ -92,6 +94,7 @@ class Fal(Provider):
         self.route("POST", "/queue/{owner}/{alias}", self.submit)
         self.route("POST", "/queue/{owner}/{alias}/{subpath*}", self.submit)
         self.route("GET", "/queue/{owner}/{alias}/requests/{id}/status", self.status)
+        self.route("GET", "/queue/{owner}/{alias}/requests/{id}/status/stream", self.status_stream)
         self.route("GET", "/queue/{owner}/{alias}/requests/{id}", self.result)
         self.route("PUT", "/queue/{owner}/{alias}/requests/{id}/cancel", self.cancel)
         self.route("POST", "/rest/storage/upload/initiate", self.initiate_upload)
@@ -221,6 +224,64 @@ class Fal(Provider):
         # In-flight statuses answer 202 Accepted, a finished request 200.
         code = 200 if view["status"] == "COMPLETED" else 202
         return Response.json(code, view, {"X-Fal-Request-Id": task.id})
+
+    def status_stream(self, ctx):
+        """The status as server-sent events (fal-js `streamStatus`): one `data:` JSON status per
+        change, the log lines new since the last event, until COMPLETED; then the answer ends.
+        A scripted task moves one step per event, as it does per poll; a timeline task as its
+        clock says. A comment line keeps a quiet stream alive every few seconds."""
+        logs = ctx.req.query.get("logs", "0").lower()
+        if logs not in ("true", "false", "1", "0"):
+            raise ApiError(400, "bad_request", "logs must be true, false, 1 or 0.")
+        with self.app.lock:
+            task = self._find(ctx)
+            if task is None:
+                raise ApiError(404, "not_found", "Request not found.")
+            self.app.stats.add(self.name, "status_streams")
+
+        def events():
+            sent_logs, last, first, quiet_since = 0, None, True, time.monotonic()
+            while True:
+                with self.app.lock:
+                    if not first and not task.plan.by_time:
+                        task.step = min(task.step + 1, len(task.plan.steps) - 1)
+                    first = False
+                    self.sync(task)
+                    view = self._view(task, logs=logs in ("true", "1"))
+                lines = view.get("logs", [])
+                if "logs" in view:
+                    view["logs"] = lines[sent_logs:]
+                sent_logs = len(lines)
+                state = {key: value for key, value in view.items() if key != "logs"}
+                if state != last or view.get("logs"):
+                    yield f"data: {json.dumps(view)}\n\n".encode()
+                    last, quiet_since = state, time.monotonic()
+                if view["status"] == "COMPLETED":
+                    return
+                if time.monotonic() - quiet_since > STREAM_KEEPALIVE_SECONDS:
+                    yield b": keep-alive\n\n"
+                    quiet_since = time.monotonic()
+                time.sleep(STREAM_TICK_SECONDS)
+
+        return Response(200, content_type="text/event-stream", headers={"X-Fal-Request-Id": task.id},
+                        stream=events, length=None)
+
+    def adjust_answer(self, ctx, fault, response):
+        # `stream-break;after=N`: the status stream ends (the connection closes) after N events,
+        # before the request completes — a stream that fails midway.
+        if fault.name != "stream-break" or response.stream is None:
+            return
+        events, limit = response.stream, int(fault.number("after", 1))
+
+        def cut():
+            sent = 0
+            for chunk in events():
+                if sent >= limit:
+                    return
+                yield chunk
+                if chunk.startswith(b"data:"):
+                    sent += 1
+        response.stream = cut
 
     def result(self, ctx):
         with self.app.lock:
