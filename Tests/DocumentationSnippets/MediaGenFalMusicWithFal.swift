@@ -43,18 +43,18 @@ private func mediaGenFalMusicWithFalBlock2(fal: FalClient) async throws {
     _ = music
 }
 
-// Sources/MediaGenFal/MediaGenFal.docc/Articles/MusicWithFal.md, block 3 (line 65)
+// Sources/MediaGenFal/MediaGenFal.docc/Articles/MusicWithFal.md, block 3 (line 68)
 private func mediaGenFalMusicWithFalBlock3(fal: FalClient) async throws {
     let request = try await fal.generateMusic(MusicRequest(prompt: "House music with synthesizers",
                                                            duration: .seconds(30), seed: 3))
-    let done = try await fal.wait(for: request)       // polls, then fetches the result
+    let done = try await fal.wait(for: request)       // follows the status stream, then fetches the result
     try await done.outputs[0].download(to: URL(fileURLWithPath: "outputs/"))
     // Read every top-level value, so an example that only shows one does not warn.
     _ = request
     _ = done
 }
 
-// Sources/MediaGenFal/MediaGenFal.docc/Articles/MusicWithFal.md, block 4 (line 78)
+// Sources/MediaGenFal/MediaGenFal.docc/Articles/MusicWithFal.md, block 4 (line 81)
 private func mediaGenFalMusicWithFalBlock4(fal: FalClient, input: BeatovenInput) async throws {
     let submitted = try await fal.createRequest(.beatovenMusicGeneration, input: input,
                                          priority: .low, startTimeout: .seconds(600))
@@ -72,7 +72,7 @@ private func mediaGenFalMusicWithFalBlock4(fal: FalClient, input: BeatovenInput)
     _ = result
 }
 
-// Sources/MediaGenFal/MediaGenFal.docc/Articles/MusicWithFal.md, block 5 (line 109)
+// Sources/MediaGenFal/MediaGenFal.docc/Articles/MusicWithFal.md, block 5 (line 112)
 private func mediaGenFalMusicWithFalBlock5(fal: FalClient) async throws {
     // Untyped:
     let raw = try await fal.run(FalJSONApp("fal-ai/some-app"), input: ["prompt": "a watercolor fox"])
@@ -91,7 +91,7 @@ private func mediaGenFalMusicWithFalBlock5(fal: FalClient) async throws {
     _ = spoken
 }
 
-// Sources/MediaGenFal/MediaGenFal.docc/Articles/MusicWithFal.md, block 6 (line 137)
+// Sources/MediaGenFal/MediaGenFal.docc/Articles/MusicWithFal.md, block 6 (line 140)
 private func mediaGenFalMusicWithFalBlock6(fal: FalClient) async throws {
     let fox = FalJSONApp("fal-ai/flux/dev")
     print(await fal.estimateCost(of: fox, input: ["prompt": "a fox"]) ?? .usd(0))  // $0.025 per image today
@@ -101,7 +101,7 @@ private func mediaGenFalMusicWithFalBlock6(fal: FalClient) async throws {
     _ = fox
 }
 
-// Sources/MediaGenFal/MediaGenFal.docc/Articles/MusicWithFal.md, block 7 (line 163)
+// Sources/MediaGenFal/MediaGenFal.docc/Articles/MusicWithFal.md, block 7 (line 166)
 private func mediaGenFalMusicWithFalBlock7(fal: FalClient, input: BeatovenInput, body: Data, headers: HTTPHeaders) async throws {
     let request = try await fal.createRequest(.beatovenMusicGeneration, input: input,
                                        webhookURL: URL(string: "https://example.com/hooks/fal")!)
@@ -119,7 +119,7 @@ private func mediaGenFalMusicWithFalBlock7(fal: FalClient, input: BeatovenInput,
     _ = delivery
 }
 
-// Sources/MediaGenFal/MediaGenFal.docc/Articles/MusicWithFal.md, block 8 (line 187)
+// Sources/MediaGenFal/MediaGenFal.docc/Articles/MusicWithFal.md, block 8 (line 190)
 private func mediaGenFalMusicWithFalBlock8(fal: FalClient) async throws {
     let mirrored = FalWebhookVerifier(client: fal,
                                       keySetURL: URL(string: "https://keys.example.com/fal/jwks.json")!)
@@ -127,7 +127,7 @@ private func mediaGenFalMusicWithFalBlock8(fal: FalClient) async throws {
     _ = mirrored
 }
 
-// Sources/MediaGenFal/MediaGenFal.docc/Articles/MusicWithFal.md, block 9 (line 198)
+// Sources/MediaGenFal/MediaGenFal.docc/Articles/MusicWithFal.md, block 9 (line 201)
 private func mediaGenFalMusicWithFalBlock9(fal: FalClient, myFalUserID: String, body: Data, headers: HTTPHeaders, request: FalRequest) async throws {
     let webhooks = FalWebhookVerifier(client: fal, expectedUserID: myFalUserID)
     let delivery = try await webhooks.event(body: body, headers: headers,
@@ -137,7 +137,7 @@ private func mediaGenFalMusicWithFalBlock9(fal: FalClient, myFalUserID: String, 
     _ = delivery
 }
 
-// Sources/MediaGenFal/MediaGenFal.docc/Articles/MusicWithFal.md, block 10 (line 258)
+// Sources/MediaGenFal/MediaGenFal.docc/Articles/MusicWithFal.md, block 10 (line 261)
 private func mediaGenFalMusicWithFalBlock10(fal: FalClient, request: FalRequest) async throws {
     do {
         _ = try await fal.result(of: request.handle)

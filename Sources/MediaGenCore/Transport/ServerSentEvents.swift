@@ -41,6 +41,10 @@ public struct ServerSentEventParser: Sendable {
     /// A line or an event's data grew past ``ServerSentEventParser/maximumLineLength``.
     public struct LineTooLong: Error, Hashable, Sendable {
         public var limit: Int
+
+        public init(limit: Int) {
+            self.limit = limit
+        }
     }
 
     /// The longest line, and the most data an event may carry, in bytes: 1 MiB.

@@ -79,6 +79,10 @@ struct ProviderUnderTest: Sendable {
         name: "fal", displayName: "fal", faults: FaultTable.fal, keyed: false,
         script: "IN_QUEUE,COMPLETED"
     ) { emulator, configuration in
+        // The matrix faults the status reads, so fal is followed by polling here; the status
+        // stream and its fall back to polling under faults are FalStatusStreamIntegrationTests'.
+        var configuration = configuration
+        configuration.statusStreaming = false
         let client = FalClient(
             apiKey: Emulator.falKey, queueURL: emulator.falQueueURL, restURL: emulator.falRestURL,
             configuration: configuration)
