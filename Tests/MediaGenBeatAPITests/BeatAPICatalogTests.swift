@@ -61,7 +61,8 @@ struct BeatAPICatalogTests {
         let error = await mediaError { try await harness.client.createTask(Sample.ecommerce) }
         #expect(
             error?.kind
-                == .budgetExceeded(estimate: Money(Decimal(string: "4.5")!, .usd), remaining: Money(1_000, .beatAPICredits)))
+                == .budgetExceeded(
+                    estimate: Money(Decimal(string: "4.5")!, .usd), remaining: Money(1_000, .beatAPICredits)))
         #expect(harness.requests.isEmpty)
     }
 

@@ -124,7 +124,8 @@ struct BeatAPIDecoderFuzzTests {
             _ = try await client.compose(taskID: "task_fuzz", shotIDs: ["shot_fuzz"])
         }
         for name in [
-            "webhook-event-succeeded", "webhook-event-failed", "webhook-event-music-video-usd", "webhook-event-video-usd",
+            "webhook-event-succeeded", "webhook-event-failed", "webhook-event-music-video-usd",
+            "webhook-event-video-usd",
         ] {
             add(name, .delivery(), "BeatAPIWebhook.event", run: event)
         }

@@ -82,7 +82,8 @@ struct BeatAPIIdempotencyTests {
 
     @Test func anUploadRefusedBeforeItArrivedIsRetried() async throws {
         let harness = BeatAPIHarness(sequence: [
-            .failure(TransportError(.cannotConnect, "connection refused")), .success(try fixtureResponse("file", status: 201)),
+            .failure(TransportError(.cannotConnect, "connection refused")),
+            .success(try fixtureResponse("file", status: 201)),
         ])
         _ = try await harness.client.upload(.data(Data("PNG".utf8), fileName: "cover.png"))
         #expect(harness.requests.count == 2)

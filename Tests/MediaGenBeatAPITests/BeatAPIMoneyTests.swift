@@ -21,7 +21,7 @@ struct BeatAPIMoneyTests {
 
     /// (fixture, reserved, charged, settled, refunded, billable seconds) as the spec's examples write them.
     static let usdTaskUsages: [(String, String, String, String, String, Decimal)] = [
-        ("task-ecommerce-created-usd", "4.5", "4.5", "0", "0", 15),
+        ("task-ecommerce-created-usd", "4.5", "4.5", "0", "0", 15)
     ]
 
     @Test(arguments: usdTaskUsages)

@@ -88,13 +88,26 @@ struct BeatAPIMusicVideoTierTests {
         ("no prompt, no language (both optional)", standard()),
         ("seven images", standard { $0.images = Array(repeating: image, count: 7) }),
         ("3000-character prompt", standard { $0.prompt = String(repeating: "é", count: 3000) }),
-        ("high quality at 1080p with lip sync", standard { ($0.quality, $0.lipSync, $0.lipReference, $0.resolution) = (.high, true, face, .p1080) }),
+        (
+            "high quality at 1080p with lip sync",
+            standard { ($0.quality, $0.lipSync, $0.lipReference, $0.resolution) = (.high, true, face, .p1080) }
+        ),
         ("540p at standard quality", standard { ($0.resolution, $0.quality, $0.lipSync) = (.p540, .standard, false) }),
-        ("manual compose, srt, 180 s fallback", standard { ($0.composeMode, $0.subtitleFile, $0.billingDuration) = (.manual, .url(URL(string: "https://cdn.example.com/l.SRT")!), .seconds(180)) }),
+        (
+            "manual compose, srt, 180 s fallback",
+            standard {
+                ($0.composeMode, $0.subtitleFile, $0.billingDuration) = (
+                    .manual, .url(URL(string: "https://cdn.example.com/l.SRT")!), .seconds(180)
+                )
+            }
+        ),
         ("sing with no scene image", premium(.sing)),
         ("sing_perform with six images and two faces", premium(.singPerform, images: 6, faces: 2)),
         ("dance with six images", premium(.dance, images: 6, faces: 0)),
-        ("perform at 720p with a 300 s fallback", premium(.perform, images: 6, faces: 0) { ($0.resolution, $0.billingDuration) = (.p720, .seconds(300)) }),
+        (
+            "perform at 720p with a 300 s fallback",
+            premium(.perform, images: 6, faces: 0) { ($0.resolution, $0.billingDuration) = (.p720, .seconds(300)) }
+        ),
     ]
 
     @Test(arguments: accepted)
@@ -222,7 +235,12 @@ struct BeatAPISongLengthTests {
         tier: BeatAPIMusicVideoTier, seconds: String, sent: Bool
     ) async throws {
         var upload = try fixtureJSON("file-audio")
-        upload = ["data": .object((upload["data"]?.objectValue ?? [:]).merging(["audio_duration_seconds": .number(Decimal(string: seconds)!)]) { $1 })]
+        upload = [
+            "data": .object(
+                (upload["data"]?.objectValue ?? [:]).merging([
+                    "audio_duration_seconds": .number(Decimal(string: seconds)!)
+                ]) { $1 })
+        ]
         let answer = try JSONEncoder().encode(upload)
         let harness = BeatAPIHarness { request in
             request.url.path.hasSuffix("/files")

@@ -9,7 +9,8 @@ import Testing
 @Suite("BeatAPI storyboards")
 struct BeatAPIStoryboardTests {
     @Test func aTasksStoryboardDecodesFromTheDescriptionsExample() throws {
-        let event = try JSONReader().decode(BeatAPIWebhookEvent.self, from: try fixture("webhook-event-music-video-usd"))
+        let event = try JSONReader().decode(
+            BeatAPIWebhookEvent.self, from: try fixture("webhook-event-music-video-usd"))
         let shots = try #require(event.task.storyboard?.shots)
         #expect(shots.count == 1)
         let shot = try #require(shots.first)

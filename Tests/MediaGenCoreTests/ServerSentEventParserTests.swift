@@ -17,7 +17,10 @@ struct ServerSentEventParserTests {
             (["data: one\r\n\r\n"], [ServerSentEvent(data: "one")]),
             (["data: one\r\r"], [ServerSentEvent(data: "one")]),
             // A CR and its LF in different pieces end one line, not two.
-            (["data: one\r", "\n\r", "\ndata: two\n\n"], [ServerSentEvent(data: "one"), ServerSentEvent(data: "two")]),
+            (
+                ["data: one\r", "\n\r", "\ndata: two\n\n"],
+                [ServerSentEvent(data: "one"), ServerSentEvent(data: "two")]
+            ),
             (["data: a\ndata:b\ndata:  c\n\n"], [ServerSentEvent(data: "a\nb\n c")]),
             (["event: status\nid: 7\ndata: {}\n\n"], [ServerSentEvent(event: "status", data: "{}", id: "7")]),
             ([": keep-alive\n\n", "data: x\n\n"], [ServerSentEvent(data: "x")]),

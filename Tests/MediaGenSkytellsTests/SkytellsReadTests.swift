@@ -87,7 +87,10 @@ struct SkytellsReadTests {
     @Test(
         arguments: [
             (["prompt": "a lighthouse"] as JSONValue, Price(.usd(cents: 10), per: .outputSecond)),
-            (["prompt": "a lighthouse", "resolution": "1080p"] as JSONValue, Price(.usd(cents: 20), per: .outputSecond)),
+            (
+                ["prompt": "a lighthouse", "resolution": "1080p"] as JSONValue,
+                Price(.usd(cents: 20), per: .outputSecond)
+            ),
             (["prompt": "a lighthouse", "audio": true] as JSONValue, Price(.usd(cents: 15), per: .outputSecond)),
             // Both criteria met: the higher price, so a budget never counts less than the charge.
             (["resolution": "1080p", "audio": true] as JSONValue, Price(.usd(cents: 20), per: .outputSecond)),
@@ -97,7 +100,8 @@ struct SkytellsReadTests {
         let models = try JSONReader().decode([SkytellsModel].self, from: try fixture("models-pricing-units"))
         let model = try #require(models.first { $0.name == "mars-video" })
         #expect(model.pricing?.criteria.map(\.field) == ["resolution", "audio"])
-        #expect(model.pricing?.criteria.map(\.billablePrice) == [Decimal(string: "0.2") ?? 0, Decimal(string: "0.15") ?? 0])
+        #expect(
+            model.pricing?.criteria.map(\.billablePrice) == [Decimal(string: "0.2") ?? 0, Decimal(string: "0.15") ?? 0])
         #expect(model.price(for: input) == price)
         #expect(model.capabilities == ["text-to-video"])
     }

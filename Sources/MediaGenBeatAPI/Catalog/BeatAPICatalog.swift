@@ -76,7 +76,8 @@ public enum BeatAPICatalog {
             kind: .productVideo,
             price: Price(ecommerceVideoPerSecond, per: .outputSecond),
             typicalLatency: typicalLatency,
-            summary: "A product ad video from product images, a duration and a short brief; $0.30 per second of duration"
+            summary:
+                "A product ad video from product images, a duration and a short brief; $0.30 per second of duration"
         ),
     ]
 

@@ -204,7 +204,8 @@ public struct MusicVideoInput: Hashable, Sendable {
             throw Self.refusal("mv_mode", "the premium tier needs a mode: sing, sing_perform, dance or perform")
         }
         guard BeatAPIMusicVideoMode.known.contains(premiumMode) else {
-            throw Self.refusal("mv_mode", "BeatAPI's premium modes are sing, sing_perform, dance and perform; got \"\(premiumMode)\"")
+            throw Self.refusal(
+                "mv_mode", "BeatAPI's premium modes are sing, sing_perform, dance and perform; got \"\(premiumMode)\"")
         }
         if premiumMode.sings {
             guard images.count <= 6 else {
@@ -219,7 +220,8 @@ public struct MusicVideoInput: Hashable, Sendable {
                 throw Self.refusal("images", "\(premiumMode) takes exactly 6 scene images; got \(images.count)")
             }
             guard lipReferences.isEmpty else {
-                throw Self.refusal("lip_ref_urls", "\(premiumMode) takes no lip references; they are for the sing modes")
+                throw Self.refusal(
+                    "lip_ref_urls", "\(premiumMode) takes no lip references; they are for the sing modes")
             }
         }
     }
@@ -251,7 +253,8 @@ public struct MusicVideoInput: Hashable, Sendable {
             else {
                 throw Self.refusal(
                     "duration",
-                    "the \(effectiveTier) tier bills \(limits.lowerBound)–\(limits.upperBound) whole seconds; got \(billingDuration)")
+                    "the \(effectiveTier) tier bills \(limits.lowerBound)–\(limits.upperBound) whole seconds; got \(billingDuration)"
+                )
             }
         }
     }
@@ -262,7 +265,8 @@ public struct MusicVideoInput: Hashable, Sendable {
         guard seconds >= Decimal(limits.lowerBound), seconds <= Decimal(limits.upperBound) else {
             throw Self.refusal(
                 "audio_url",
-                "BeatAPI measured the song at \(seconds) s; the \(effectiveTier) tier takes \(limits.lowerBound)–\(limits.upperBound) s")
+                "BeatAPI measured the song at \(seconds) s; the \(effectiveTier) tier takes \(limits.lowerBound)–\(limits.upperBound) s"
+            )
         }
     }
 

@@ -92,7 +92,8 @@ extension BeatAPIClient {
         let request = APIRequest(
             .post, .path(["music-video", "tasks", taskID, "compose"]), body: try executor.jsonBody(body),
             intent: .create(
-                idempotencyKey: key, charge: .init(model: "music-video compose", estimate: BeatAPICatalog.composeCharge)),
+                idempotencyKey: key, charge: .init(model: "music-video compose", estimate: BeatAPICatalog.composeCharge)
+            ),
             taskID: taskID, idField: "task_id")
         return try await send(request, as: BeatAPITask.self)
     }

@@ -46,7 +46,8 @@ public struct BeatAPITaskUsage: Hashable, Sendable, Decodable {
         self.creditsRefunded = creditsRefunded
         self.creditsCharged = creditsCharged
         self.billableDurationSeconds = billableDurationSeconds
-        self.currency = [creditsReserved, creditsSettled, creditsRefunded, creditsCharged]
+        self.currency =
+            [creditsReserved, creditsSettled, creditsRefunded, creditsCharged]
             .compactMap { $0?.currency }.first ?? .usd
     }
 

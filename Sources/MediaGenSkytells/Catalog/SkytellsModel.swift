@@ -118,7 +118,9 @@ public struct SkytellsModel: Hashable, Sendable, Decodable {
         guard let pricing else { return nil }
         let met = pricing.criteria.filter { $0.matches(input) }
         guard !met.isEmpty else { return price }
-        let prices = met.compactMap { Self.price($0.billablePrice, unit: $0.unit ?? pricing.unit, currency: pricing.currency) }
+        let prices = met.compactMap {
+            Self.price($0.billablePrice, unit: $0.unit ?? pricing.unit, currency: pricing.currency)
+        }
         guard prices.count == met.count else { return nil }
         return prices.max { $0.amount.amount < $1.amount.amount }
     }

@@ -28,7 +28,10 @@ struct BeatAPIConformanceIntegrationTests {
 
     /// (name, input, the emulator's charge in cents for the 90 s it bills when it cannot measure).
     static let tiers: [(String, MusicVideoInput, Int)] = [
-        ("standard without prompt or language", MusicVideoInput(imageURLs: [Sample.image], audioURL: Sample.audio), 450),
+        (
+            "standard without prompt or language", MusicVideoInput(imageURLs: [Sample.image], audioURL: Sample.audio),
+            450
+        ),
         (
             "standard, high quality, lip sync at 1080p",
             {
@@ -57,16 +60,22 @@ struct BeatAPIConformanceIntegrationTests {
 
     /// Inputs the emulator, speaking the description, would refuse: the client refuses them first.
     static let refused: [(String, MusicVideoInput)] = [
-        ("resolution", {
-            var input = Sample.seedInput
-            (input.resolution, input.quality) = (.p540, .high)
-            return input
-        }()),
-        ("lip_ref_url", {
-            var input = Sample.seedInput
-            input.lipSync = true
-            return input
-        }()),
+        (
+            "resolution",
+            {
+                var input = Sample.seedInput
+                (input.resolution, input.quality) = (.p540, .high)
+                return input
+            }()
+        ),
+        (
+            "lip_ref_url",
+            {
+                var input = Sample.seedInput
+                input.lipSync = true
+                return input
+            }()
+        ),
         ("lip_ref_urls", premium(.sing, images: 0, faces: 0)),
         ("images", premium(.perform, images: 5, faces: 0)),
     ]

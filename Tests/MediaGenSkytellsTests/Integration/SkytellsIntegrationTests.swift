@@ -305,7 +305,8 @@ struct SkytellsIntegrationTests {
             let skytells = client(emulator)
             var created: [String] = []
             for _ in 0..<3 {
-                created.append(try await skytells.createPrediction(.beatFusion2, input: BeatFusionInput(prompt: "jazz")).id)
+                created.append(
+                    try await skytells.createPrediction(.beatFusion2, input: BeatFusionInput(prompt: "jazz")).id)
             }
             var paged: [String] = []
             for try await page in skytells.predictionPages(PredictionFilter(perPage: 2)) {
@@ -316,7 +317,9 @@ struct SkytellsIntegrationTests {
 
             try await emulator.injectFaults([FaultRule("list-form;form=array", provider: "skytells", method: "GET")])
             var bare: [String] = []
-            for try await prediction in skytells.predictions(PredictionFilter(perPage: 2)) { bare.append(prediction.id) }
+            for try await prediction in skytells.predictions(PredictionFilter(perPage: 2)) {
+                bare.append(prediction.id)
+            }
             #expect(bare == Array(created.reversed().prefix(2)))
             let stats = try await emulator.stats()
             #expect(stats.requests("skytells", "GET /v1/predictions") == 3)

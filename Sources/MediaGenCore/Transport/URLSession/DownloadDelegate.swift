@@ -27,10 +27,10 @@ struct DownloadJob: Sendable {
 /// so a slow disk slows the transfer instead of piling chunks up in memory (a data delegate on
 /// Linux gets every chunk queued for it, however far behind it is).
 final class DownloadDelegate: NSObject, URLSessionDownloadDelegate, Sendable {
-    private let jobs = Locked<[Int: DownloadJob]>([:])
+    private let jobs = TaskJobs<DownloadJob>()
 
     func register(_ job: DownloadJob, for taskIdentifier: Int) {
-        jobs.withLock { $0[taskIdentifier] = job }
+        jobs.register(job, for: taskIdentifier)
     }
 
     func urlSession(
@@ -40,7 +40,7 @@ final class DownloadDelegate: NSObject, URLSessionDownloadDelegate, Sendable {
         totalBytesWritten: Int64,
         totalBytesExpectedToWrite: Int64
     ) {
-        guard let report = jobs.withLock({ $0[downloadTask.taskIdentifier]?.progress }) else { return }
+        guard let report = jobs.job(for: downloadTask)?.progress else { return }
         // Progress is the file's: an error answer's body is not reported (as on Linux).
         if let http = downloadTask.response as? HTTPURLResponse, !(200..<300).contains(http.statusCode) { return }
         report(
@@ -51,11 +51,9 @@ final class DownloadDelegate: NSObject, URLSessionDownloadDelegate, Sendable {
 
     /// Foundation deletes `location` when this returns: move the body where the caller wants it now.
     func urlSession(_ session: URLSession, downloadTask: URLSessionDownloadTask, didFinishDownloadingTo location: URL) {
-        jobs.withLock { jobs in
-            guard let job = jobs[downloadTask.taskIdentifier] else { return }
-            jobs[downloadTask.taskIdentifier]?.placement = job.box.whileWaiting {
-                DownloadOutcome.place(location, at: job.file)
-            }
+        jobs.update(for: downloadTask) { job in
+            let (file, box) = (job.file, job.box)
+            job.placement = box.whileWaiting { DownloadOutcome.place(location, at: file) }
         }
     }
 
@@ -70,7 +68,7 @@ final class DownloadDelegate: NSObject, URLSessionDownloadDelegate, Sendable {
     }
 
     func urlSession(_ session: URLSession, task: URLSessionTask, didCompleteWithError error: (any Error)?) {
-        guard let job = jobs.withLock({ $0.removeValue(forKey: task.taskIdentifier) }) else { return }
+        guard let job = jobs.remove(for: task) else { return }
         job.box.resume(
             with: Result {
                 try DownloadOutcome.response(

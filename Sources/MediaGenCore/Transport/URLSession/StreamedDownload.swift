@@ -118,14 +118,10 @@ final class StreamedDownload: @unchecked Sendable {
 
 /// Routes the download session's callbacks to the ``StreamedDownload`` of each task.
 final class StreamedDownloads: NSObject, URLSessionDataDelegate, Sendable {
-    private let jobs = Locked<[Int: StreamedDownload]>([:])
+    private let jobs = TaskJobs<StreamedDownload>()
 
     func register(_ job: StreamedDownload, for taskIdentifier: Int) {
-        jobs.withLock { $0[taskIdentifier] = job }
-    }
-
-    private func job(for task: URLSessionTask) -> StreamedDownload? {
-        jobs.withLock { $0[task.taskIdentifier] }
+        jobs.register(job, for: taskIdentifier)
     }
 
     func urlSession(
@@ -134,7 +130,7 @@ final class StreamedDownloads: NSObject, URLSessionDataDelegate, Sendable {
         didReceive response: URLResponse,
         completionHandler: @escaping @Sendable (URLSession.ResponseDisposition) -> Void
     ) {
-        if let job = job(for: dataTask), job.begin(response) { Self.stop(dataTask) }
+        if let job = jobs.job(for: dataTask), job.begin(response) { Self.stop(dataTask) }
         completionHandler(.allow)
     }
 
@@ -149,11 +145,11 @@ final class StreamedDownloads: NSObject, URLSessionDataDelegate, Sendable {
     }
 
     func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive data: Data) {
-        if let job = job(for: dataTask), job.receive(data) { Self.stop(dataTask) }
+        if let job = jobs.job(for: dataTask), job.receive(data) { Self.stop(dataTask) }
     }
 
     func urlSession(_ session: URLSession, task: URLSessionTask, didCompleteWithError error: (any Error)?) {
-        guard let job = jobs.withLock({ $0.removeValue(forKey: task.taskIdentifier) }) else { return }
+        guard let job = jobs.remove(for: task) else { return }
         job.box.resume(with: job.finish(error: error, taskResponse: task.response))
     }
 

@@ -42,14 +42,10 @@ struct StreamedAnswer: Sendable {
 
 /// Routes the stream session's callbacks to the ``StreamedAnswer`` of each task.
 final class StreamedAnswers: NSObject, URLSessionDataDelegate, Sendable {
-    private let answers = Locked<[Int: StreamedAnswer]>([:])
+    private let answers = TaskJobs<StreamedAnswer>()
 
     func register(_ answer: StreamedAnswer, for taskIdentifier: Int) {
-        answers.withLock { $0[taskIdentifier] = answer }
-    }
-
-    private func answer(for task: URLSessionTask) -> StreamedAnswer? {
-        answers.withLock { $0[task.taskIdentifier] }
+        answers.register(answer, for: taskIdentifier)
     }
 
     func urlSession(
@@ -58,11 +54,12 @@ final class StreamedAnswers: NSObject, URLSessionDataDelegate, Sendable {
         didReceive response: URLResponse,
         completionHandler: @escaping @Sendable (URLSession.ResponseDisposition) -> Void
     ) {
-        if let answer = answer(for: dataTask) {
+        if let answer = answers.job(for: dataTask) {
             if let http = response as? HTTPURLResponse {
                 answer.head.resume(
                     with: .success(
-                        HTTPResponse(status: http.statusCode, headers: URLSessionTransport.headers(of: http), body: Data())))
+                        HTTPResponse(
+                            status: http.statusCode, headers: URLSessionTransport.headers(of: http), body: Data())))
             } else {
                 answer.head.resume(
                     with: .failure(TransportError(.invalidResponse, "the answer was not an HTTP response")))
@@ -82,11 +79,11 @@ final class StreamedAnswers: NSObject, URLSessionDataDelegate, Sendable {
     }
 
     func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive data: Data) {
-        answer(for: dataTask)?.body.yield(data)
+        answers.job(for: dataTask)?.body.yield(data)
     }
 
     func urlSession(_ session: URLSession, task: URLSessionTask, didCompleteWithError error: (any Error)?) {
-        guard let answer = answers.withLock({ $0.removeValue(forKey: task.taskIdentifier) }) else { return }
+        guard let answer = answers.remove(for: task) else { return }
         let failure = error.map(URLSessionTransport.transportError(from:))
         // No head yet: the call is still waiting for one and fails with the reason.
         answer.head.resume(

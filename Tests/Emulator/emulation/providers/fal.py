@@ -211,16 +211,22 @@ class Fal(Provider):
             return None
         return task
 
-    def status(self, ctx):
+    def _status_request(self, ctx):
+        """The `logs` flag (`true`/`false` as fal's Python client sends it, `1`/`0` as fal-js
+        does) and the request a status read is about. Caller holds the lock."""
         logs = ctx.req.query.get("logs", "false").lower()
         if logs not in ("true", "false", "1", "0"):
             raise ApiError(400, "bad_request", "logs must be true, false, 1 or 0.")
+        task = self._find(ctx)
+        if task is None:
+            raise ApiError(404, "not_found", "Request not found.")
+        return task, logs in ("true", "1")
+
+    def status(self, ctx):
         with self.app.lock:
-            task = self._find(ctx)
-            if task is None:
-                raise ApiError(404, "not_found", "Request not found.")
+            task, logs = self._status_request(ctx)
             self.poll(task)
-            view = self._view(task, logs=logs in ("true", "1"))
+            view = self._view(task, logs=logs)
         # In-flight statuses answer 202 Accepted, a finished request 200.
         code = 200 if view["status"] == "COMPLETED" else 202
         return Response.json(code, view, {"X-Fal-Request-Id": task.id})
@@ -230,13 +236,8 @@ class Fal(Provider):
         change, the log lines new since the last event, until COMPLETED; then the answer ends.
         A scripted task moves one step per event, as it does per poll; a timeline task as its
         clock says. A comment line keeps a quiet stream alive every few seconds."""
-        logs = ctx.req.query.get("logs", "0").lower()
-        if logs not in ("true", "false", "1", "0"):
-            raise ApiError(400, "bad_request", "logs must be true, false, 1 or 0.")
         with self.app.lock:
-            task = self._find(ctx)
-            if task is None:
-                raise ApiError(404, "not_found", "Request not found.")
+            task, logs = self._status_request(ctx)
             self.app.stats.add(self.name, "status_streams")
 
         def events():
@@ -247,7 +248,7 @@ class Fal(Provider):
                         task.step = min(task.step + 1, len(task.plan.steps) - 1)
                     first = False
                     self.sync(task)
-                    view = self._view(task, logs=logs in ("true", "1"))
+                    view = self._view(task, logs=logs)
                 lines = view.get("logs", [])
                 if "logs" in view:
                     view["logs"] = lines[sent_logs:]
