@@ -5,7 +5,7 @@ import MediaGenCore
 extension FalClient {
     /// fal's status stream for the request (`GET …/requests/{id}/status/stream?logs=1`, server-sent
     /// events, one status per event), which `updates(of:)` and `wait(for:)` read before polling
-    /// when ``ClientConfiguration/statusStreaming`` is on (the default).
+    /// when `ClientConfiguration.statusStreaming` is on (the default).
     ///
     /// ```swift
     /// let request = try await fal.createRequest(.beatovenMusicGeneration, input: BeatovenInput(prompt: "lofi"))
