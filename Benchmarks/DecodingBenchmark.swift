@@ -119,7 +119,7 @@ struct FixtureTransport: HTTPTransport {
     /// It answers at once, so no deadline can pass: the executor need not race one.
     var enforcesTimeouts: Bool { true }
 
-    func download(_ request: HTTPRequest, to file: URL, progress: (@Sendable (DownloadProgress) -> Void)?)
+    func download(_ request: HTTPRequest, to file: URL, progress: (@Sendable (TransferProgress) -> Void)?)
         async throws -> HTTPResponse
     {
         throw TransportError(.invalidRequest, "the decoding benchmark downloads nothing")

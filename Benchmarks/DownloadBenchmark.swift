@@ -162,8 +162,8 @@ enum DownloadChild {
         }
         // With a progress handler (what an app showing a progress bar passes), or without.
         let reported = Locked<Int64>(0)
-        let record: @Sendable (DownloadProgress) -> Void = { update in
-            reported.withLock { $0 = update.bytesReceived }
+        let record: @Sendable (TransferProgress) -> Void = { update in
+            reported.withLock { $0 = update.bytesTransferred }
         }
         let progress = arguments.count == 4 ? record : nil
         let destination = URL(fileURLWithPath: arguments[2], isDirectory: true)

@@ -1,7 +1,7 @@
 // MediaGenKit's performance and reliability figures, each measured side by side with what an
 // app would do without the SDK, against the provider emulator on loopback.
 //
-//     swift run -c release Benchmarks            # every figure, a few minutes (figure 6 makes 1 GiB)
+//     swift run -c release Benchmarks            # every figure, a few minutes (figures 6 and 8 make 1 GiB)
 //     swift run -c release Benchmarks 1 3        # only figures 1 and 3
 //     swift run -c release Benchmarks _breakdown # figure 1's call, layer by layer
 //     swift run -c release Benchmarks 6 --remux-mib 64  # figure 6 with a 64 MiB video (default 1024)
@@ -33,6 +33,9 @@ do {
     case CallBreakdown.command:
         try await CallBreakdown.main(Array(arguments.dropFirst()))
         exit(0)
+    case FalUploadChild.command:
+        try await FalUploadChild.main(Array(arguments.dropFirst()))
+        exit(0)
     case ScaleChild.command:
         try await ScaleChild.main(Array(arguments.dropFirst()))
         exit(0)
@@ -50,15 +53,15 @@ do {
         guard figureArguments.indices.contains(index + 1), let mebibytes = Int64(figureArguments[index + 1]),
             mebibytes > 0
         else {
-            print("usage: Benchmarks [figure number 1–6 …] [--remux-mib N]")
+            print("usage: Benchmarks [figure number 1–6, 8 …] [--remux-mib N]")
             exit(2)
         }
         remux.bytes = mebibytes << 20
         figureArguments.removeSubrange(index...(index + 1))
     }
     let figures = Set(figureArguments.compactMap(Int.init))
-    guard figures.isSubset(of: 1...6), figures.count == figureArguments.count else {
-        print("usage: Benchmarks [figure number 1–6 …] [--remux-mib N]")
+    guard figures.isSubset(of: [1, 2, 3, 4, 5, 6, 8]), figures.count == figureArguments.count else {
+        print("usage: Benchmarks [figure number 1–6, 8 …] [--remux-mib N]")
         exit(2)
     }
     func wanted(_ figure: Int) -> Bool { figures.isEmpty || figures.contains(figure) }
@@ -85,6 +88,7 @@ do {
             if wanted(3) { record(try await PollingCostBenchmark().run(emulator)) }
             if wanted(4) { record(try await PollingAtScaleBenchmark().run(emulator)) }
             if wanted(5) { record(try await DecodingBenchmark().run()) }
+            if wanted(8) { record(try await FalUploadBenchmark().run(emulator)) }
             return reports
         }
     }

@@ -94,7 +94,7 @@ do {
                 line(side, raw)
             }
         case .downloading(let side, let progress):
-            if progress.fraction == 1 { line(side, "downloaded \(progress.bytesReceived) bytes") }
+            if progress.fraction == 1 { line(side, "downloaded \(progress.bytesTransferred) bytes") }
         case .downloaded(let side, let media):
             line(side, "saved \(media.file.path)")
         case .merging:

@@ -38,19 +38,19 @@ func peakResidentBytes() -> Int64 {
 }
 
 // Progress arrives for every chunk; keep only the newest and print each new tenth.
-let (progress, report) = AsyncStream<DownloadProgress>.makeStream(bufferingPolicy: .bufferingNewest(1))
+let (progress, report) = AsyncStream<TransferProgress>.makeStream(bufferingPolicy: .bufferingNewest(1))
 let printer = Task {
     var printed = -1
     for await update in progress {
         guard let fraction = update.fraction, Int(fraction * 10) > printed else { continue }
         printed = Int(fraction * 10)
-        print("\(printed * 10) %  \(update.bytesReceived) bytes")
+        print("\(printed * 10) %  \(update.bytesTransferred) bytes")
     }
 }
 
 do {
     // Without a progress handler the transport takes its leanest path.
-    var onProgress: (@Sendable (DownloadProgress) -> Void)?
+    var onProgress: (@Sendable (TransferProgress) -> Void)?
     if !quiet { onProgress = { update in report.yield(update) } }
     let saved = try await RemoteFile(url: url).download(to: destination, progress: onProgress)
     report.finish()

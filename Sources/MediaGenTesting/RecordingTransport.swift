@@ -42,7 +42,7 @@ public final class RecordingTransport: HTTPTransport {
     public func download(
         _ request: HTTPRequest,
         to file: URL,
-        progress: (@Sendable (DownloadProgress) -> Void)?
+        progress: (@Sendable (TransferProgress) -> Void)?
     ) async throws -> HTTPResponse {
         let response = try await base.download(request, to: file, progress: progress)
         let size = (try? FileManager.default.attributesOfItem(atPath: file.path)[.size] as? NSNumber)?.intValue ?? 0

@@ -73,7 +73,7 @@ public final class ReplayTransport: HTTPTransport {
     public func download(
         _ request: HTTPRequest,
         to file: URL,
-        progress: (@Sendable (DownloadProgress) -> Void)?
+        progress: (@Sendable (TransferProgress) -> Void)?
     ) async throws -> HTTPResponse {
         try ResponseFile.write(try await send(request), to: file, progress: progress)
     }

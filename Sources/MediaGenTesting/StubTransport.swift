@@ -46,7 +46,7 @@ public final class StubTransport: HTTPTransport {
     public func download(
         _ request: HTTPRequest,
         to file: URL,
-        progress: (@Sendable (DownloadProgress) -> Void)?
+        progress: (@Sendable (TransferProgress) -> Void)?
     ) async throws -> HTTPResponse {
         let response = try await send(request)
         return try ResponseFile.write(response, to: file, progress: progress)
@@ -58,7 +58,7 @@ enum ResponseFile {
     static func write(
         _ response: HTTPResponse,
         to file: URL,
-        progress: (@Sendable (DownloadProgress) -> Void)?
+        progress: (@Sendable (TransferProgress) -> Void)?
     ) throws -> HTTPResponse {
         guard response.isSuccess else { return response }
         do {
@@ -67,7 +67,7 @@ enum ResponseFile {
             throw TransportError(.other, "cannot write \(file.path): \(error.localizedDescription)")
         }
         let size = Int64(response.body.count)
-        progress?(DownloadProgress(bytesReceived: size, expectedBytes: size))
+        progress?(TransferProgress(bytesTransferred: size, totalBytes: size))
         var head = response
         head.body = Data()
         return head

@@ -56,7 +56,7 @@ private final class SpyTransport: HTTPTransport {
     func download(
         _ request: HTTPRequest,
         to file: URL,
-        progress: (@Sendable (DownloadProgress) -> Void)?
+        progress: (@Sendable (TransferProgress) -> Void)?
     ) async throws -> HTTPResponse {
         try body.prefix(body.count / 2).write(to: file)
         observed.withLock {
@@ -265,7 +265,7 @@ struct RemoteFileTests {
     @Test func downloadReportsTheBytesReceived() async throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
-        let reports = Locked<[DownloadProgress]>([])
+        let reports = Locked<[TransferProgress]>([])
 
         try await RemoteFile(url: Self.videoURL).download(
             to: folder.url,
@@ -275,7 +275,7 @@ struct RemoteFileTests {
         }
 
         let last = try #require(reports.current.last)
-        #expect(last.bytesReceived == Int64(Self.content.count))
+        #expect(last.bytesTransferred == Int64(Self.content.count))
         #expect(last.fraction == 1)
     }
 

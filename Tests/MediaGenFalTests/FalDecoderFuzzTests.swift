@@ -37,7 +37,34 @@ struct FalDecoderFuzzTests {
     }
 
     static func upload(_ client: FalClient, _: Data) async throws {
-        _ = try await client.upload(.data(Data("RIFF".utf8), fileName: "take.wav", contentType: "audio/wav"))
+        _ = try await client.upload(
+            .data(Data("RIFF".utf8), fileName: "take.wav", contentType: "audio/wav"),
+            options: FalUploadOptions(repositories: [.gcs]))
+    }
+
+    /// A CDN upload (in parts when `multipart`) whose step `mutated` answers with the fuzzed body
+    /// and every other step as fal would: the CDN only, so that the broken answer is the failure,
+    /// not a fallback.
+    static func uploadToCDN(mutating mutated: String, multipart: Bool = false)
+        -> @Sendable (FalClient, Data) async throws -> Void
+    {
+        { _, body in
+            let client = FalHarness { request in
+                let path = request.url.path
+                let step =
+                    path.hasSuffix("/storage/auth/token")
+                    ? "storage-cdn-token"
+                    : path.hasSuffix("/files/upload/multipart")
+                        ? "storage-cdn-multipart" : path.hasSuffix("/files/upload") ? "storage-cdn-upload" : nil
+                if step == mutated { return HTTPResponse(status: 200, body: body) }
+                if let step { return try fixtureResponse(step) }
+                return HTTPResponse(status: 200, headers: ["ETag": "\"e\""])
+            }.client
+            var options = FalUploadOptions(repositories: [.cdn])
+            if multipart { options.multipartThreshold = 0 }
+            _ = try await client.upload(
+                .data(Data("RIFF".utf8), fileName: "take.wav", contentType: "audio/wav"), options: options)
+        }
     }
 
     /// Fetches the keys, then checks a delivery signed (with the fake scheme) by the first usable one.
@@ -138,6 +165,13 @@ struct FalDecoderFuzzTests {
             add(name, .answer(status: 200), "webhookKeys", run: keys)
         }
         add("storage-initiate", .answer(status: 200), "upload", run: upload)
+        for name in ["storage-cdn-token", "storage-cdn-token-expired"] {
+            add(name, .answer(status: 200), "upload", run: uploadToCDN(mutating: "storage-cdn-token"))
+        }
+        add("storage-cdn-upload", .answer(status: 200), "upload", run: uploadToCDN(mutating: "storage-cdn-upload"))
+        add(
+            "storage-cdn-multipart", .answer(status: 200), "upload",
+            run: uploadToCDN(mutating: "storage-cdn-multipart", multipart: true))
         for name in ["webhook-ok", "webhook-error", "webhook-payload-error"] {
             add(name, .delivery(), "FalWebhook.event", run: delivery)
         }

@@ -158,7 +158,7 @@ struct FalRequestTests {
             configuration: ClientConfiguration(transport: stub, clock: ImmediateClock())
         )
         let request = try await client.createRequest(.beatovenMusicGeneration, input: BeatovenInput(prompt: "jazz"))
-        _ = try await client.upload(.data(Data("hello".utf8), fileName: "a.txt"))
+        _ = try await client.upload(.data(Data("hello".utf8), fileName: "a.txt"), options: .init(repositories: [.gcs]))
         #expect(stub.requests[0].url.absoluteString == "http://127.0.0.1:9999/fal/queue/beatoven/music-generation")
         #expect(
             request.handle.statusURL?.absoluteString

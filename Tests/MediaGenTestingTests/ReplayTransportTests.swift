@@ -211,7 +211,7 @@ struct ReplayTransportTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let file = directory.appendingPathComponent("pred_1.wav")
         let replay = try ReplayTransport(contentsOf: Fixture.url("documented.json"))
-        let reports = Locked<[DownloadProgress]>([])
+        let reports = Locked<[TransferProgress]>([])
 
         let head = try await replay.download(makeRequest(.get, "https://cdn.skytells.ai/pred_1.wav"), to: file) {
             progress in reports.withLock { $0.append(progress) }
@@ -219,7 +219,7 @@ struct ReplayTransportTests {
 
         #expect(try Data(contentsOf: file) == Fixture.tone())
         #expect(head == HTTPResponse(status: 200, headers: ["Content-Type": "audio/wav"]))
-        #expect(reports.current == [DownloadProgress(bytesReceived: 1024, expectedBytes: 1024)])
+        #expect(reports.current == [TransferProgress(bytesTransferred: 1024, totalBytes: 1024)])
         #expect(replay.unusedInteractions.map(\.request.method) == ["POST"])
     }
 

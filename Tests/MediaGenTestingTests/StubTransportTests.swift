@@ -115,14 +115,14 @@ struct StubTransportTests {
         let stub = StubTransport { _ in
             HTTPResponse(status: 200, headers: ["Content-Type": "audio/wav"], body: tone)
         }
-        let reports = Locked<[DownloadProgress]>([])
+        let reports = Locked<[TransferProgress]>([])
 
         let head = try await stub.download(makeRequest(.get, "https://cdn.example.test/tone.wav"), to: file) {
             progress in reports.withLock { $0.append(progress) }
         }
 
         #expect(try Data(contentsOf: file) == tone)
-        #expect(reports.current == [DownloadProgress(bytesReceived: 1024, expectedBytes: 1024)])
+        #expect(reports.current == [TransferProgress(bytesTransferred: 1024, totalBytes: 1024)])
         #expect(head == HTTPResponse(status: 200, headers: ["Content-Type": "audio/wav"]))
         #expect(stub.requests.map(\.url.path) == ["/tone.wav"])
     }

@@ -52,6 +52,8 @@ package struct APIRequest: Sendable {
     /// is the credential) or a public document such as a key set. Sensitive additional headers
     /// are withheld too, as for downloads.
     package var sendsCredential = true
+    /// Told the bytes sent as an upload's body goes out (each attempt counts from zero).
+    package var progress: (@Sendable (TransferProgress) -> Void)?
 
     package enum Target: Sendable {
         case path([String])

@@ -93,8 +93,10 @@ package struct RequestExecutor: Sendable {
     private func answer(to request: APIRequest) async throws -> Answer {
         let prepared = try prepare(request, authorized: request.sendsCredential)
         defer { prepared.removeTemporaryFile() }
+        let progress = request.progress
         return try await perform(prepared.http, intent: request.intent, taskID: request.taskID) { httpRequest in
-            try await configuration.transport.send(httpRequest)
+            guard let progress else { return try await configuration.transport.send(httpRequest) }
+            return try await configuration.transport.upload(httpRequest, progress: progress)
         }
     }
 
@@ -103,7 +105,7 @@ package struct RequestExecutor: Sendable {
     package func download(
         _ url: URL,
         to file: URL,
-        progress: (@Sendable (DownloadProgress) -> Void)?
+        progress: (@Sendable (TransferProgress) -> Void)?
     ) async throws -> HTTPResponse {
         try URLPolicy.checkDownloadURL(url, provider: provider)
         let prepared = try prepare(APIRequest(.get, .url(url)), authorized: false)

@@ -50,7 +50,7 @@ public struct RemoteFile: Hashable, Sendable, Codable {
     public func download(
         to destination: URL,
         configuration: ClientConfiguration = ClientConfiguration(),
-        progress: (@Sendable (DownloadProgress) -> Void)? = nil
+        progress: (@Sendable (TransferProgress) -> Void)? = nil
     ) async throws -> URL {
         try URLPolicy.checkDownloadURL(url)
         let target = Self.resolve(destination, name: suggestedFileName)

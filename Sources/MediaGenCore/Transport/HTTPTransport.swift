@@ -9,7 +9,7 @@ import Foundation
 ///         HTTPResponse(status: 200, body: Data(request.url.absoluteString.utf8))
 ///     }
 ///     func download(_ request: HTTPRequest, to file: URL,
-///                   progress: (@Sendable (DownloadProgress) -> Void)?) async throws -> HTTPResponse {
+///                   progress: (@Sendable (TransferProgress) -> Void)?) async throws -> HTTPResponse {
 ///         try Data().write(to: file)
 ///         return HTTPResponse(status: 200)
 ///     }
@@ -29,7 +29,17 @@ public protocol HTTPTransport: Sendable {
     func download(
         _ request: HTTPRequest,
         to file: URL,
-        progress: (@Sendable (DownloadProgress) -> Void)?
+        progress: (@Sendable (TransferProgress) -> Void)?
+    ) async throws -> HTTPResponse
+
+    /// Sends `request`, whose body is usually a file streamed from disk, reporting the bytes sent
+    /// as they go, and returns the whole response.
+    ///
+    /// The default sends it with ``send(_:)`` and reports the whole body as sent once the answer
+    /// is in: a transport that cannot observe the socket still reports an upload's end.
+    func upload(
+        _ request: HTTPRequest,
+        progress: (@Sendable (TransferProgress) -> Void)?
     ) async throws -> HTTPResponse
 
     /// Sends `request` and hands the body over as it arrives, for answers that stay open (a
@@ -49,6 +59,17 @@ public protocol HTTPTransport: Sendable {
 
 extension HTTPTransport {
     public var enforcesTimeouts: Bool { false }
+
+    public func upload(
+        _ request: HTTPRequest,
+        progress: (@Sendable (TransferProgress) -> Void)?
+    ) async throws -> HTTPResponse {
+        let response = try await send(request)
+        if let progress, let total = request.body?.byteCount {
+            progress(TransferProgress(bytesTransferred: total, totalBytes: total))
+        }
+        return response
+    }
 
     public func stream(_ request: HTTPRequest) async throws -> HTTPStreamedResponse {
         throw TransportError(.unsupported, "\(type(of: self)) does not stream answers")
@@ -88,22 +109,50 @@ public struct HTTPStreamedResponse: Sendable {
     }
 }
 
-/// How far a download has got.
-public struct DownloadProgress: Hashable, Sendable {
-    /// Bytes written to disk so far.
-    public var bytesReceived: Int64
-    /// The expected total from `Content-Length`, when the server sent one.
-    public var expectedBytes: Int64?
+/// How far a transfer has got: a download's bytes written to disk, or an upload's bytes sent.
+///
+/// ```swift
+/// try await file.download(to: URL(fileURLWithPath: "outputs/")) { progress in
+///     print(progress.bytesTransferred, "of", progress.totalBytes ?? -1, progress.fraction ?? 0)
+/// }
+/// ```
+///
+/// Downloads and uploads report through this one type, so one progress view serves both.
+public struct TransferProgress: Hashable, Sendable {
+    /// Bytes moved so far: written to disk for a download, sent for an upload.
+    public var bytesTransferred: Int64
+    /// The expected total (a download's `Content-Length`, an upload's file size), when known.
+    public var totalBytes: Int64?
 
-    public init(bytesReceived: Int64, expectedBytes: Int64?) {
-        self.bytesReceived = bytesReceived
-        self.expectedBytes = expectedBytes
+    public init(bytesTransferred: Int64, totalBytes: Int64?) {
+        self.bytesTransferred = bytesTransferred
+        self.totalBytes = totalBytes
     }
 
     /// Completed fraction in 0...1, when the total is known.
     public var fraction: Double? {
-        guard let expectedBytes, expectedBytes > 0 else { return nil }
-        return min(1, Double(bytesReceived) / Double(expectedBytes))
+        guard let totalBytes, totalBytes > 0 else { return nil }
+        return min(1, Double(bytesTransferred) / Double(totalBytes))
+    }
+}
+
+/// The name ``TransferProgress`` had while only downloads reported progress.
+@available(*, deprecated, renamed: "TransferProgress")
+public typealias DownloadProgress = TransferProgress
+
+extension TransferProgress {
+    /// Renamed ``bytesTransferred``.
+    @available(*, deprecated, renamed: "bytesTransferred")
+    public var bytesReceived: Int64 { bytesTransferred }
+
+    /// Renamed ``totalBytes``.
+    @available(*, deprecated, renamed: "totalBytes")
+    public var expectedBytes: Int64? { totalBytes }
+
+    /// Renamed ``init(bytesTransferred:totalBytes:)``.
+    @available(*, deprecated, renamed: "init(bytesTransferred:totalBytes:)")
+    public init(bytesReceived: Int64, expectedBytes: Int64?) {
+        self.init(bytesTransferred: bytesReceived, totalBytes: expectedBytes)
     }
 }
 

@@ -53,6 +53,8 @@ public struct FalClient: MediaClient, MusicGenerating {
     /// The prices this client counts with: yours, then fal's published ones as fetched (shared by
     /// every copy of the client). See ``estimateCost(of:input:)``.
     public let prices = FalPriceBook()
+    /// The CDN upload token, shared by every copy of the client.
+    let cdnTokens = FalCDNTokens()
     let queue: RequestExecutor
     let rest: RequestExecutor
     /// The key, kept for the Platform API's executor (made per call, as ``platformURL`` may change).

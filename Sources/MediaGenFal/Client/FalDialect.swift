@@ -16,11 +16,15 @@ extension ProviderDialect {
     /// `{"detail": "…", "error_type": "…"}` or a model error `{"detail": [{"loc", "msg", "type", …}]}`,
     /// the type repeated in `x-fal-error-type`; `X-Fal-Retryable` when fal says whether the same
     /// request may succeed; and `x-fal-request-id` on every answer that came from fal itself.
-    static func fal(baseURL: URL) -> ProviderDialect {
+    /// The CDN speaks the same, with its token's own scheme as `authorization`.
+    static func fal(
+        baseURL: URL,
+        authorization: @escaping @Sendable (String) -> String = { "Key \($0)" }
+    ) -> ProviderDialect {
         ProviderDialect(
             provider: .fal,
             defaultBaseURL: baseURL,
-            authorizationValue: { "Key \($0)" },
+            authorizationValue: authorization,
             requestIDHeaders: [FalError.requestIDHeader],
             parseError: FalError.details(in:json:),
             provesNotProcessed: FalError.provesNotProcessed

@@ -105,7 +105,7 @@ public enum PipelineEvent: Sendable {
     /// A side's task changed status (or logged something).
     case status(PipelineSide, TaskStatus, rawStatus: String, logs: [TaskLog])
     /// Bytes of a side's output arrived.
-    case downloading(PipelineSide, DownloadProgress)
+    case downloading(PipelineSide, TransferProgress)
     /// A side's output is on disk.
     case downloaded(PipelineSide, GeneratedMedia)
     /// The two files are being merged (natively or with ffmpeg: see ``PipelineResult/merge``).

@@ -24,7 +24,7 @@ EMULATOR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__
 COUNTERS = {"requests", "tasks_created", "credits_charged", "credits_refunded",
             "usd_cents_charged", "usd_cents_refunded",
             "webhooks_delivered", "webhook_failures", "faults_injected", "faults", "polls",
-            "status_streams"}
+            "status_streams", "cdn_parts_received"}
 
 
 class ControlTests(EmulatorCase):

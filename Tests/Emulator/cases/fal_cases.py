@@ -192,6 +192,60 @@ class FalQueueTests(EmulatorCase):
                                  {"file_name": "a"})
         self.assertEqual(unauthorized.status, 401)
 
+    def cdn_token(self):
+        answer = self.call("POST", "/fal/rest/storage/auth/token?storage_type=fal-cdn-v3", {}, FAL)
+        self.assertEqual(answer.status, 200, answer.body)
+        token = answer.json
+        self.assertEqual(token["token_type"], "Bearer")
+        self.assertTrue(token["expires_at"].endswith("Z"))
+        return token, {"Authorization": f"Bearer {token['token']}"}
+
+    def test_cdn_token_then_upload_round_trip(self):
+        token, auth = self.cdn_token()
+        base = self.url_path(token["base_url"])
+        data = bytes(range(256)) * 4_000
+        upload = self.call("POST", base + "/files/upload", raw=data,
+                           headers={**auth, "Content-Type": "audio/wav", "X-Fal-File-Name": "take%201.wav"})
+        self.assertEqual(upload.status, 200, upload.body)
+        url = upload.json["access_url"]
+        self.assertTrue(url.endswith("/take%201.wav"), url)
+        served = self.call("GET", self.url_path(url))
+        self.assertEqual((served.body == data, served.header("Content-Type")), (True, "audio/wav"))
+        # The fal key is not the CDN's credential, and the token needs its storage type.
+        self.assertEqual(self.call("POST", base + "/files/upload", raw=b"x", headers=FAL).status, 401)
+        self.assertEqual(self.call("POST", "/fal/rest/storage/auth/token", {}, FAL).status, 400)
+        self.assertEqual(self.call("POST", "/fal/rest/storage/auth/token?storage_type=fal-cdn-v3", {}).status,
+                         401)
+
+    def test_cdn_multipart_parts_replace_and_complete_in_order(self):
+        token, auth = self.cdn_token()
+        base = self.url_path(token["base_url"])
+        opened = self.call("POST", base + "/files/upload/multipart",
+                           headers={**auth, "Content-Type": "video/mp4", "X-Fal-File-Name": "big.mp4"})
+        self.assertEqual(opened.status, 200, opened.body)
+        access, upload_id = self.url_path(opened.json["access_url"]), opened.json["uploadId"]
+        chunks = [b"a" * 1000, b"b" * 1000, b"c" * 10]
+        etags = []
+        for number, chunk in enumerate(chunks, 1):
+            if number == 2:  # a part sent twice: the second replaces the first
+                self.call("PUT", f"{access}/multipart/{upload_id}/2", raw=b"stale", headers=auth)
+            put = self.call("PUT", f"{access}/multipart/{upload_id}/{number}", raw=chunk, headers=auth)
+            self.assertEqual(put.status, 200, put.body)
+            self.assertEqual(put.header("ETag"), '"%s"' % hashlib.md5(chunk).hexdigest())
+            etags.append(put.header("ETag"))
+        self.assertEqual(self.stats("fal")["cdn_parts_received"], 4)
+        parts = [{"partNumber": n, "etag": e} for n, e in enumerate(etags, 1)]
+        wrong = self.call("POST", f"{access}/multipart/{upload_id}/complete",
+                          {"parts": [{**parts[0], "etag": '"nope"'}] + parts[1:]}, auth)
+        self.assertEqual(wrong.status, 400)
+        missing = self.call("POST", f"{access}/multipart/{upload_id}/complete", {"parts": parts[:2]}, auth)
+        self.assertEqual(missing.status, 400)
+        done = self.call("POST", f"{access}/multipart/{upload_id}/complete", {"parts": parts}, auth)
+        self.assertEqual(done.status, 200, done.body)
+        self.assertEqual(self.call("GET", access).body, b"".join(chunks))
+        self.assertEqual(self.call("PUT", f"{access}/multipart/{upload_id}/1", raw=b"x", headers=auth).status,
+                         404)
+
 
 class FalWebhookTests(EmulatorCase):
     def setUp(self):

@@ -46,7 +46,8 @@ class Config:
 class Stats:
     COUNTERS = ("tasks_created", "credits_charged", "credits_refunded", "usd_cents_charged",
                 "usd_cents_refunded", "webhooks_delivered",
-                "webhook_failures", "faults_injected", "polls", "status_streams")
+                "webhook_failures", "faults_injected", "polls", "status_streams",
+                "cdn_parts_received")
 
     def __init__(self, providers):
         self._providers = providers

@@ -401,7 +401,7 @@ struct CoreIntegrationTests {
             let configuration = ClientConfiguration(
                 middleware: [FolderRemover(folder: directory)], transport: URLSessionTransport(),
                 clock: ImmediateClock())
-            var progress: (@Sendable (DownloadProgress) -> Void)?
+            var progress: (@Sendable (TransferProgress) -> Void)?
             if withProgress { progress = { _ in } }
             let error: MediaGenError? = await mediaError {
                 try await RemoteFile(url: url).download(

@@ -38,17 +38,17 @@ struct ProgressDownloadTests {
             let scratch = try Scratch()
             let size = 3 << 20
             let file = scratch.file("blob.bin")
-            let updates = Locked<[DownloadProgress]>([])
+            let updates = Locked<[TransferProgress]>([])
             let response = try await URLSessionTransport().download(
                 HTTPRequest(method: .get, url: Self.blob(emulator, bytes: size)), to: file
             ) { update in updates.withLock { $0.append(update) } }
 
             #expect(response.status == 200)
             #expect(response.body.isEmpty)
-            let received = updates.current.map(\.bytesReceived)
+            let received = updates.current.map(\.bytesTransferred)
             #expect(received.last == Int64(size))
             #expect(zip(received, received.dropFirst()).allSatisfy { $0 <= $1 })
-            #expect(updates.current.allSatisfy { $0.expectedBytes == Int64(size) })
+            #expect(updates.current.allSatisfy { $0.totalBytes == Int64(size) })
 
             let content = try Data(contentsOf: file)
             #expect(content.count == size)
@@ -72,7 +72,7 @@ struct ProgressDownloadTests {
                         let latest = Locked<Int64>(0)
                         let response = try await transport.download(
                             HTTPRequest(method: .get, url: Self.blob(emulator, bytes: size)), to: file
-                        ) { update in latest.withLock { $0 = update.bytesReceived } }
+                        ) { update in latest.withLock { $0 = update.bytesTransferred } }
                         #expect(response.status == 200)
                         #expect(latest.current == Int64(size))
                         let content = try Data(contentsOf: file)
@@ -184,7 +184,7 @@ struct ProgressDownloadTests {
             let saved = try await RemoteFile(url: Self.blob(emulator, bytes: size), byteCount: Int64(size)).download(
                 to: scratch.file("blob.bin"),
                 configuration: ClientConfiguration(transport: URLSessionTransport(), clock: ImmediateClock())
-            ) { update in latest.withLock { $0 = update.bytesReceived } }
+            ) { update in latest.withLock { $0 = update.bytesTransferred } }
             let size2 = try FileManager.default.attributesOfItem(atPath: saved.path)[.size] as? NSNumber
             #expect(size2?.intValue == size)
             #expect(latest.current == Int64(size))

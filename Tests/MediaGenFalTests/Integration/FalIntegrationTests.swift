@@ -238,7 +238,7 @@ struct FalIntegrationTests {
 
     // MARK: - Files
 
-    @Test func aLargeFileIsUploadedWithoutTheKeyAndServedBack() async throws {
+    @Test func aLargeFileIsUploadedToTheCDNWithItsTokenNotTheKeyAndServedBack() async throws {
         try await Emulator.run { emulator in
             let recorder = RecordingMiddleware()
             let fal = client(emulator, middleware: [recorder])
@@ -251,11 +251,11 @@ struct FalIntegrationTests {
             try bytes.write(to: file)
 
             let url = try await fal.fileURL(for: .file(file))
-            let put = try #require(recorder.requests.current.last)
-            #expect(put.method == .put)
-            #expect(put.headers["Authorization"] == nil)
-            #expect(put.body == .file(file))
-            #expect(recorder.requests.current.first?.headers["Authorization"] == "Key \(Emulator.falKey)")
+            let (token, post) = (recorder.requests.current[0], recorder.requests.current[1])
+            #expect(token.headers["Authorization"] == "Key \(Emulator.falKey)")
+            #expect(post.url.path.hasSuffix("/fal/cdn/files/upload"))
+            #expect(post.headers["Authorization"]?.hasPrefix("Bearer ") == true)
+            #expect(post.body == .file(file))
 
             let back = try await RemoteFile(url: url).download(
                 to: directory.appendingPathComponent("back.wav"), configuration: fal.configuration)

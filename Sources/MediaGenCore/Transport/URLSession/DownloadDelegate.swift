@@ -8,11 +8,11 @@ import Foundation
 /// starts, then touched only by the download session's serial delegate queue.
 struct DownloadJob: Sendable {
     let file: URL
-    let progress: @Sendable (DownloadProgress) -> Void
+    let progress: @Sendable (TransferProgress) -> Void
     let box: ContinuationBox
     var placement: Result<Void, any Error>?
 
-    init(file: URL, progress: @escaping @Sendable (DownloadProgress) -> Void, box: ContinuationBox) {
+    init(file: URL, progress: @escaping @Sendable (TransferProgress) -> Void, box: ContinuationBox) {
         self.file = file
         self.progress = progress
         self.box = box
@@ -44,9 +44,9 @@ final class DownloadDelegate: NSObject, URLSessionDownloadDelegate, Sendable {
         // Progress is the file's: an error answer's body is not reported (as on Linux).
         if let http = downloadTask.response as? HTTPURLResponse, !(200..<300).contains(http.statusCode) { return }
         report(
-            DownloadProgress(
-                bytesReceived: totalBytesWritten,
-                expectedBytes: totalBytesExpectedToWrite > 0 ? totalBytesExpectedToWrite : nil))
+            TransferProgress(
+                bytesTransferred: totalBytesWritten,
+                totalBytes: totalBytesExpectedToWrite > 0 ? totalBytesExpectedToWrite : nil))
     }
 
     /// Foundation deletes `location` when this returns: move the body where the caller wants it now.

@@ -22,7 +22,7 @@ final class StreamedDownload: @unchecked Sendable {
     // delegate queue (`StreamedDownloads` calls nothing else); the calling task only creates the
     // value and hands it over before the URLSession task is resumed.
     let file: URL
-    let progress: @Sendable (DownloadProgress) -> Void
+    let progress: @Sendable (TransferProgress) -> Void
     let box: ContinuationBox
     private var response: HTTPURLResponse?
     private var output: FileHandle?
@@ -32,7 +32,7 @@ final class StreamedDownload: @unchecked Sendable {
     /// then only the cancellation that stopped the transfer.
     private var failure: TransportError?
 
-    init(file: URL, progress: @escaping @Sendable (DownloadProgress) -> Void, box: ContinuationBox) {
+    init(file: URL, progress: @escaping @Sendable (TransferProgress) -> Void, box: ContinuationBox) {
         self.file = file
         self.progress = progress
         self.box = box
@@ -75,7 +75,7 @@ final class StreamedDownload: @unchecked Sendable {
         }
         received += Int64(data.count)
         let expected = response.map(\.expectedContentLength).flatMap { $0 > 0 ? $0 : nil }
-        progress(DownloadProgress(bytesReceived: received, expectedBytes: expected))
+        progress(TransferProgress(bytesTransferred: received, totalBytes: expected))
         return false
     }
 

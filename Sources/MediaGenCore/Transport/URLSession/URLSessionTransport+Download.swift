@@ -9,7 +9,7 @@ extension URLSessionTransport {
     public func download(
         _ request: HTTPRequest,
         to file: URL,
-        progress: (@Sendable (DownloadProgress) -> Void)?
+        progress: (@Sendable (TransferProgress) -> Void)?
     ) async throws -> HTTPResponse {
         var urlRequest = Self.urlRequest(for: request)
         if case .data(let body) = request.body { urlRequest.httpBody = body }

@@ -31,7 +31,7 @@ extension URLSessionTransport {
         func progressDownloadTask(
             for urlRequest: URLRequest,
             to file: URL,
-            progress: @escaping @Sendable (DownloadProgress) -> Void,
+            progress: @escaping @Sendable (TransferProgress) -> Void,
             box: ContinuationBox
         ) -> URLSessionTask {
             let task = downloadSession.dataTask(with: urlRequest)
@@ -55,7 +55,7 @@ extension URLSessionTransport {
         func progressDownloadTask(
             for urlRequest: URLRequest,
             to file: URL,
-            progress: @escaping @Sendable (DownloadProgress) -> Void,
+            progress: @escaping @Sendable (TransferProgress) -> Void,
             box: ContinuationBox
         ) -> URLSessionTask {
             let task = downloadSession.downloadTask(with: urlRequest)

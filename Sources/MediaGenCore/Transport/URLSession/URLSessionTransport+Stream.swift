@@ -4,16 +4,49 @@ import Foundation
     import FoundationNetworking
 #endif
 
-// Answers handed over as they arrive: a data task on the stream session, whose delegate resumes
-// the caller at the answer's head and then passes each piece of the body on.
+// Answers handed over as they arrive: a task on the stream session, whose delegate resumes the
+// caller at the answer's head and then passes each piece of the body on. Uploads with progress
+// go the same way, since only a delegate hears how many bytes were sent.
 extension URLSessionTransport {
     public func stream(_ request: HTTPRequest) async throws -> HTTPStreamedResponse {
+        try await open(request, progress: nil)
+    }
+
+    /// Sends `request` through the stream session, whose delegate reports each `didSendBodyData`
+    /// to `progress`, and collects the (small) answer: a file body streams from disk as `send`'s does.
+    public func upload(
+        _ request: HTTPRequest,
+        progress: (@Sendable (TransferProgress) -> Void)?
+    ) async throws -> HTTPResponse {
+        guard let progress else { return try await send(request) }
+        let answer = try await open(request, progress: progress)
+        var body = Data()
+        do {
+            for try await piece in answer.body { body.append(piece) }
+        } catch {
+            throw Self.transportError(from: error)
+        }
+        return HTTPResponse(status: answer.status, headers: answer.headers, body: body)
+    }
+
+    private func open(
+        _ request: HTTPRequest,
+        progress: (@Sendable (TransferProgress) -> Void)?
+    ) async throws -> HTTPStreamedResponse {
         var urlRequest = Self.urlRequest(for: request)
-        if case .data(let body) = request.body { urlRequest.httpBody = body }
+        let task: URLSessionTask
+        switch request.body {
+        case .file(let file):
+            task = streamSession.uploadTask(with: urlRequest, fromFile: file)
+        case .data(let body):
+            urlRequest.httpBody = body
+            task = streamSession.dataTask(with: urlRequest)
+        case nil:
+            task = streamSession.dataTask(with: urlRequest)
+        }
         let (body, continuation) = AsyncThrowingStream<Data, any Error>.makeStream()
         let box = ContinuationBox()
-        let task = streamSession.dataTask(with: urlRequest)
-        streams.register(StreamedAnswer(head: box, body: continuation), for: task.taskIdentifier)
+        streams.register(StreamedAnswer(head: box, body: continuation, progress: progress), for: task.taskIdentifier)
         continuation.onTermination = { termination in
             // The reader stopped (or was cancelled) before the body ended: close the connection.
             // From another thread, as every cancel here (see `run(_:box:)`).
@@ -38,6 +71,8 @@ extension URLSessionTransport {
 struct StreamedAnswer: Sendable {
     let head: ContinuationBox
     let body: AsyncThrowingStream<Data, any Error>.Continuation
+    /// Told the bytes sent so far, for an upload with progress.
+    let progress: (@Sendable (TransferProgress) -> Void)?
 }
 
 /// Routes the stream session's callbacks to the ``StreamedAnswer`` of each task.
@@ -76,6 +111,20 @@ final class StreamedAnswers: NSObject, URLSessionDataDelegate, Sendable {
         completionHandler: @escaping @Sendable (URLRequest?) -> Void
     ) {
         completionHandler(CredentialRedirects.follow(request, from: task.originalRequest))
+    }
+
+    func urlSession(
+        _ session: URLSession,
+        task: URLSessionTask,
+        didSendBodyData bytesSent: Int64,
+        totalBytesSent: Int64,
+        totalBytesExpectedToSend: Int64
+    ) {
+        guard let progress = answers.job(for: task)?.progress else { return }
+        progress(
+            TransferProgress(
+                bytesTransferred: totalBytesSent,
+                totalBytes: totalBytesExpectedToSend > 0 ? totalBytesExpectedToSend : nil))
     }
 
     func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive data: Data) {

@@ -10,7 +10,7 @@ import Foundation
 /// let transport = URLSessionTransport()
 /// let response = try await transport.send(HTTPRequest(method: .get, url: url))
 /// _ = try await transport.download(HTTPRequest(method: .get, url: videoURL), to: file) { progress in
-///     print(progress.bytesReceived)
+///     print(progress.bytesTransferred)
 /// }
 /// ```
 ///
@@ -32,7 +32,8 @@ public final class URLSessionTransport: HTTPTransport {
     /// The session of downloads with progress, whose callbacks go to `downloads`.
     let downloadSession: URLSession
     let downloads = ProgressDownloads()
-    /// The session of streamed answers (`stream(_:)`), whose pieces `streams` hands on.
+    /// The session of streamed answers (`stream(_:)`) and of uploads with progress, whose
+    /// pieces and sent-byte counts `streams` hands on.
     let streamSession: URLSession
     let streams = StreamedAnswers()
     /// The Dispatch queue under `session`'s delegate queue. `OperationQueue.underlyingQueue` does

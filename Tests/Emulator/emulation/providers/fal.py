@@ -8,13 +8,16 @@ Provider-relative paths (stats keys, fault rule paths) keep the `/queue`, `/rest
 import base64
 import hashlib
 import json
+import os
+import secrets
 import time
 import uuid
+from urllib.parse import quote, unquote
 
 from .. import ed25519
 from ..files import StoredFile
 from ..http import BodyTooLarge, Response
-from ..media import SAMPLE_RATE, wav_size
+from ..media import SAMPLE_RATE, file_chunks, wav_size
 from .base import ApiError, Provider, emulator_error, is_http_url, iso
 
 BEATOVEN = "beatoven/music-generation"
@@ -34,6 +37,10 @@ FAULT_ERRORS = {429: ("rate_limited", "Too many requests."),
                 504: ("request_timeout", "Request timed out.")}
 # Published prices (Platform APIs, `GET /v1/models/pricing`): the reference's own example. No
 # document gives Beatoven's price, so it has none here either.
+# The CDN token's life, and the storage type its route requires (fal's Python client,
+# `CDNTokenManager`: `storage/auth/token?storage_type=fal-cdn-v3`).
+CDN_TOKEN_SECONDS = 3600
+CDN_STORAGE_TYPE = "fal-cdn-v3"
 PRICES = {"fal-ai/flux/dev": {"unit_price": 0.025, "unit": "image", "currency": "USD"}}
 MAX_PRICED_ENDPOINTS = 50
 # Each request error type's typical status, from fal's "Request Error Types" reference.
@@ -89,6 +96,12 @@ class Fal(Provider):
         self.seed = bytes.fromhex(app.config.fal_webhook_seed)
         self.public_key = ed25519.public_key(self.seed)
         super().__init__(app)
+        self.reset()
+
+    def reset(self):
+        super().reset()
+        self.cdn_tokens = {}  # token -> expiry (epoch seconds)
+        self.cdn_uploads = {}  # uploadId -> {"file": id, "parts": {n: {"path", "etag", "size"}}}
 
     def add_routes(self):
         self.route("POST", "/queue/{owner}/{alias}", self.submit)
@@ -100,6 +113,15 @@ class Fal(Provider):
         self.route("POST", "/rest/storage/upload/initiate", self.initiate_upload)
         # The upload URL stands in for a signed storage URL: the token is the credential.
         self.route("PUT", "/storage/uploads/{token}", self.receive_upload, auth=False)
+        # The v3 CDN: a token from the REST host, then uploads (whole or in parts) with it.
+        self.route("POST", "/rest/storage/auth/token", self.cdn_token)
+        self.route("POST", "/cdn/files/upload", self.cdn_upload, auth=False)
+        self.route("POST", "/cdn/files/upload/multipart", self.cdn_open_multipart, auth=False)
+        self.route("PUT", "/cdn/files/{file_id}/{name}/multipart/{upload_id}/{part}",
+                   self.cdn_part, auth=False)
+        self.route("POST", "/cdn/files/{file_id}/{name}/multipart/{upload_id}/complete",
+                   self.cdn_complete, auth=False)
+        self.route("GET", "/cdn/files/{file_id}/{name}", self.cdn_file, auth=False, head=True)
         self.route("GET", "/rest/.well-known/jwks.json", self.jwks, auth=False)
         self.route("GET", "/platform/v1/models/pricing", self.pricing)
 
@@ -340,6 +362,125 @@ class Fal(Provider):
             stored.path, stored.size = path, size
             stored.content_type = ctx.req.header("Content-Type", stored.content_type)
         return Response.empty(200)
+
+    # -- the v3 CDN ------------------------------------------------------------------------
+    def cdn_token(self, ctx):
+        if ctx.req.query.get("storage_type") != CDN_STORAGE_TYPE:
+            raise ApiError(400, "bad_request", f"storage_type must be {CDN_STORAGE_TYPE}.")
+        token = secrets.token_urlsafe(24)
+        expires = time.time() + CDN_TOKEN_SECONDS
+        with self.app.lock:
+            self.cdn_tokens = {t: e for t, e in self.cdn_tokens.items() if e > time.time()}
+            self.cdn_tokens[token] = expires
+        return Response.json(200, {"token": token, "token_type": "Bearer",
+                                   "base_url": f"{ctx.base_url}/fal/cdn",
+                                   "expires_at": iso(expires)})
+
+    def _cdn_authorize(self, ctx):
+        scheme, _, token = (ctx.req.header("Authorization") or "").partition(" ")
+        with self.app.lock:
+            expires = self.cdn_tokens.get(token)
+        if scheme != "Bearer" or expires is None or expires <= time.time():
+            raise ApiError(401, "unauthorized", "Missing or expired CDN token.")
+
+    def _cdn_new_file(self, ctx):
+        name = unquote(ctx.req.header("X-Fal-File-Name") or "") or "upload.bin"
+        content_type = ctx.req.header("Content-Type") or "application/octet-stream"
+        stored = StoredFile(uuid.uuid4().hex, os.path.basename(name) or "upload.bin", content_type)
+        with self.app.lock:
+            self.app.files.add(stored)
+        return stored
+
+    @staticmethod
+    def _cdn_url(ctx, stored):
+        return f"{ctx.base_url}/fal/cdn/files/{stored.id}/{quote(stored.name, safe='')}"
+
+    def cdn_upload(self, ctx):
+        self._cdn_authorize(ctx)
+        stored = self._cdn_new_file(ctx)
+        path = self.app.files.scratch_path()
+        with open(path, "wb") as sink:
+            size = ctx.req.body.copy_to(sink)
+        with self.app.lock:
+            stored.path, stored.size = path, size
+        return Response.json(200, {"access_url": self._cdn_url(ctx, stored)})
+
+    def cdn_open_multipart(self, ctx):
+        self._cdn_authorize(ctx)
+        stored = self._cdn_new_file(ctx)
+        upload_id = uuid.uuid4().hex
+        with self.app.lock:
+            self.cdn_uploads[upload_id] = {"file": stored.id, "parts": {}}
+        return Response.json(200, {"access_url": self._cdn_url(ctx, stored), "uploadId": upload_id})
+
+    def _cdn_upload_state(self, ctx):
+        with self.app.lock:
+            upload = self.cdn_uploads.get(ctx.params["upload_id"])
+            stored = self.app.files.get(ctx.params["file_id"])
+        if upload is None or stored is None or upload["file"] != stored.id:
+            raise ApiError(404, "not_found", "No such multipart upload.")
+        return upload, stored
+
+    def cdn_part(self, ctx):
+        self._cdn_authorize(ctx)
+        upload, _ = self._cdn_upload_state(ctx)
+        raw = ctx.params["part"]
+        if not raw.isdecimal() or not 1 <= int(raw) <= 10000:
+            raise ApiError(400, "bad_request", "The part number must be 1 to 10000.")
+        path = self.app.files.scratch_path()
+        digest = hashlib.md5()
+        with open(path, "wb") as sink:
+            class Tee:
+                @staticmethod
+                def write(data):
+                    digest.update(data)
+                    sink.write(data)
+            size = ctx.req.body.copy_to(Tee)
+        etag = f'"{digest.hexdigest()}"'
+        with self.app.lock:
+            previous = upload["parts"].get(int(raw))
+            upload["parts"][int(raw)] = {"path": path, "etag": etag, "size": size}
+            self.app.stats.add(self.name, "cdn_parts_received")
+        if previous:
+            os.remove(previous["path"])
+        return Response.empty(200, {"ETag": etag})
+
+    def cdn_complete(self, ctx):
+        self._cdn_authorize(ctx)
+        upload, stored = self._cdn_upload_state(ctx)
+        parts = ctx.json_object().get("parts")
+        if not isinstance(parts, list) or not parts:
+            raise ApiError(400, "bad_request", "parts must be a non-empty list.")
+        with self.app.lock:
+            received = dict(upload["parts"])
+        numbers = [p.get("partNumber") if isinstance(p, dict) else None for p in parts]
+        if numbers != list(range(1, len(received) + 1)):
+            raise ApiError(400, "bad_request", "parts must list every received part once, in order.")
+        for part in parts:
+            if received[part["partNumber"]]["etag"] != part.get("etag"):
+                raise ApiError(400, "bad_request",
+                               f"part {part['partNumber']}'s etag does not match the part received.")
+        path = self.app.files.scratch_path()
+        size = 0
+        with open(path, "wb") as sink:
+            for number in numbers:
+                with open(received[number]["path"], "rb") as source:
+                    while chunk := source.read(1 << 20):
+                        sink.write(chunk)
+                        size += len(chunk)
+                os.remove(received[number]["path"])
+        with self.app.lock:
+            stored.path, stored.size = path, size
+            self.cdn_uploads.pop(ctx.params["upload_id"], None)
+        return Response.json(200, {"access_url": self._cdn_url(ctx, stored)})
+
+    def cdn_file(self, ctx):
+        with self.app.lock:
+            stored = self.app.files.get(ctx.params["file_id"])
+        if stored is None or stored.path is None:
+            raise ApiError(404, "not_found", "No such file (or its upload never completed).")
+        return Response(200, content_type=stored.content_type, stream=file_chunks(stored.path),
+                        length=stored.size)
 
     def jwks(self, ctx):
         x = base64.urlsafe_b64encode(self.public_key).rstrip(b"=").decode()

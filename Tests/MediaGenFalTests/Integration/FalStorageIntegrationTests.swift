@@ -1,0 +1,119 @@
+import EmulatorSupport
+import Foundation
+import MediaGenCore
+import MediaGenFal
+import MediaGenTesting
+import TestSupport
+import Testing
+
+/// fal's storage flows over the real `URLSession` transport against the emulator: the CDN token
+/// flow, multipart with progress, a part's retry, and the fallback to GCS.
+@Suite(
+    "fal storage over real HTTP",
+    .enabled(if: Emulator.isAvailable, Comment(rawValue: Emulator.skipReason)),
+    .timeLimit(.minutes(5))
+)
+struct FalStorageIntegrationTests {
+    static let tokenRoute = "POST /rest/storage/auth/token"
+    static let partRoute = "PUT /cdn/files/{file_id}/{name}/multipart/{upload_id}/{part}"
+    /// Parts of 1 MiB above 2 MiB, so that a few MiB go in several parts.
+    static let smallParts = FalUploadOptions(multipartThreshold: 2 << 20, partSize: 1 << 20)
+
+    func client(_ emulator: Emulator, middleware: [any HTTPMiddleware] = []) -> FalClient {
+        FalClient(
+            apiKey: Emulator.falKey, queueURL: emulator.falQueueURL, restURL: emulator.falRestURL,
+            configuration: ClientConfiguration(
+                middleware: middleware, transport: URLSessionTransport(), clock: ImmediateClock()))
+    }
+
+    /// A file of `bytes` whose parts all differ, in a directory of its own.
+    func file(bytes: Int, name: String = "take.mov") throws -> URL {
+        let directory = URL(fileURLWithPath: NSTemporaryDirectory(), isDirectory: true)
+            .appendingPathComponent("fal-storage-\(UUID().uuidString)/")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let file = directory.appendingPathComponent(name)
+        let pattern = Data((0..<253).map { UInt8($0) })
+        var content = Data(capacity: bytes)
+        while content.count < bytes { content.append(pattern.prefix(bytes - content.count)) }
+        try content.write(to: file)
+        return file
+    }
+
+    func downloaded(_ url: URL, _ fal: FalClient, next to: URL) async throws -> Data {
+        let back = try await RemoteFile(url: url).download(
+            to: to.deletingLastPathComponent().appendingPathComponent("back"), configuration: fal.configuration)
+        return try Data(contentsOf: back)
+    }
+
+    @Test func aLargeFileGoesInPartsWithProgressAndComesBackByteForByte() async throws {
+        try await Emulator.run { emulator in
+            let fal = client(emulator)
+            let size = (9 << 20) / 2  // 4.5 MiB: five parts, the last half full
+            let source = try file(bytes: size)
+            defer { try? FileManager.default.removeItem(at: source.deletingLastPathComponent()) }
+            let reports = Locked<[TransferProgress]>([])
+            let url = try await fal.upload(.file(source), options: Self.smallParts) { progress in
+                reports.withLock { $0.append(progress) }
+            }
+            #expect(url.path.hasSuffix("/take.mov"))
+            #expect(try await downloaded(url, fal, next: source) == Data(contentsOf: source))
+
+            let stats = try await emulator.stats()
+            #expect(stats.counter("fal", "cdn_parts_received") == 5)
+            #expect(stats.requests("fal", Self.tokenRoute) == 1)
+            // The socket's progress: several reports, never past the total, ending at it.
+            let sent = reports.current.map(\.bytesTransferred)
+            #expect(sent.count > 5)
+            #expect(sent.allSatisfy { $0 <= Int64(size) })
+            #expect(reports.current.allSatisfy { $0.totalBytes == Int64(size) })
+            #expect(sent.last == Int64(size))
+        }
+    }
+
+    @Test func aPartRefusedOnceIsSentAgainAloneAndTheUploadCompletes() async throws {
+        try await Emulator.run { emulator in
+            try await emulator.injectFaults([FaultRule("503", count: 1, provider: "fal", method: "PUT", path: "/cdn/")])
+            let fal = client(emulator)
+            let source = try file(bytes: 3 << 20)
+            defer { try? FileManager.default.removeItem(at: source.deletingLastPathComponent()) }
+            let url = try await fal.upload(.file(source), options: Self.smallParts)
+            #expect(try await downloaded(url, fal, next: source) == Data(contentsOf: source))
+            let stats = try await emulator.stats()
+            #expect(stats.requests("fal", Self.partRoute) == 4)
+            #expect(stats.counter("fal", "cdn_parts_received") == 3)
+            #expect(stats.requests("fal", "POST /cdn/files/upload/multipart") == 1)
+        }
+    }
+
+    @Test(arguments: ["/rest/storage/auth/token", "/cdn/files/upload"])
+    func whenTheCDNIsDownTheFileGoesToGCSWithoutTheKey(faultedPath: String) async throws {
+        try await Emulator.run { emulator in
+            try await emulator.injectFaults([FaultRule("503", count: 100, provider: "fal", path: faultedPath)])
+            let recorder = RecordingMiddleware()
+            let fal = client(emulator, middleware: [recorder])
+            let source = try file(bytes: 2 << 20, name: "voice.wav")
+            defer { try? FileManager.default.removeItem(at: source.deletingLastPathComponent()) }
+            let url = try await fal.upload(.file(source))
+            let put = try #require(recorder.requests.current.last)
+            #expect(put.method == .put)
+            #expect(put.headers["Authorization"] == nil)
+            #expect(try await downloaded(url, fal, next: source) == Data(contentsOf: source))
+            let stats = try await emulator.stats()
+            #expect(stats.requests("fal", "POST /rest/storage/upload/initiate") == 1)
+        }
+    }
+
+    @Test func aGCSUploadReportsProgressToo() async throws {
+        try await Emulator.run { emulator in
+            let fal = client(emulator)
+            let source = try file(bytes: 3 << 20, name: "voice.wav")
+            defer { try? FileManager.default.removeItem(at: source.deletingLastPathComponent()) }
+            let last = Locked<TransferProgress?>(nil)
+            let url = try await fal.upload(.file(source), options: FalUploadOptions(repositories: [.gcs])) {
+                progress in last.withLock { $0 = progress }
+            }
+            #expect(try await downloaded(url, fal, next: source) == Data(contentsOf: source))
+            #expect(last.current == TransferProgress(bytesTransferred: 3 << 20, totalBytes: 3 << 20))
+        }
+    }
+}
