@@ -101,8 +101,20 @@ private func mediaGenFalMusicWithFalBlock6(fal: FalClient) async throws {
     _ = fox
 }
 
-// Sources/MediaGenFal/MediaGenFal.docc/Articles/MusicWithFal.md, block 7 (line 166)
-private func mediaGenFalMusicWithFalBlock7(fal: FalClient, input: BeatovenInput, body: Data, headers: HTTPHeaders) async throws {
+// Sources/MediaGenFal/MediaGenFal.docc/Articles/MusicWithFal.md, block 7 (line 165)
+private func mediaGenFalMusicWithFalBlock7(fal: FalClient) async throws {
+    var options = FalUploadOptions()
+    options.expiresAfter = .seconds(7 * 24 * 60 * 60)   // fal deletes it after a week
+    let url = try await fal.upload(.file(URL(fileURLWithPath: "take.mov")), options: options) { progress in
+        print("\(progress.bytesTransferred) of \(progress.totalBytes ?? 0) bytes")
+    }
+    // Read every top-level value, so an example that only shows one does not warn.
+    _ = options
+    _ = url
+}
+
+// Sources/MediaGenFal/MediaGenFal.docc/Articles/MusicWithFal.md, block 8 (line 180)
+private func mediaGenFalMusicWithFalBlock8(fal: FalClient, input: BeatovenInput, body: Data, headers: HTTPHeaders) async throws {
     let request = try await fal.createRequest(.beatovenMusicGeneration, input: input,
                                        webhookURL: URL(string: "https://example.com/hooks/fal")!)
 
@@ -119,16 +131,16 @@ private func mediaGenFalMusicWithFalBlock7(fal: FalClient, input: BeatovenInput,
     _ = delivery
 }
 
-// Sources/MediaGenFal/MediaGenFal.docc/Articles/MusicWithFal.md, block 8 (line 190)
-private func mediaGenFalMusicWithFalBlock8(fal: FalClient) async throws {
+// Sources/MediaGenFal/MediaGenFal.docc/Articles/MusicWithFal.md, block 9 (line 204)
+private func mediaGenFalMusicWithFalBlock9(fal: FalClient) async throws {
     let mirrored = FalWebhookVerifier(client: fal,
                                       keySetURL: URL(string: "https://keys.example.com/fal/jwks.json")!)
     // Read every top-level value, so an example that only shows one does not warn.
     _ = mirrored
 }
 
-// Sources/MediaGenFal/MediaGenFal.docc/Articles/MusicWithFal.md, block 9 (line 201)
-private func mediaGenFalMusicWithFalBlock9(fal: FalClient, myFalUserID: String, body: Data, headers: HTTPHeaders, request: FalRequest) async throws {
+// Sources/MediaGenFal/MediaGenFal.docc/Articles/MusicWithFal.md, block 10 (line 215)
+private func mediaGenFalMusicWithFalBlock10(fal: FalClient, myFalUserID: String, body: Data, headers: HTTPHeaders, request: FalRequest) async throws {
     let webhooks = FalWebhookVerifier(client: fal, expectedUserID: myFalUserID)
     let delivery = try await webhooks.event(body: body, headers: headers,
                                                expectedRequestID: request.requestID)  // when known
@@ -137,8 +149,8 @@ private func mediaGenFalMusicWithFalBlock9(fal: FalClient, myFalUserID: String, 
     _ = delivery
 }
 
-// Sources/MediaGenFal/MediaGenFal.docc/Articles/MusicWithFal.md, block 10 (line 261)
-private func mediaGenFalMusicWithFalBlock10(fal: FalClient, request: FalRequest) async throws {
+// Sources/MediaGenFal/MediaGenFal.docc/Articles/MusicWithFal.md, block 11 (line 275)
+private func mediaGenFalMusicWithFalBlock11(fal: FalClient, request: FalRequest) async throws {
     do {
         _ = try await fal.result(of: request.handle)
     } catch let error as MediaGenError {

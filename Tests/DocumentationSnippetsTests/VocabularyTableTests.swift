@@ -141,7 +141,9 @@ import Testing
             _ = try await $0.beatra.wait(for: handle, policy: nil, onUpdate: nil)
         },
         // upload
-        Name("upload", "fal", "upload(_:)") { let _: URL = try await $0.fal.upload(file) },
+        Name("upload", "fal", "upload(_:options:progress:)") {
+            let _: URL = try await $0.fal.upload(file, options: FalUploadOptions(), progress: nil)
+        },
         Name("upload", "BeatAPI", "upload(_:)") {
             let _: BeatAPIFile = try await $0.beatAPI.upload(file)
         },
