@@ -76,6 +76,17 @@ struct FalPriceTests {
         #expect(harness.requests.isEmpty)
     }
 
+    @Test func theSharedEstimateCountsAPriceTheClientAlreadyHasAndAsksNobody() async throws {
+        let harness = pricedHarness(pricing: "pricing")
+        let request = MusicRequest(prompt: "jazz", duration: .seconds(30))
+        #expect(try harness.client.estimateCost(of: request) == nil)
+        harness.client.prices.override(
+            FalModelPrice(endpointID: "beatoven/music-generation", unitPrice: Decimal(string: "0.01")!, unit: "second"),
+            for: .beatovenMusicGeneration)
+        #expect(try harness.client.estimateCost(of: request) == .usd(Decimal(string: "0.30")!))
+        #expect(harness.requests.isEmpty)
+    }
+
     @Test func withoutABudgetASubmitFetchesNoPrice() async throws {
         let harness = pricedHarness(pricing: "pricing")
         _ = try await harness.client.createRequest(flux, input: ["prompt": "a fox"])

@@ -186,18 +186,23 @@ public struct FalClient: MediaClient, MusicGenerating {
         try await createRequest(.beatovenMusicGeneration, input: try Self.beatoven(for: request))
     }
 
-    /// The static catalog's estimate — `nil`: no document gives Beatoven's price. Throws when the
-    /// request is invalid for fal.
+    /// What the request would cost by the prices this client already has — yours, or fal's
+    /// published one once fetched — else the static catalog's (`nil`: no document gives
+    /// Beatoven's price). Throws when the request is invalid for fal.
     ///
     /// ```swift
-    /// let cost = try fal.estimateCost(of: MusicRequest(prompt: "jazz"))  // nil: unknown
+    /// let cost = try fal.estimateCost(of: MusicRequest(prompt: "jazz"))  // nil until a price is known
     /// ```
     ///
-    /// This asks nobody. ``estimateCost(of:input:)`` also counts the price fal's Platform API
-    /// publishes, as a budget does before each submit.
+    /// The shared protocol's estimate is synchronous, so it asks nobody: call
+    /// ``estimateCost(of:input:)`` to fetch fal's price first (a budget does, before each submit).
     public func estimateCost(of request: MusicRequest) throws -> Money? {
         let input = try Self.beatoven(for: request)
-        return FalAppID.beatovenMusicGeneration.descriptor?.estimateCost(duration: input.duration)
+        let app = FalAppID.beatovenMusicGeneration
+        var known: Price?
+        if case .known(let price)? = prices.lookup(app, now: Date()) { known = price.price }
+        return (known ?? app.descriptor?.price)?.cost(
+            duration: Self.requestedDuration(of: input), outputs: app.descriptor?.outputsPerTask ?? 1)
     }
 
     static func beatoven(for request: MusicRequest) throws(MediaGenError) -> BeatovenInput {
