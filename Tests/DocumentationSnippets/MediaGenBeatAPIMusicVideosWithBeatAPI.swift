@@ -75,14 +75,14 @@ private func mediaGenBeatAPIMusicVideosWithBeatAPIBlock6(beatAPI: BeatAPIClient,
     _ = video
 }
 
-// Sources/MediaGenBeatAPI/MediaGenBeatAPI.docc/Articles/MusicVideosWithBeatAPI.md, block 7 (line 133)
+// Sources/MediaGenBeatAPI/MediaGenBeatAPI.docc/Articles/MusicVideosWithBeatAPI.md, block 7 (line 134)
 private func mediaGenBeatAPIMusicVideosWithBeatAPIBlock7(beatAPI: BeatAPIClient, input: MusicVideoInput) async throws {
     let done = try await beatAPI.run(input, policy: BeatAPIClient.documentedPolling)
     // Read every top-level value, so an example that only shows one does not warn.
     _ = done
 }
 
-// Sources/MediaGenBeatAPI/MediaGenBeatAPI.docc/Articles/MusicVideosWithBeatAPI.md, block 8 (line 147)
+// Sources/MediaGenBeatAPI/MediaGenBeatAPI.docc/Articles/MusicVideosWithBeatAPI.md, block 8 (line 148)
 private func mediaGenBeatAPIMusicVideosWithBeatAPIBlock8(beatAPI: BeatAPIClient, input: MusicVideoInput) async throws {
     var manual = input
     manual.composeMode = .manual
@@ -104,7 +104,7 @@ private func mediaGenBeatAPIMusicVideosWithBeatAPIBlock8(beatAPI: BeatAPIClient,
     _ = video
 }
 
-// Sources/MediaGenBeatAPI/MediaGenBeatAPI.docc/Articles/MusicVideosWithBeatAPI.md, block 9 (line 182)
+// Sources/MediaGenBeatAPI/MediaGenBeatAPI.docc/Articles/MusicVideosWithBeatAPI.md, block 9 (line 183)
 private func mediaGenBeatAPIMusicVideosWithBeatAPIBlock9(beatAPI: BeatAPIClient, task: BeatAPITask) async throws {
     print(task.usage?.creditsReserved ?? "unknown")    // $4.50
     let account = try await beatAPI.usage()
@@ -113,7 +113,7 @@ private func mediaGenBeatAPIMusicVideosWithBeatAPIBlock9(beatAPI: BeatAPIClient,
     _ = account
 }
 
-// Sources/MediaGenBeatAPI/MediaGenBeatAPI.docc/Articles/MusicVideosWithBeatAPI.md, block 10 (line 229)
+// Sources/MediaGenBeatAPI/MediaGenBeatAPI.docc/Articles/MusicVideosWithBeatAPI.md, block 10 (line 238)
 private func mediaGenBeatAPIMusicVideosWithBeatAPIBlock10(beatAPI: BeatAPIClient, vault: inout [String: String]) async throws {
     let created = try await beatAPI.createWebhookEndpoint(
         url: URL(string: "https://app.example.com/hooks/beatapi")!, events: [.taskSucceeded, .taskFailed])
@@ -122,7 +122,7 @@ private func mediaGenBeatAPIMusicVideosWithBeatAPIBlock10(beatAPI: BeatAPIClient
     _ = created
 }
 
-// Sources/MediaGenBeatAPI/MediaGenBeatAPI.docc/Articles/MusicVideosWithBeatAPI.md, block 11 (line 240)
+// Sources/MediaGenBeatAPI/MediaGenBeatAPI.docc/Articles/MusicVideosWithBeatAPI.md, block 11 (line 249)
 private func mediaGenBeatAPIMusicVideosWithBeatAPIBlock11(vault: [String: String], endpointID: String, rawBody: Data, requestHeaders: HTTPHeaders) async throws {
     let event = try BeatAPIWebhook.event(body: rawBody, headers: requestHeaders,
                                          secret: BeatAPIWebhookSecret(vault[endpointID] ?? ""))

@@ -62,6 +62,7 @@ struct BeatAPIDecoderFuzzTests {
         ("error-402", 402, "insufficientCredits", "insufficientCredits"),
         ("error-404", 404, "notFound", "notFound"),
         ("error-409", 409, "conflict", "conflict"),
+        ("error-409-idempotency-conflict", 409, "conflict", "conflict"),
         ("error-429-concurrency", 429, "rateLimited", "rateLimited"),
         ("error-429-rate-limit", 429, "rateLimited", "rateLimited"),
         ("error-429-huge-retry-after", 429, "rateLimited", "rateLimited"),
@@ -87,6 +88,9 @@ struct BeatAPIDecoderFuzzTests {
         for name in ["music-video-request", "music-video-request-standard", "music-video-request-premium-sing"] {
             add(name, .answer(status: 201), "createTask(MusicVideoInput)", "decoding", run: createMusicVideo)
         }
+        add(
+            "ecommerce-video-request", .answer(status: 201), "createTask(EcommerceVideoInput)", "decoding",
+            run: createEcommerceVideo)
         for name in ["file", "file-audio"] {
             add(name, .answer(status: 201), "uploadFile", run: uploadFile)
         }

@@ -16,7 +16,7 @@ struct BeatAPIErrorTests {
         ("error-401", 401, .authentication, "unauthorized", "req_e401"),
         ("error-402", 402, .insufficientCredits, "insufficient_credits", "req_e402"),
         ("error-404", 404, .notFound, "not_found", "req_e404"),
-        ("error-409", 409, .conflict, "idempotency_conflict", "req_e409"),
+        // error-409 (idempotency_conflict) is resent under its key first: BeatAPIIdempotencyConflictTests.
     ])
     func documentedErrorsMapToTheirKindWithTheRequestID(
         fixtureName: String, status: Int, kind: MediaGenError.Kind, code: String, requestID: String

@@ -62,6 +62,7 @@ struct BeatAPIInputTests {
         ("aspect_ratio", EcommerceVideoInput(imageURLs: [Sample.image], aspectRatio: "portrait")),
         ("aspect_ratio", EcommerceVideoInput(imageURLs: [Sample.image], aspectRatio: "0:1")),
         ("duration", EcommerceVideoInput(imageURLs: [Sample.image], additionalFields: ["duration": 30])),
+        ("duration", EcommerceVideoInput(imageURLs: [Sample.image])),
     ]
 
     @Test(arguments: badEcommerceVideos)
@@ -75,7 +76,6 @@ struct BeatAPIInputTests {
     @Test func theSeedsInputIsValid() throws {
         try Sample.seedInput.validate()
         try Sample.ecommerce.validate()
-        try EcommerceVideoInput(imageURLs: [Sample.image]).validate()
     }
 
     // MARK: - Public HTTPS only

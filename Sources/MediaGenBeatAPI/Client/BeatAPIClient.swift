@@ -137,10 +137,8 @@ public struct BeatAPIClient: MediaClient {
 
     // MARK: - Ecommerce Video
 
-    /// Creates an ecommerce-video task and returns it at once. It costs its `duration` at the
-    /// catalog's $0.30 a second, counted against the client's budget; without a duration the
-    /// estimate is unknown, so a client with a budget refuses it unless the budget allows unknown
-    /// prices.
+    /// Creates an ecommerce-video task and returns it at once. It costs its `duration` (required,
+    /// 10–60 s) at the catalog's $0.30 a second, counted against the client's budget.
     ///
     /// ```swift
     /// var input = EcommerceVideoInput(imageURLs: [URL(string: "https://cdn.example.com/bottle.png")!])
@@ -148,6 +146,10 @@ public struct BeatAPIClient: MediaClient {
     /// print(beatAPI.estimateCost(of: input) ?? "unknown")   // $4.50
     /// let task = try await beatAPI.createTask(input)
     /// ```
+    ///
+    /// The input is checked first, as ``EcommerceVideoInput`` lists (1–7 images, 10–60 s, a
+    /// prompt of at most 2000 characters, `16:9`, `9:16` or `1:1`, `en` or `zh`): a refusal names
+    /// its field and nothing is uploaded or sent.
     public func createTask(_ input: EcommerceVideoInput, idempotencyKey: String? = nil) async throws -> BeatAPITask {
         try input.validate(inputRule)
         let key = try RequestValidation.idempotencyKey(idempotencyKey, provider: .beatAPI)
@@ -201,7 +203,7 @@ public struct BeatAPIClient: MediaClient {
     }
 
     /// What an ecommerce-video task costs by the catalog, in US dollars: its `duration` at $0.30
-    /// a second; `nil` without a duration.
+    /// a second; `nil` without a duration (an input the create refuses).
     ///
     /// ```swift
     /// let input = EcommerceVideoInput(imageURLs: [URL(string: "https://cdn.example.com/bottle.png")!],
@@ -258,7 +260,11 @@ public struct BeatAPIClient: MediaClient {
 
     /// Sends `request` and unwraps BeatAPI's `{"data": …}` envelope: the one place it is read.
     func send<Payload: Decodable & Sendable>(_ request: APIRequest, as type: Payload.Type) async throws -> Payload {
-        try await executor.send(request, decoding: BeatAPIResponse<Payload>.self).data
+        do {
+            return try await executor.send(request, decoding: BeatAPIResponse<Payload>.self).data
+        } catch let error as MediaGenError where error.providerCode == BeatAPIError.idempotencyConflict {
+            throw BeatAPIError.explainingIdempotencyConflict(error)
+        }
     }
 
 }

@@ -24,6 +24,9 @@ extension ProviderDialect {
         idempotencyHeader: "Idempotency-Key",
         requestIDHeaders: ["x-request-id", "request-id"],
         parseError: BeatAPIError.details(in:json:),
+        provesNotProcessed: { response in
+            [408, 429].contains(response.status) || BeatAPIError.isIdempotencyConflict(response)
+        },
         makeEncoder: {
             // Sorted keys: the same call always sends the same bytes, whatever a server
             // compares when it matches an `Idempotency-Key` to its body.
@@ -38,6 +41,19 @@ extension BeatAPIError {
     /// Error codes that ask the client not to retry even though their status is transient: an
     /// account's concurrency limit lasts until one of its tasks ends, not a few seconds.
     static let notRetryableCodes: Set<String> = ["user_concurrency_exceeded"]
+
+    /// The one code BeatAPI gives a keyed create's `409`. Its description documents two causes
+    /// under it: the key was used before with a different body, or a request with that key is
+    /// still being processed (`createMusicVideoTask`, `createEcommerceVideoTask`,
+    /// `editMusicVideoShot`, `composeMusicVideoTask`). The body does not say which.
+    static let idempotencyConflict = "idempotency_conflict"
+
+    /// Whether `response` is BeatAPI's `409 idempotency_conflict`: an answer to the key itself,
+    /// given before anything of this attempt was processed.
+    static func isIdempotencyConflict(_ response: HTTPResponse) -> Bool {
+        guard response.status == 409 else { return false }
+        return (try? JSONDecoder().decode(Envelope.self, from: response.body))?.error.code == idempotencyConflict
+    }
 
     /// Reads an error answer in the executor's vocabulary; `nil` for a real success.
     static func details(in response: HTTPResponse, json: JSONNode?) -> ProviderErrorDetails? {
@@ -66,6 +82,29 @@ extension BeatAPIError {
         if error.code == "insufficient_credits" {
             details.kind = .insufficientCredits
         }
+        if error.code == idempotencyConflict {
+            // The client resends the very same bytes under the same key, so resending can only
+            // help: a request still being processed ends, and the resend gets its task back (never
+            // a second one). A key used before with another body keeps answering 409, and the
+            // call ends `.conflict` once the retry policy runs out.
+            details.kind = .conflict
+            details.retryable = true
+        }
         return details
+    }
+
+    /// `error`, ended by `409 idempotency_conflict`, with what to do about it: BeatAPI's body does
+    /// not say which of its two causes it was, so both are named.
+    static func explainingIdempotencyConflict(_ error: MediaGenError) -> MediaGenError {
+        var error = error
+        let key = error.idempotencyKey.map { " \($0)" } ?? ""
+        if error.kind == .outcomeUnknown {
+            error.message +=
+                " — BeatAPI still answered idempotency_conflict when the retries ran out: a request under the Idempotency-Key\(key) is likely still being processed (make the same call again later with this key to get its task; BeatAPI makes no second one), unless the key was used before with a different body (then send this request with a new key)"
+        } else {
+            error.message +=
+                " — BeatAPI refused every attempt under the Idempotency-Key\(key), each with the same body: either the key was used before with a different body (send this request with a new key, or the earlier body with this key), or a request under it is still being processed (make the same call again later with this key)"
+        }
+        return error
     }
 }

@@ -42,3 +42,21 @@ enum Lenient {
         value?.stringValue.flatMap { URL(string: $0.trimmingCharacters(in: .whitespaces)) }
     }
 }
+
+extension KeyedDecodingContainer {
+    /// The value at `key` as JSON, whatever its type; `nil` when it is absent, `null` or unreadable.
+    /// The lenient decoders read every optional field through it, so one field of an unexpected
+    /// type costs that field, not the whole answer.
+    func lenientValue(_ key: Key) -> JSONValue? {
+        (try? decodeIfPresent(JSONValue.self, forKey: key)) ?? nil
+    }
+
+    /// The identifier at `key`, as text or a number, present and not empty; `keyNotFound`, saying
+    /// `expectation`, otherwise: an object without its id cannot be used again.
+    func lenientID(_ key: Key, expectation: String) throws -> String {
+        guard let id = Lenient.string(lenientValue(key)), !id.isEmpty else {
+            throw DecodingError.keyNotFound(key, .init(codingPath: codingPath, debugDescription: expectation))
+        }
+        return id
+    }
+}

@@ -37,21 +37,18 @@ public struct BeatAPIFile: Hashable, Sendable, Decodable, Identifiable {
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        func value(_ key: CodingKeys) -> JSONValue? {
-            (try? container.decodeIfPresent(JSONValue.self, forKey: key)) ?? nil
-        }
         id = try container.decode(String.self, forKey: .id)
-        guard let url = Lenient.url(value(.url)) else {
+        guard let url = Lenient.url(container.lenientValue(.url)) else {
             throw DecodingError.dataCorruptedError(
                 forKey: .url, in: container, debugDescription: "an uploaded file has a URL")
         }
         self.url = url
-        object = value(.object)?.stringValue
-        key = value(.key)?.stringValue
-        mimeType = value(.mimeType)?.stringValue
-        sizeBytes = Lenient.int(value(.sizeBytes)).map(Int64.init)
-        purpose = value(.purpose)?.stringValue
-        createdAt = Lenient.date(value(.createdAt))
-        audioDurationSeconds = Lenient.decimal(value(.audioDurationSeconds))
+        object = container.lenientValue(.object)?.stringValue
+        key = container.lenientValue(.key)?.stringValue
+        mimeType = container.lenientValue(.mimeType)?.stringValue
+        sizeBytes = Lenient.int(container.lenientValue(.sizeBytes)).map(Int64.init)
+        purpose = container.lenientValue(.purpose)?.stringValue
+        createdAt = Lenient.date(container.lenientValue(.createdAt))
+        audioDurationSeconds = Lenient.decimal(container.lenientValue(.audioDurationSeconds))
     }
 }

@@ -11,23 +11,28 @@ import MediaGenCore
 /// let task = try await beatAPI.createTask(input)
 /// ```
 ///
-/// BeatAPI's API reference lists this endpoint without its body, so it is modelled like the music video's with
-/// its own fields (BeatAPI's published description names `duration` and `aspect_ratio`) and kept
-/// open with ``additionalFields``. Checked before sending: at least one image; every URL public
-/// HTTPS (local files are uploaded first); a non-empty prompt when given; a language code and a
-/// documented resolution when given; a whole, positive number of seconds; an aspect ratio written
-/// `W:H`. Which of these BeatAPI requires (its description requires `duration`) is BeatAPI's to
-/// say.
+/// Checked before anything is sent or uploaded, each failure naming its field, as BeatAPI's
+/// published description (`createEcommerceVideoTask`) states the rules:
+/// - `images`: the primary product or scene image first, then up to six more (1–7), each a public
+///   HTTPS URL or a local PNG, JPEG or WebP file of at most 50 MB (uploaded first);
+/// - `duration`: required, whole seconds from 10 to 60 — what BeatAPI bills;
+/// - `prompt` (optional): not blank, at most 2000 characters;
+/// - `aspect_ratio` (optional): `16:9`, `9:16` or `1:1`;
+/// - `language` (optional): `en` or `zh`.
+///
+/// The description lists no `resolution` for this workflow; one given is checked against the
+/// documented resolutions and sent, for BeatAPI to judge. Other fields go in ``additionalFields``.
 public struct EcommerceVideoInput: Hashable, Sendable {
-    /// Product images, as public HTTPS URLs or local files to upload. At least one.
+    /// Product images, as public HTTPS URLs or local files to upload: 1–7, the primary one first.
     public var images: [FileSource]
-    /// The creative brief.
+    /// The creative brief: at most 2000 characters.
     public var prompt: String?
+    /// The dialogue and narration language: `en` or `zh`.
     public var language: BeatAPILanguage?
     public var resolution: BeatAPIResolution?
-    /// The video's length, in whole seconds.
+    /// The video's length, in whole seconds from 10 to 60. Required: the create is refused without it.
     public var duration: Duration?
-    /// Such as `"16:9"`, `"9:16"`, `"1:1"`.
+    /// `"16:9"`, `"9:16"` or `"1:1"`.
     public var aspectRatio: String?
     /// More body fields, sent as given. They may not repeat a field above.
     public var additionalFields: [String: JSONValue]
@@ -65,39 +70,83 @@ public struct EcommerceVideoInput: Hashable, Sendable {
             duration: duration, aspectRatio: aspectRatio, additionalFields: additionalFields)
     }
 
+    /// How many product images BeatAPI takes: the primary one and up to six more.
+    public static let imageCount = 1...7
+    /// How long an ecommerce video may be, in whole seconds.
+    public static let durationSeconds = 10...60
+    /// The most characters `prompt` may have.
+    public static let maxPromptCharacters = 2000
+    /// The placements BeatAPI documents for ecommerce videos.
+    public static let aspectRatios = ["16:9", "9:16", "1:1"]
+    /// The languages BeatAPI documents for ecommerce videos.
+    public static let languages: [BeatAPILanguage] = [.english, .chinese]
+
     static let typedFields: Set<String> = ["images", "prompt", "language", "resolution", "duration", "aspect_ratio"]
 
     /// Checks the input as the client does before sending; `allowedTestHosts` as the client's.
     ///
     /// ```swift
-    /// try EcommerceVideoInput(imageURLs: []).validate()   // throws: images
+    /// var input = EcommerceVideoInput(imageURLs: [URL(string: "https://cdn.example.com/bottle.png")!])
+    /// input.duration = .seconds(15)
+    /// try input.validate()   // passes
+    /// input.duration = .seconds(90)
+    /// try input.validate()   // throws .invalidRequest(field: "duration", …)
     /// ```
     public func validate(allowedTestHosts: Set<String> = []) throws(MediaGenError) {
         try validate(InputSourceRule(allowedTestHosts: allowedTestHosts))
     }
 
     func validate(_ rule: InputSourceRule) throws(MediaGenError) {
-        guard !images.isEmpty else {
-            throw .invalidInput("images", "give at least one product image", provider: .beatAPI)
+        guard Self.imageCount.contains(images.count) else {
+            throw Self.refusal(
+                "images",
+                images.isEmpty
+                    ? "give at least one product image"
+                    : "BeatAPI takes the primary image and up to six more (1–7); got \(images.count)")
         }
-        for image in images { try rule.check(image, for: MusicVideoInput.imageSlot) }
-        if let prompt, prompt.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
-            throw .invalidInput("prompt", "the prompt is empty; leave it nil to send none", provider: .beatAPI)
-        }
-        try language?.validate()
-        try resolution?.validate()
-        if let duration {
-            guard duration.components.attoseconds == 0, duration > .zero else {
-                throw .invalidInput(
-                    "duration", "must be a positive whole number of seconds, got \(duration)", provider: .beatAPI)
+        for image in images { try MusicVideoInput.checkMedia(image, for: MusicVideoInput.imageSlot, rule) }
+        if let prompt {
+            guard !prompt.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+                throw Self.refusal("prompt", "the prompt is empty; leave it nil to send none")
+            }
+            guard prompt.unicodeScalars.count <= Self.maxPromptCharacters else {
+                throw Self.refusal(
+                    "prompt", "at most \(Self.maxPromptCharacters) characters; got \(prompt.unicodeScalars.count)")
             }
         }
-        if let aspectRatio, aspectRatio.range(of: #"^[1-9][0-9]*:[1-9][0-9]*$"#, options: .regularExpression) == nil {
-            throw .invalidInput(
-                "aspect_ratio", "write it as width:height, such as \"9:16\"; got \"\(aspectRatio)\"",
-                provider: .beatAPI)
+        if let language {
+            try language.validate()
+            guard Self.languages.contains(language) else {
+                throw Self.refusal("language", "BeatAPI's ecommerce videos speak en or zh; got \"\(language)\"")
+            }
         }
+        try resolution?.validate()
+        if let aspectRatio, !Self.aspectRatios.contains(aspectRatio) {
+            throw Self.refusal(
+                "aspect_ratio",
+                "BeatAPI places ecommerce videos at \(Self.aspectRatios.joined(separator: ", ")); got \"\(aspectRatio)\""
+            )
+        }
+        try checkDuration()
         try AdditionalFields.check(additionalFields, against: Self.typedFields)
+    }
+
+    private func checkDuration() throws(MediaGenError) {
+        let limits = Self.durationSeconds
+        guard let duration else {
+            throw Self.refusal(
+                "duration",
+                "BeatAPI requires the video's length: \(limits.lowerBound)–\(limits.upperBound) whole seconds")
+        }
+        let seconds = duration.components.seconds
+        guard duration.components.attoseconds == 0, seconds >= limits.lowerBound, seconds <= limits.upperBound else {
+            throw Self.refusal(
+                "duration", "must be \(limits.lowerBound)–\(limits.upperBound) whole seconds, got \(duration)")
+        }
+    }
+
+    private static func refusal(_ field: String, _ reason: String) -> MediaGenError {
+        .invalidInput(field, reason, provider: .beatAPI)
     }
 
     func body(images imageURLs: [String]) -> JSONValue {

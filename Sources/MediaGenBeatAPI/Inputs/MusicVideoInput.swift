@@ -280,7 +280,7 @@ public struct MusicVideoInput: Hashable, Sendable {
 
     /// A source checked by `rule`; a local one also of a type BeatAPI accepts and at most 50 MB
     /// (a URL's file is BeatAPI's to check when it fetches it).
-    private static func checkMedia(
+    static func checkMedia(
         _ source: FileSource, for slot: InputSourceRule.Slot, _ rule: InputSourceRule
     ) throws(MediaGenError) {
         try rule.check(source, for: slot)

@@ -63,22 +63,15 @@ public struct BeatAPIStoryboardShot: Hashable, Sendable, Decodable, Identifiable
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        func value(_ key: CodingKeys) -> JSONValue? {
-            (try? container.decodeIfPresent(JSONValue.self, forKey: key)) ?? nil
-        }
-        guard let id = Lenient.string(value(.id)), !id.isEmpty else {
-            throw DecodingError.keyNotFound(
-                CodingKeys.id, .init(codingPath: decoder.codingPath, debugDescription: "a shot has an id"))
-        }
-        self.id = id
-        index = Lenient.int(value(.index))
-        status = value(.status)?.stringValue.map(BeatAPITaskStatus.init(rawValue:))
-        durationSeconds = Lenient.decimal(value(.durationSeconds))
-        prompt = value(.prompt)?.stringValue
-        lyricText = value(.lyricText)?.stringValue
-        media = value(.media).flatMap(BeatAPIShotMedia.file(in:))
-        createdAt = Lenient.date(value(.createdAt))
-        updatedAt = Lenient.date(value(.updatedAt))
+        id = try container.lenientID(.id, expectation: "a shot has an id")
+        index = Lenient.int(container.lenientValue(.index))
+        status = container.lenientValue(.status)?.stringValue.map(BeatAPITaskStatus.init(rawValue:))
+        durationSeconds = Lenient.decimal(container.lenientValue(.durationSeconds))
+        prompt = container.lenientValue(.prompt)?.stringValue
+        lyricText = container.lenientValue(.lyricText)?.stringValue
+        media = container.lenientValue(.media).flatMap(BeatAPIShotMedia.file(in:))
+        createdAt = Lenient.date(container.lenientValue(.createdAt))
+        updatedAt = Lenient.date(container.lenientValue(.updatedAt))
     }
 }
 
@@ -114,22 +107,15 @@ public struct BeatAPIShotMedia: Hashable, Sendable, Decodable {
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        func value(_ key: CodingKeys) -> JSONValue? {
-            (try? container.decodeIfPresent(JSONValue.self, forKey: key)) ?? nil
-        }
-        guard let shotID = Lenient.string(value(.shotID)), !shotID.isEmpty else {
-            throw DecodingError.keyNotFound(
-                CodingKeys.shotID, .init(codingPath: decoder.codingPath, debugDescription: "shot media names its shot"))
-        }
-        self.shotID = shotID
-        object = value(.object)?.stringValue
-        taskID = Lenient.string(value(.taskID))
-        index = Lenient.int(value(.index))
-        status = value(.status)?.stringValue.map(BeatAPITaskStatus.init(rawValue:))
-        media = value(.media).flatMap(Self.file(in:))
-        createdAt = Lenient.date(value(.createdAt))
-        updatedAt = Lenient.date(value(.updatedAt))
-        requestID = value(.requestID)?.stringValue
+        shotID = try container.lenientID(.shotID, expectation: "shot media names its shot")
+        object = container.lenientValue(.object)?.stringValue
+        taskID = Lenient.string(container.lenientValue(.taskID))
+        index = Lenient.int(container.lenientValue(.index))
+        status = container.lenientValue(.status)?.stringValue.map(BeatAPITaskStatus.init(rawValue:))
+        media = container.lenientValue(.media).flatMap(Self.file(in:))
+        createdAt = Lenient.date(container.lenientValue(.createdAt))
+        updatedAt = Lenient.date(container.lenientValue(.updatedAt))
+        requestID = container.lenientValue(.requestID)?.stringValue
     }
 
     /// `{"type", "url", "mime_type"}` as a file; `nil` without a usable URL.

@@ -104,31 +104,28 @@ public struct BeatAPITask: MediaTask, Hashable, Sendable, Decodable {
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        func value(_ key: CodingKeys) -> JSONValue? {
-            (try? container.decodeIfPresent(JSONValue.self, forKey: key)) ?? nil
-        }
-        guard let id = Lenient.string(value(.id)) else {
+        guard let id = Lenient.string(container.lenientValue(.id)) else {
             throw DecodingError.keyNotFound(
                 CodingKeys.id, .init(codingPath: decoder.codingPath, debugDescription: "a task has an id"))
         }
         self.id = id
-        object = value(.object)?.stringValue
-        let workflowValue = value(.workflow)
+        object = container.lenientValue(.object)?.stringValue
+        let workflowValue = container.lenientValue(.workflow)
         workflow = (workflowValue?.stringValue ?? workflowValue?["id"]?.stringValue).map {
             BeatAPIWorkflowID(rawValue: $0)
         }
-        taskStatus = BeatAPITaskStatus(rawValue: value(.status)?.stringValue ?? "unknown")
-        stage = Lenient.string(value(.stage))
-        createdAt = Lenient.date(value(.createdAt))
-        updatedAt = Lenient.date(value(.updatedAt))
-        completedAt = Lenient.date(value(.completedAt))
-        let output = value(.output)
+        taskStatus = BeatAPITaskStatus(rawValue: container.lenientValue(.status)?.stringValue ?? "unknown")
+        stage = Lenient.string(container.lenientValue(.stage))
+        createdAt = Lenient.date(container.lenientValue(.createdAt))
+        updatedAt = Lenient.date(container.lenientValue(.updatedAt))
+        completedAt = Lenient.date(container.lenientValue(.completedAt))
+        let output = container.lenientValue(.output)
         self.output = output == .null ? nil : output
         usage = try? container.decodeIfPresent(BeatAPITaskUsage.self, forKey: .usage)
-        requestID = value(.requestID)?.stringValue
-        errorCode = Lenient.string(value(.errorCode))
-        errorMessage = value(.errorMessage)?.stringValue
-        progress = Lenient.decimal(value(.progress)).map(\.nearestDouble).map {
+        requestID = container.lenientValue(.requestID)?.stringValue
+        errorCode = Lenient.string(container.lenientValue(.errorCode))
+        errorMessage = container.lenientValue(.errorMessage)?.stringValue
+        progress = Lenient.decimal(container.lenientValue(.progress)).map(\.nearestDouble).map {
             min(max($0 > 1 ? $0 / 100 : $0, 0), 1)
         }
         storyboard = try? container.decodeIfPresent(BeatAPIStoryboard.self, forKey: .storyboard)

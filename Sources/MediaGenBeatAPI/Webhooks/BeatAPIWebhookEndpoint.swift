@@ -36,21 +36,18 @@ public struct BeatAPIWebhookEndpoint: Hashable, Sendable, Decodable, Identifiabl
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        func value(_ key: CodingKeys) -> JSONValue? {
-            (try? container.decodeIfPresent(JSONValue.self, forKey: key)) ?? nil
-        }
         id = try container.decode(String.self, forKey: .id)
-        object = value(.object)?.stringValue
-        url = Lenient.url(value(.url))
-        description = value(.description)?.stringValue
-        events = (value(.events)?.arrayValue ?? []).compactMap {
+        object = container.lenientValue(.object)?.stringValue
+        url = Lenient.url(container.lenientValue(.url))
+        description = container.lenientValue(.description)?.stringValue
+        events = (container.lenientValue(.events)?.arrayValue ?? []).compactMap {
             $0.stringValue.map { BeatAPIWebhookEventType(rawValue: $0) }
         }
-        status = value(.status)?.stringValue.map { BeatAPIWebhookEndpointStatus(rawValue: $0) }
-        createdAt = Lenient.date(value(.createdAt))
-        updatedAt = Lenient.date(value(.updatedAt))
+        status = container.lenientValue(.status)?.stringValue.map { BeatAPIWebhookEndpointStatus(rawValue: $0) }
+        createdAt = Lenient.date(container.lenientValue(.createdAt))
+        updatedAt = Lenient.date(container.lenientValue(.updatedAt))
         // Only a masked secret is kept here; the real one lives in BeatAPICreatedWebhookEndpoint.
-        maskedSecret = value(.secret)?.stringValue.flatMap { $0.contains("*") ? $0 : nil }
+        maskedSecret = container.lenientValue(.secret)?.stringValue.flatMap { $0.contains("*") ? $0 : nil }
     }
 }
 

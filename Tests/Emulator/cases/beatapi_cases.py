@@ -4,7 +4,7 @@ import hashlib
 import hmac
 import json
 
-from .harness import BEATAPI, EmulatorCase, WebhookSink, multipart_body
+from .harness import BEATAPI, BEATRA, EmulatorCase, WebhookSink, multipart_body
 
 MUSIC_VIDEO = {"images": ["https://cdn.example.com/singer.png"],
                "audio_url": "https://cdn.example.com/song.mp3",
@@ -126,6 +126,58 @@ class BeatAPITaskTests(EmulatorCase):
                          ("ecommerce-video", 4.5))
         for body in ({**ECOMMERCE, "duration": 61}, {"images": ECOMMERCE["images"]}):
             self.assertEqual(self.create(body, "ecommerce-video").status, 400)
+
+    def test_ecommerce_video_rules_accept_the_edges_and_refuse_past_them(self):
+        # spec `operations.createEcommerceVideoTask`: 1 + up to 6 images, 10-60 s, prompt at most
+        # 2000 characters, aspect ratio 16:9, 9:16 or 1:1, language en or zh.
+        image = "https://cdn.example.com/p{}.png"
+        accepted = [("duration", 10), ("duration", 60), ("prompt", "x" * 2000),
+                    ("images", [image.format(i) for i in range(7)]), ("aspect_ratio", "16:9"),
+                    ("aspect_ratio", "9:16"), ("aspect_ratio", "1:1"), ("language", "en"),
+                    ("language", "zh")]
+        refused = [("duration", 9), ("duration", 61), ("duration", 15.5), ("duration", None),
+                   ("prompt", "x" * 2001), ("prompt", 7),
+                   ("images", [image.format(i) for i in range(8)]), ("images", []),
+                   ("aspect_ratio", "4:3"), ("aspect_ratio", "3:4"), ("language", "fr")]
+        for field, value in accepted:
+            with self.subTest(accepted=field, value=str(value)[:20]):
+                # Each task ends at once, so the account's concurrency limit stays out of it.
+                answer = self.create({**ECOMMERCE, field: value}, "ecommerce-video",
+                                     **{"X-Emulator-Script": "succeeded"})
+                self.assertEqual(answer.status, 201, answer.json)
+        for field, value in refused:
+            with self.subTest(refused=field, value=str(value)[:20]):
+                body = {key: item for key, item in {**ECOMMERCE, field: value}.items()
+                        if item is not None}
+                answer = self.create(body, "ecommerce-video")
+                self.assertEqual((answer.status, answer.json["error"]["details"]["field"]),
+                                 (400, field))
+        self.assertEqual(self.stats("beatapi")["tasks_created"], len(accepted))
+
+    def test_a_key_still_being_processed_is_refused_with_the_documented_409(self):
+        key = {"Idempotency-Key": "in-progress-1"}
+        busy = self.create(ECOMMERCE, "ecommerce-video",
+                           **{**key, "X-Emulator-Fault": "idempotency-in-progress"})
+        self.assertEqual((busy.status, busy.json["error"]["code"]), (409, "idempotency_conflict"))
+        self.assertIn("still being processed", busy.json["error"]["message"])
+        self.assertTrue(busy.json["error"]["request_id"].startswith("req_"))
+        self.assertEqual(self.stats("beatapi").get("tasks_created", 0), 0)
+        # Once it is no longer busy, the same key and body make the task, and then replay it.
+        first = self.create(ECOMMERCE, "ecommerce-video", **key)
+        again = self.create(ECOMMERCE, "ecommerce-video", **key)
+        self.assertEqual((first.status, again.json["data"]["id"]), (201, first.json["data"]["id"]))
+        self.assertEqual(self.stats("beatapi")["tasks_created"], 1)
+
+    def test_the_in_progress_fault_needs_a_key_and_is_beatapi_only(self):
+        keyless = self.create(**{"X-Emulator-Fault": "idempotency-in-progress"})
+        self.assertEqual(keyless.status, 400)
+        self.assertIn("emulator_error", keyless.json)
+        other = self.call("POST", "/beatra/v1/music/text-to-music",
+                          {"model": "suno-5.5", "prompt": "x"},
+                          {**BEATRA, "X-Emulator-Fault": "idempotency-in-progress",
+                           "Idempotency-Key": "k"})
+        self.assertEqual(other.status, 400)
+        self.assertIn("emulator_error", other.json)
 
     def test_idempotency_key(self):
         first = self.create(**{"Idempotency-Key": "k1"}).json["data"]

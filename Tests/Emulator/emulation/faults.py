@@ -5,14 +5,14 @@ FAULT_HEADER = "X-Emulator-Fault"
 # Faults answered instead of running the route handler (nothing is created).
 BEFORE_HANDLER = {"429", "500", "502", "503", "504", "drop-before", "non-json",
                   "response-body", "status-false", "error-form", "redirect", "echo-secret",
-                  "error-type"}
+                  "error-type", "idempotency-in-progress"}
 # Faults applied to (or around) the handler's real answer.
 AFTER_HANDLER = {"drop-after", "slow-first-byte", "truncate", "wrong-content-type", "large-body",
                  "status-false-queued", "list-form", "stream-break"}
 # Faults that only make sense for one provider's documented error shapes.
 PROVIDER_ONLY = {"response-body": "skytells", "status-false": "skytells",
                  "status-false-queued": "skytells", "error-form": "skytells", "list-form": "skytells",
-                 "error-type": "fal", "stream-break": "fal"}
+                 "error-type": "fal", "stream-break": "fal", "idempotency-in-progress": "beatapi"}
 PROVIDERS = {"skytells", "fal", "beatapi", "beatra", "media"}
 NUMERIC_PARAMETERS = {"retry_after", "ms", "bytes", "status", "offset", "after"}
 

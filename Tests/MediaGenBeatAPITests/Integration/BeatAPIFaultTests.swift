@@ -87,6 +87,56 @@ struct BeatAPIFaultTests {
         }
     }
 
+    /// The spec's 409 `idempotency_conflict` for a key "still being processed": the first attempt
+    /// made the task but its answer was lost; BeatAPI refuses the next two on the key; the fourth
+    /// gets the task back. Waits run on the injected clock.
+    @Test(arguments: ["/v1/ecommerce-video/tasks", "/v1/music-video/tasks"])
+    func aCreateWhoseKeyIsStillBeingProcessedIsWaitedOutIntoOneTask(path: String) async throws {
+        try await Emulator.run { emulator in
+            try await emulator.injectFaults([
+                FaultRule("drop-after", provider: "beatapi", method: "POST", path: path),
+                FaultRule("idempotency-in-progress", count: 2, provider: "beatapi", method: "POST", path: path),
+            ])
+            let clock = ImmediateClock()
+            let beatAPI = emulator.beatAPI(clock: clock)
+            let task =
+                path.hasPrefix("/v1/ecommerce")
+                ? try await beatAPI.createTask(Sample.ecommerce) : try await beatAPI.createTask(Sample.seedInput)
+            #expect(task.usage?.creditsReserved == Money(Decimal(450) / 100, .usd))
+            let stats = try await emulator.stats()
+            #expect(stats.requests("beatapi", "POST \(path)") == 4)
+            #expect(stats.tasksCreated("beatapi") == 1)
+            #expect(stats.counter("beatapi", "usd_cents_charged") == 450)
+            #expect(clock.sleeps.count == 3)
+            #expect(try await emulator.task("beatapi", task.id)["id"]?.stringValue == task.id)
+        }
+    }
+
+    @Test func aKeyReusedWithAnotherBodyEndsAsATypedConflictAndMakesNoSecondTask() async throws {
+        try await Emulator.run { emulator in
+            let clock = ImmediateClock()
+            let beatAPI = emulator.beatAPI(clock: clock)
+            let key = "ad-\(UUID().uuidString)"
+            let first = try await beatAPI.createTask(Sample.ecommerce, idempotencyKey: key)
+            var other = Sample.ecommerce
+            other.prompt = "Another launch ad"
+            let error = await mediaError { try await beatAPI.createTask(other, idempotencyKey: key) }
+            #expect(error?.kind == .conflict)
+            #expect(error?.providerCode == "idempotency_conflict")
+            #expect(error?.httpStatus == 409)
+            #expect(error?.idempotencyKey == key)
+            #expect(error?.message.contains("send this request with a new key") == true)
+            let attempts = RetryPolicy.default.maxAttempts
+            let stats = try await emulator.stats()
+            #expect(stats.requests("beatapi", "POST /v1/ecommerce-video/tasks") == 1 + attempts)
+            #expect(stats.tasksCreated("beatapi") == 1)
+            #expect(stats.counter("beatapi", "usd_cents_charged") == 450)
+            #expect(clock.sleeps.count == attempts - 1)
+            // The key still finds the task of its first body.
+            #expect(try await beatAPI.createTask(Sample.ecommerce, idempotencyKey: key).id == first.id)
+        }
+    }
+
     @Test func aRateLimitedCreateWaitsRetryAfterSecondsAndCreatesOnce() async throws {
         try await Emulator.run { emulator in
             let clock = ImmediateClock()
@@ -137,11 +187,13 @@ struct BeatAPIFaultTests {
 
     @Test func theServersValidationNamesTheField() async throws {
         try await Emulator.run { emulator in
-            // Well formed for us, refused by the emulator (the description allows 10–60 s).
+            // Well formed for a client that allows the test host, refused by the emulator (BeatAPI
+            // fetches only public HTTPS URLs).
             var input = Sample.ecommerce
-            input.duration = .seconds(61)
-            let error = await mediaError { try await emulator.beatAPI().createTask(input) }
-            #expect(error?.kind.field == "duration")
+            input.images = [.url(try #require(URL(string: "http://test.invalid/bottle.png")))]
+            let beatAPI = emulator.beatAPI(allowedTestHosts: ["test.invalid"])
+            let error = await mediaError { try await beatAPI.createTask(input) }
+            #expect(error?.kind.field == "images")
             #expect(error?.httpStatus == 400)
             #expect(error?.providerCode == "bad_request")
             let stats = try await emulator.stats()

@@ -49,6 +49,7 @@ final class BeatAPIHarness: Sendable {
         allowedTestHosts: Set<String> = [],
         baseURL: URL? = nil,
         apiKey: String? = testKey,
+        retry: RetryPolicy = .default,
         answer: @escaping @Sendable (HTTPRequest) throws -> HTTPResponse
     ) {
         let sent = self.sent
@@ -59,7 +60,8 @@ final class BeatAPIHarness: Sendable {
         self.transport = transport
         self.client = BeatAPIClient(
             apiKey: apiKey,
-            configuration: ClientConfiguration(baseURL: baseURL, budget: budget, transport: transport, clock: clock),
+            configuration: ClientConfiguration(
+                baseURL: baseURL, retry: retry, budget: budget, transport: transport, clock: clock),
             environment: [:],
             allowedTestHosts: allowedTestHosts
         )
@@ -77,9 +79,11 @@ final class BeatAPIHarness: Sendable {
     }
 
     /// Answers with `responses` in order (each a fixture response or a transport error).
-    convenience init(sequence: [Result<HTTPResponse, TransportError>], budget: Budget? = nil) {
+    convenience init(
+        sequence: [Result<HTTPResponse, TransportError>], budget: Budget? = nil, retry: RetryPolicy = .default
+    ) {
         let queue = Locked(sequence)
-        self.init(budget: budget) { request in
+        self.init(budget: budget, retry: retry) { request in
             guard let next = queue.withLock({ $0.isEmpty ? nil : $0.removeFirst() }) else {
                 throw TransportError(.invalidRequest, "no answer left for \(request)")
             }

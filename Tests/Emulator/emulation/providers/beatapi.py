@@ -14,7 +14,7 @@ from .. import multipart
 from ..files import StoredFile
 from ..http import Response
 from ..tasks import Plan
-from .base import ApiError, Provider, is_http_url, is_public_https, new_id
+from .base import ApiError, Provider, emulator_error, is_http_url, is_public_https, new_id
 
 DEFAULT_STEPS = ["queued", "processing", "succeeded"]
 # compose_mode=manual "pauses at requires_action so shots can be reviewed or edited before compose".
@@ -39,6 +39,16 @@ ECOMMERCE_RATES = {"usd": 30, "credits": 15}
 DEFAULT_BILLABLE_SECONDS = 90
 TIER_SECONDS = {"standard": (10, 180), "premium": (10, 300)}
 ASPECT_RATIOS = ("1:1", "16:9", "9:16", "4:3", "3:4")
+# Ecommerce video (spec `operations.createEcommerceVideoTask`): the primary image and up to six
+# more, 10-60 s, a prompt of at most 2000 characters, three placements, two languages.
+ECOMMERCE_IMAGES = (1, 7)
+ECOMMERCE_SECONDS = (10, 60)
+ECOMMERCE_PROMPT_CHARACTERS = 2000
+ECOMMERCE_ASPECT_RATIOS = ("16:9", "9:16", "1:1")
+LANGUAGES = ("en", "zh")
+# The spec's keyed creates answer one 409 code for two causes: the key "was reused with a
+# different body or while another request with that key is still being processed".
+IN_PROGRESS_MESSAGE = "A request with this Idempotency-Key is still being processed."
 PREMIUM_MODES = ("sing", "sing_perform", "dance", "perform")
 STANDARD_ONLY = ("language", "quality", "lip_sync", "lip_ref_url", "srt_url", "compose_mode")
 # Storyboards: every music video gets three 5 s shots, shown once the task first stops.
@@ -211,6 +221,15 @@ class BeatAPI(Provider):
                 error[key] = extra[key]
         return Response.json(status, {"error": error}, headers)
 
+    def fault_response(self, ctx, fault):
+        if fault.name == "idempotency-in-progress":
+            # The other cause of the 409 (a different body) needs no fault: a reused key does it.
+            if not ctx.req.header("Idempotency-Key"):
+                return emulator_error(
+                    400, "idempotency-in-progress needs a request with an Idempotency-Key")
+            return self.error(ctx, 409, self.IDEMPOTENCY_CONFLICT, IN_PROGRESS_MESSAGE)
+        return super().fault_response(ctx, fault)
+
     def fault_error(self, ctx, fault, status, headers, retry_after):
         code = fault.text("code", FAULT_CODES.get(status, "internal_error"))
         extra = {}
@@ -236,12 +255,14 @@ class BeatAPI(Provider):
 
     def create_ecommerce_video(self, ctx):
         body = ctx.json_object()
-        _images(body, ctx.base_url)
-        seconds = _integer(body, "duration", 10, 60, required=True)
-        if "prompt" in body and not isinstance(body["prompt"], str):
-            raise _bad("prompt must be a string.", "prompt")
-        _choice(body, "aspect_ratio", ("16:9", "9:16", "1:1"))
-        _choice(body, "language", ("en", "zh"))
+        _images(body, ctx.base_url, *ECOMMERCE_IMAGES)
+        seconds = _integer(body, "duration", *ECOMMERCE_SECONDS, required=True)
+        prompt = body.get("prompt")
+        if prompt is not None and (not isinstance(prompt, str)
+                                   or len(prompt) > ECOMMERCE_PROMPT_CHARACTERS):
+            raise _bad(f"prompt must be at most {ECOMMERCE_PROMPT_CHARACTERS} characters.", "prompt")
+        _choice(body, "aspect_ratio", ECOMMERCE_ASPECT_RATIOS)
+        _choice(body, "language", LANGUAGES)
         rate = ECOMMERCE_RATES[self.units(ctx)]
         return self._create(ctx, body, "ecommerce-video", seconds, seconds * rate)
 
