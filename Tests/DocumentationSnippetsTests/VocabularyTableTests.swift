@@ -144,11 +144,11 @@ import Testing
         Name("upload", "fal", "upload(_:options:progress:)") {
             let _: URL = try await $0.fal.upload(file, options: FalUploadOptions(), progress: nil)
         },
-        Name("upload", "BeatAPI", "upload(_:)") {
-            let _: BeatAPIFile = try await $0.beatAPI.upload(file)
+        Name("upload", "BeatAPI", "upload(_:progress:)") {
+            let _: BeatAPIFile = try await $0.beatAPI.upload(file, progress: nil)
         },
-        Name("upload", "Beatra", "upload(_:idempotencyKey:)") {
-            let _: BeatraArtifact = try await $0.beatra.upload(file, idempotencyKey: nil)
+        Name("upload", "Beatra", "upload(_:idempotencyKey:progress:)") {
+            let _: BeatraArtifact = try await $0.beatra.upload(file, idempotencyKey: nil, progress: nil)
         },
         // webhooks
         Name("verify a webhook", "Skytells", "SkytellsWebhook.verify(body:headers:secret:)") { _ in

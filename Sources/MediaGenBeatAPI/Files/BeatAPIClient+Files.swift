@@ -15,7 +15,19 @@ extension BeatAPIClient {
     /// URL. BeatAPI's published description documents no `Idempotency-Key` for uploads, so none is
     /// sent, and an upload that may have reached BeatAPI is not sent again: a failure after that
     /// point is reported as `.outcomeUnknown` rather than risk storing the file twice.
-    public func upload(_ source: FileSource) async throws -> BeatAPIFile {
+    ///
+    /// `progress` hears the bytes of the multipart body sent so far, out of its whole size (the
+    /// file plus a few hundred bytes of part headers):
+    ///
+    /// ```swift
+    /// let clip = try await beatAPI.upload(.file(URL(fileURLWithPath: "cover.png"))) { progress in
+    ///     print("\(Int((progress.fraction ?? 0) * 100)) %")
+    /// }
+    /// ```
+    public func upload(
+        _ source: FileSource,
+        progress: (@Sendable (TransferProgress) -> Void)? = nil
+    ) async throws -> BeatAPIFile {
         switch source {
         case .url(let url):
             throw MediaGenError.invalidInput(
@@ -23,18 +35,18 @@ extension BeatAPIClient {
         case .file, .data:
             try inputRule.check(source, for: .init(field: "file", family: nil))
         }
-        return try await store(source)
+        return try await store(source, progress: progress)
     }
 
     /// Uploads a file. BeatAPI does not de-duplicate uploads, so the key is checked and then not
-    /// sent; use ``upload(_:)``.
+    /// sent; use ``upload(_:progress:)``.
     @available(*, deprecated, renamed: "upload(_:)", message: "BeatAPI documents no Idempotency-Key for uploads")
     public func upload(_ source: FileSource, idempotencyKey: String?) async throws -> BeatAPIFile {
         _ = try RequestValidation.idempotencyKey(idempotencyKey, provider: .beatAPI)
         return try await upload(source)
     }
 
-    /// Uploads a file; renamed ``upload(_:)``.
+    /// Uploads a file; renamed ``upload(_:progress:)``.
     @available(*, deprecated, renamed: "upload(_:)")
     public func uploadFile(_ source: FileSource, idempotencyKey: String? = nil) async throws -> BeatAPIFile {
         _ = try RequestValidation.idempotencyKey(idempotencyKey, provider: .beatAPI)
@@ -43,13 +55,17 @@ extension BeatAPIClient {
 
     /// `POST /v1/files`: a create BeatAPI does not de-duplicate, so it carries no key and the
     /// executor never re-sends it once it may have arrived.
-    private func store(_ source: FileSource) async throws -> BeatAPIFile {
+    private func store(
+        _ source: FileSource,
+        progress: (@Sendable (TransferProgress) -> Void)? = nil
+    ) async throws -> BeatAPIFile {
         var form = MultipartFormData()
         form.append(file: "file", source: source)
         form.append(field: "purpose", value: "input")
-        let request = APIRequest(
+        var request = APIRequest(
             .post, .path(["files"]), body: .multipart(form),
             intent: .create(idempotencyKey: nil, charge: nil))
+        request.progress = progress
         return try await send(request, as: BeatAPIFile.self)
     }
 

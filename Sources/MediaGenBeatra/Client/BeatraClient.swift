@@ -112,7 +112,7 @@ public struct BeatraClient: MediaClient, MusicGenerating {
     /// to resend a call whose outcome was unknown without creating a second task. A key reused
     /// with a different body fails with `.conflict`.
     ///
-    /// A local ``ReferenceAudio/file(_:)`` is uploaded first (``upload(_:idempotencyKey:)``) and
+    /// A local ``ReferenceAudio/file(_:)`` is uploaded first (``upload(_:idempotencyKey:progress:)``) and
     /// sent by artifact id. To resend after an unknown outcome with the same `idempotencyKey`,
     /// upload once yourself and pass ``ReferenceAudio/artifact(id:)``: a second upload is a new
     /// artifact, hence a different body, which Beatra refuses for a reused key.
@@ -211,7 +211,12 @@ public struct BeatraClient: MediaClient, MusicGenerating {
     ///
     /// The multipart body streams from disk. The file must be audio (`audio/*`, from its extension
     /// or the content type you give); a `.url` source needs no upload and is refused here.
-    public func upload(_ source: FileSource, idempotencyKey: String? = nil) async throws -> BeatraArtifact {
+    /// `progress` hears the bytes of the multipart body sent so far, out of its whole size.
+    public func upload(
+        _ source: FileSource,
+        idempotencyKey: String? = nil,
+        progress: (@Sendable (TransferProgress) -> Void)? = nil
+    ) async throws -> BeatraArtifact {
         if case .url(let url) = source {
             throw MediaGenError.invalidInput(
                 "file", "\(url.absoluteString) is remote: pass it as ReferenceAudio.url instead of uploading",
@@ -229,13 +234,14 @@ public struct BeatraClient: MediaClient, MusicGenerating {
         var form = MultipartFormData()
         form.append(field: "purpose", value: "reference_audio")
         form.append(file: "file", source: source)
-        let request = APIRequest(
+        var request = APIRequest(
             .post, .path(["uploads"]), body: .multipart(form), intent: .create(idempotencyKey: key, charge: nil))
+        request.progress = progress
         return try executor.decode(BeatraArtifact.self, from: try await send(request))
     }
 
-    /// Uploads reference audio; renamed ``upload(_:idempotencyKey:)``.
-    @available(*, deprecated, renamed: "upload(_:idempotencyKey:)")
+    /// Uploads reference audio; renamed ``upload(_:idempotencyKey:progress:)``.
+    @available(*, deprecated, renamed: "upload(_:idempotencyKey:progress:)")
     public func uploadReferenceAudio(_ source: FileSource, idempotencyKey: String? = nil) async throws
         -> BeatraArtifact
     {

@@ -144,7 +144,14 @@ struct BeatAPIIntegrationTests {
         try await Emulator.run { emulator in
             let cover = try Sample.temporaryFile(named: "cover.png")
             defer { try? FileManager.default.removeItem(at: cover.deletingLastPathComponent()) }
-            let uploaded = try await emulator.beatAPI().upload(.file(cover))
+            let sent = Locked<TransferProgress?>(nil)
+            let uploaded = try await emulator.beatAPI().upload(.file(cover)) { progress in
+                sent.withLock { $0 = progress }
+            }
+            // The multipart body's bytes, from the socket: the file and its part headers.
+            let last = try #require(sent.current)
+            #expect(last.bytesTransferred == last.totalBytes)
+            #expect(last.bytesTransferred > 2048)
             #expect(uploaded.mimeType == "image/png")
             #expect(uploaded.sizeBytes == 2048)
             #expect(uploaded.url.host == "127.0.0.1")

@@ -188,7 +188,12 @@ struct BeatraIntegrationTests {
             #expect(task.type == "reference-audio-to-music")
             #expect(task.clips.count == 2)
 
-            let artifact = try await beatra.upload(.file(file))
+            let sent = Locked<[TransferProgress]>([])
+            let artifact = try await beatra.upload(.file(file)) { progress in sent.withLock { $0.append(progress) } }
+            // The multipart body's bytes, from the socket: the file and its part headers.
+            let last = try #require(sent.current.last)
+            #expect(last.bytesTransferred == last.totalBytes)
+            #expect(last.bytesTransferred > Int64(audio.count))
             #expect(artifact.id.hasPrefix("artifact_"))
             #expect(artifact.byteCount == Int64(audio.count))
             #expect(artifact.contentType == "audio/mpeg")
