@@ -179,6 +179,27 @@ struct FalFilesTests {
         #expect(!harness.requests.contains { $0.url.host == "cdn.example.com" })
     }
 
+    @Test func anUnreadableTokenAnswerIsADecodingErrorThatDoesNotShowTheToken() async {
+        let token = "cdn-token-that-must-not-leak-42"
+        let harness = FalHarness { _ in
+            HTTPResponse(
+                status: 200,
+                body: Data(
+                    #"{"token": "\#(token)", "token_type": "Bearer", "base_url": "ftp://v3.fal.media", "expires_at": "2099-01-01T00:00:00Z"}"#
+                        .utf8))
+        }
+        let error = await mediaError {
+            try await harness.client.upload(
+                .data(Data("a".utf8), fileName: "a.txt"), options: FalUploadOptions(repositories: [.cdn]))
+        }
+        #expect(error?.kind.case == .decoding)
+        #expect(error?.message.contains("base_url") == true)
+        for text in [String(describing: error), String(reflecting: error), error?.message ?? ""] {
+            #expect(!text.contains(token))
+        }
+        #expect(harness.requests.count == 1)
+    }
+
     @Test func aTokenTheCDNRefusedIsNotUsedAgain() async throws {
         let refusals = Locked(0)
         let harness = FalHarness { request in

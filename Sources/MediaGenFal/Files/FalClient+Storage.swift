@@ -152,14 +152,26 @@ extension FalClient {
     /// scrubbed from its answers), the client's settings without headers that carry credentials.
     private func cdnExecutor() async throws -> RequestExecutor {
         let token = try await cdnTokens.token(now: Date()) {
-            try await rest.send(
+            let answer = try await rest.send(
                 APIRequest(
                     .post, .path(["storage", "auth", "token"]),
                     query: [("storage_type", "fal-cdn-v3")],
                     body: .json(Data("{}".utf8)),
                     // A token is a read of a credential: asking twice costs nothing.
-                    intent: .idempotent),
-                decoding: FalCDNToken.self)
+                    intent: .idempotent))
+            do {
+                return try JSONReader().decode(FalCDNToken.self, from: answer.body)
+            } catch {
+                // The answer holds a credential: the snippet shows it without the token's value.
+                let token = (try? JSONReader().decode(JSONValue.self, from: answer.body))?["token"]?.stringValue
+                let body = Data(
+                    Redaction.scrub(String(decoding: answer.body, as: UTF8.self), secrets: token.map { [$0] } ?? [])
+                        .utf8)
+                throw MediaGenError(
+                    .decoding(snippet: rest.snippet(of: body)), provider: .fal,
+                    message: "fal's CDN token answer could not be read: \(Redaction.describe(error))",
+                    httpStatus: answer.status)
+            }
         }
         var configuration = rest.configuration
         configuration.baseURL = token.baseURL
