@@ -3,6 +3,9 @@
 //
 //     swift run -c release Benchmarks            # every figure, a few minutes (figures 6 and 8 make 1 GiB)
 //     swift run -c release Benchmarks 1 3        # only figures 1 and 3
+//     swift run -c release Benchmarks 7          # fal's status stream against polling, about 45 s
+//     swift run -c release Benchmarks 7 --fal-jobs 64  # figure 7 with 64 requests at once (default 12)
+//     swift run -c release Benchmarks 8          # a 1 GiB fal upload in parts, about 75 s
 //     swift run -c release Benchmarks _breakdown # figure 1's call, layer by layer
 //     swift run -c release Benchmarks 6 --remux-mib 64  # figure 6 with a 64 MiB video (default 1024)
 //
@@ -46,22 +49,28 @@ do {
         break
     }
 
-    // `--remux-mib N`: figure 6's video size in MiB (1024 by default).
+    let usage = "usage: Benchmarks [figure number 1–8 …] [--remux-mib N] [--fal-jobs N]"
     var figureArguments = arguments
-    var remux = RemuxBenchmark()
-    if let index = figureArguments.firstIndex(of: "--remux-mib") {
-        guard figureArguments.indices.contains(index + 1), let mebibytes = Int64(figureArguments[index + 1]),
-            mebibytes > 0
+    /// The positive number after `name`, taken out of the arguments with it; `nil` when absent.
+    func option(_ name: String) -> Int? {
+        guard let index = figureArguments.firstIndex(of: name) else { return nil }
+        guard figureArguments.indices.contains(index + 1), let value = Int(figureArguments[index + 1]), value > 0
         else {
-            print("usage: Benchmarks [figure number 1–6, 8 …] [--remux-mib N]")
+            print(usage)
             exit(2)
         }
-        remux.bytes = mebibytes << 20
         figureArguments.removeSubrange(index...(index + 1))
+        return value
     }
+    // `--remux-mib N`: figure 6's video size in MiB (1024 by default).
+    var remux = RemuxBenchmark()
+    if let mebibytes = option("--remux-mib") { remux.bytes = Int64(mebibytes) << 20 }
+    // `--fal-jobs N`: how many fal requests figure 7 follows at once in each mode (12 by default).
+    var statusStream = StatusStreamBenchmark()
+    if let jobs = option("--fal-jobs") { statusStream.jobs = jobs }
     let figures = Set(figureArguments.compactMap(Int.init))
-    guard figures.isSubset(of: [1, 2, 3, 4, 5, 6, 8]), figures.count == figureArguments.count else {
-        print("usage: Benchmarks [figure number 1–6, 8 …] [--remux-mib N]")
+    guard figures.isSubset(of: 1...8), figures.count == figureArguments.count else {
+        print(usage)
         exit(2)
     }
     func wanted(_ figure: Int) -> Bool { figures.isEmpty || figures.contains(figure) }
@@ -88,6 +97,7 @@ do {
             if wanted(3) { record(try await PollingCostBenchmark().run(emulator)) }
             if wanted(4) { record(try await PollingAtScaleBenchmark().run(emulator)) }
             if wanted(5) { record(try await DecodingBenchmark().run()) }
+            if wanted(7) { record(try await statusStream.run(emulator)) }
             if wanted(8) { record(try await FalUploadBenchmark().run(emulator)) }
             return reports
         }

@@ -112,6 +112,45 @@ struct FalPriceTests {
         #expect(harness.routes.first?.hasPrefix(pricingRoute) == true)
     }
 
+    /// Callers that ask for an app's price at the same time, before it is known — estimates and
+    /// lookups alike — wait for one fetch. fal's answer is held back until every caller has
+    /// either joined the fetch under way or sent a request of its own.
+    @Test(arguments: [2, 8])
+    func concurrentLookupsOfOneAppShareOneFetch(callers: Int) async throws {
+        let (arrivals, arrived) = AsyncStream.makeStream(of: Void.self)
+        let (release, open) = AsyncStream.makeStream(of: Void.self)
+        let first = Locked(true)
+        let harness = FalHarness { _ in
+            // Only the first request waits: a second one already shows the fetch was not shared.
+            let isFirst = first.withLock { isFirst in
+                defer { isFirst = false }
+                return isFirst
+            }
+            if isFirst {
+                arrived.yield()
+                for await _ in release { break }
+            }
+            return try fixtureResponse("pricing")
+        }
+        let fal = harness.client
+        let estimates = await withTaskGroup(of: Money?.self) { group in
+            for caller in 0..<callers {
+                group.addTask {
+                    if caller.isMultiple(of: 2) { return await fal.estimateCost(of: flux, input: ["prompt": "a fox"]) }
+                    return await fal.modelPrice(for: "fal-ai/flux/dev")?.price?.amount
+                }
+            }
+            for await _ in arrivals { break }
+            while fal.prices.callersWaiting(for: "fal-ai/flux/dev") < callers, harness.requests.count == 1 {
+                await Task.yield()
+            }
+            open.yield()
+            return await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(harness.routes == ["\(pricingRoute)?endpoint_id=fal-ai%2Fflux%2Fdev"])
+        #expect(estimates == Array(repeating: .usd(Decimal(string: "0.025")!), count: callers))
+    }
+
     @Test func manyAppsAreAskedFiftyAtATime() async throws {
         let harness = pricedHarness(pricing: "pricing")
         let apps = (0..<60).map { FalAppID(rawValue: "owner/app-\($0)") } + ["fal-ai/flux/dev"]

@@ -12,7 +12,8 @@ import MediaGenCore
 /// print(cost ?? .usd(0))  // $0.02: your price, nothing fetched
 /// ```
 ///
-/// Every copy of a ``FalClient`` shares its book. An app whose price fal does not publish, or that
+/// Every copy of a ``FalClient`` shares its book, and submits or estimates for the same app at
+/// the same time share one fetch of its price. An app whose price fal does not publish, or that
 /// could not be fetched, is remembered as unknown for ``retryInterval`` (a minute) so that an
 /// offline client does not ask before every submit; the static ``FalCatalog`` is the fallback.
 public final class FalPriceBook: Sendable {
@@ -26,9 +27,17 @@ public final class FalPriceBook: Sendable {
         var fetchedAt: Date
     }
 
+    /// A fetch under way and how many callers wait for it, the one that started it included.
+    private struct Fetch: Sendable {
+        var task: Task<FalModelPrice?, Never>
+        var callers: Int
+    }
+
     private struct State: Sendable {
         var fetched: [String: Entry] = [:]
         var overrides: [String: FalModelPrice] = [:]
+        /// One fetch per app at a time: whoever asks while it runs waits for its answer.
+        var fetching: [String: Fetch] = [:]
     }
 
     private let state = Locked(State())
@@ -61,24 +70,72 @@ public final class FalPriceBook: Sendable {
         state.withLock { $0.fetched.removeAll() }
     }
 
-    /// What the book knows of `app` at `now`: `.known(price)` (yours, or fal's within
-    /// ``maxAge``), `.unknown` (asked recently, no price), or `nil` (ask fal).
-    func lookup(_ app: FalAppID, now: Date) -> Lookup? {
-        state.withLock { state in
-            if let mine = state.overrides[app.rawValue] { return .known(mine) }
-            guard let entry = state.fetched[app.rawValue] else { return nil }
-            let age = now.timeIntervalSince(entry.fetchedAt)
-            if let price = entry.price { return age < maxAge.seconds ? .known(price) : nil }
-            return age < retryInterval.seconds ? .unknown : nil
+    /// What `book` knows of `app` at `now`: `.known(price)` (yours, or fal's within ``maxAge``),
+    /// `.unknown` (asked recently, no price), or `nil` (ask fal).
+    private func lookup(_ app: FalAppID, in book: State, now: Date) -> Lookup? {
+        if let mine = book.overrides[app.rawValue] { return .known(mine) }
+        guard let entry = book.fetched[app.rawValue] else { return nil }
+        let age = now.timeIntervalSince(entry.fetchedAt)
+        if let price = entry.price { return age < maxAge.seconds ? .known(price) : nil }
+        return age < retryInterval.seconds ? .unknown : nil
+    }
+
+    /// `app`'s price as the book has it now, asking nobody: yours, or fal's while still fresh.
+    func knownPrice(of app: FalAppID, now: Date = Date()) -> FalModelPrice? {
+        state.withLock { book in
+            if case .known(let price)? = lookup(app, in: book, now: now) { return price }
+            return nil
         }
     }
 
-    /// Records what fal answered for `app` (`nil`: no price, or no answer).
-    func record(_ price: FalModelPrice?, for app: FalAppID, at now: Date) {
-        state.withLock { $0.fetched[app.rawValue] = Entry(price: price, fetchedAt: now) }
+    /// `app`'s price as the book knows it, else `fetch`'s answer, recorded. Callers that ask
+    /// while a fetch for `app` is under way wait for that one rather than asking fal again.
+    ///
+    /// The fetch runs in a task of its own, so a caller that is cancelled stops nobody else's
+    /// wait; it still waits for the answer (bounded by the client's timeout), as every caller does.
+    func price(of app: FalAppID, fetch: @escaping @Sendable () async -> FalModelPrice?) async -> FalModelPrice? {
+        let answer: Answer = state.withLock { book in
+            switch lookup(app, in: book, now: Date()) {
+            case .known(let price)?: return .known(price)
+            case .unknown?: return .known(nil)
+            case nil: break
+            }
+            if var running = book.fetching[app.rawValue] {
+                running.callers += 1
+                book.fetching[app.rawValue] = running
+                return .fetching(running.task)
+            }
+            // The task records its answer under the same lock, so it cannot finish before it is
+            // registered here: no caller can find neither the answer nor the fetch.
+            let task = Task {
+                let price = await fetch()
+                self.state.withLock { book in
+                    book.fetched[app.rawValue] = Entry(price: price, fetchedAt: Date())
+                    book.fetching[app.rawValue] = nil
+                }
+                return price
+            }
+            book.fetching[app.rawValue] = Fetch(task: task, callers: 1)
+            return .fetching(task)
+        }
+        switch answer {
+        case .known(let price): return price
+        case .fetching(let task): return await task.value
+        }
     }
 
-    enum Lookup: Equatable {
+    private enum Answer {
+        case known(FalModelPrice?)
+        case fetching(Task<FalModelPrice?, Never>)
+    }
+
+    /// How many callers wait for the fetch of `app`'s price under way (0: none is): what a test
+    /// waits on before letting the fetch answer.
+    package func callersWaiting(for app: FalAppID) -> Int {
+        state.withLock { $0.fetching[app.rawValue]?.callers ?? 0 }
+    }
+
+    private enum Lookup: Equatable {
         case known(FalModelPrice)
         case unknown
     }
@@ -123,14 +180,7 @@ extension FalClient {
     /// if let price = await fal.modelPrice(for: "fal-ai/flux/dev") { print(price.unitPrice, price.unit) }
     /// ```
     public func modelPrice(for app: FalAppID) async -> FalModelPrice? {
-        switch prices.lookup(app, now: Date()) {
-        case .known(let price)?: return price
-        case .unknown?: return nil
-        case nil: break
-        }
-        let price = try? await modelPrices(for: [app])[app]
-        prices.record(price, for: app, at: Date())
-        return price
+        await prices.price(of: app) { try? await modelPrices(for: [app])[app] }
     }
 
     /// What a request to `app` with `input` would cost: fal's published price (or yours), else

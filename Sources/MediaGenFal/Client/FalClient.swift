@@ -199,9 +199,7 @@ public struct FalClient: MediaClient, MusicGenerating {
     public func estimateCost(of request: MusicRequest) throws -> Money? {
         let input = try Self.beatoven(for: request)
         let app = FalAppID.beatovenMusicGeneration
-        var known: Price?
-        if case .known(let price)? = prices.lookup(app, now: Date()) { known = price.price }
-        return (known ?? app.descriptor?.price)?.cost(
+        return (prices.knownPrice(of: app)?.price ?? app.descriptor?.price)?.cost(
             duration: Self.requestedDuration(of: input), outputs: app.descriptor?.outputsPerTask ?? 1)
     }
 
