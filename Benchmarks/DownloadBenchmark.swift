@@ -6,9 +6,10 @@ import MediaGenCore
     import FoundationNetworking
 #endif
 
-/// Figure 2: a 1 GiB output through `RemoteFile.download` against `curl -o` of the same URL, and
-/// against a bare `URLSession` download task (what the SDK's transport is built on); and the
-/// same download with a progress handler (2e), which takes another path in the transport.
+/// Figure 2: a 1 GiB output through `RemoteFile.download` against a bare `URLSession` download
+/// task (what the SDK's transport is built on: the target, in throughput and in processor time
+/// per GiB), with `curl -o` of the same URL as the reference line; and the same download with a
+/// progress handler (2e), which takes another path in the transport.
 ///
 /// Each side runs in a process of its own, in the order curl, SDK, SDK with a progress handler,
 /// URLSession, URLSession, SDK with progress, SDK, curl, so that a change of load during the run
@@ -19,7 +20,11 @@ import MediaGenCore
 /// a side can go once the emulator has taken its share. Files are deleted after each run.
 struct DownloadBenchmark {
     var bytes: Int64 = 1 << 30
-    static let throughputTarget = 0.9
+    /// Against a bare `URLSession` download task in the same run (issue 22 restated figure 2a: on
+    /// Linux a download's cost is FoundationNetworking's processor time, which the SDK cannot reach).
+    static let throughputTarget = 0.95
+    /// Processor time per GiB, SDK over bare `URLSession`, in the same run.
+    static let processorTimeTarget = 1.1
     static let memoryTarget: Int64 = 64 << 20
 
     func run(_ emulator: Emulator) async throws -> [Report] {
@@ -72,30 +77,31 @@ struct DownloadBenchmark {
             return Format.fixed(used / wall, 2)
         }
         let mib = { (rate: Double) in Format.fixed(rate / 1_048_576, 0) + " MiB/s" }
+        let cpuRatio = perGiB(sdk, \.processorTime) / perGiB(raw, \.processorTime)
         let cpu = { (runs: [Transfer]) in
             "\(Format.fixed(perGiB(runs, \.processorTime))) s + emulator \(Format.fixed(perGiB(runs, \.serverTime))) s"
         }
         return [
             Report(
-                figure: "2a download throughput, 1 GiB",
+                figure: "2a download throughput, 1 GiB, against a bare URLSession download task",
                 measured:
-                    "RemoteFile.download \(mib(sdkRate)) (\(times(sdk))) vs curl -o \(mib(curlRate)) (\(times(curl))); ratio \(Format.fixed(ratio, 3))",
+                    "RemoteFile.download \(mib(sdkRate)) (\(times(sdk))) vs URLSession \(mib(rawRate)) (\(times(raw))); ratio \(Format.fixed(sdkRate / rawRate, 3))",
                 target: "≥ \(Self.throughputTarget)",
-                verdict: .init(ratio >= Self.throughputTarget)
+                verdict: .init(sdkRate / rawRate >= Self.throughputTarget)
             ),
             Report(
-                figure: "2c download throughput, 1 GiB, against URLSession",
+                figure: "2c download throughput, 1 GiB, against curl -o (reference)",
                 measured:
-                    "RemoteFile.download \(mib(sdkRate)) vs a bare URLSession download task \(mib(rawRate)) (\(times(raw))); ratio \(Format.fixed(sdkRate / rawRate, 3))",
+                    "RemoteFile.download \(mib(sdkRate)) vs curl -o \(mib(curlRate)) (\(times(curl))); ratio \(Format.fixed(ratio, 3))",
                 target: "",
                 verdict: .info
             ),
             Report(
                 figure: "2d download processor time per GiB (user + system)",
                 measured:
-                    "RemoteFile.download \(cpu(sdk)), bare URLSession \(cpu(raw)), curl -o \(cpu(curl)); client SDK / curl \(Format.fixed(perGiB(sdk, \.processorTime) / perGiB(curl, \.processorTime), 2))×; cores busy: SDK \(busy(sdk)), URLSession \(busy(raw)), curl \(busy(curl)) of \(ProcessInfo.processInfo.activeProcessorCount)",
-                target: "",
-                verdict: .info
+                    "RemoteFile.download \(cpu(sdk)), bare URLSession \(cpu(raw)), curl -o \(cpu(curl)); SDK / URLSession \(Format.fixed(cpuRatio, 3))×, SDK / curl \(Format.fixed(perGiB(sdk, \.processorTime) / perGiB(curl, \.processorTime), 2))×; cores busy: SDK \(busy(sdk)), URLSession \(busy(raw)), curl \(busy(curl)) of \(ProcessInfo.processInfo.activeProcessorCount)",
+                target: "SDK / URLSession ≤ \(Self.processorTimeTarget)×",
+                verdict: .init(cpuRatio <= Self.processorTimeTarget)
             ),
             Report(
                 figure: "2e download with a progress handler, 1 GiB",
