@@ -67,6 +67,14 @@ struct BeatAPIDecoderFuzzTests {
         ("error-429-rate-limit", 429, "rateLimited", "rateLimited"),
         ("error-429-huge-retry-after", 429, "rateLimited", "rateLimited"),
         ("error-500", 500, "server", "outcomeUnknown"),
+        ("error-400-spec", 400, "invalidRequest", "invalidRequest"),
+        ("error-401-spec", 401, "authentication", "authentication"),
+        ("error-402-spec", 402, "insufficientCredits", "insufficientCredits"),
+        ("error-404-spec", 404, "notFound", "notFound"),
+        ("error-429-rate-limit-spec", 429, "rateLimited", "rateLimited"),
+        ("error-429-concurrency-spec", 429, "rateLimited", "rateLimited"),
+        ("error-500-spec", 500, "server", "outcomeUnknown"),
+        ("error-502-processing-unavailable-spec", 502, "server", "outcomeUnknown"),
     ]
 
     static let targets: [Target] = {
@@ -91,7 +99,7 @@ struct BeatAPIDecoderFuzzTests {
         add(
             "ecommerce-video-request", .answer(status: 201), "createTask(EcommerceVideoInput)", "decoding",
             run: createEcommerceVideo)
-        for name in ["file", "file-audio"] {
+        for name in ["file", "file-audio", "file-spec"] {
             add(name, .answer(status: 201), "uploadFile", run: uploadFile)
         }
         for name in ["usage", "usage-usd"] {
@@ -100,22 +108,40 @@ struct BeatAPIDecoderFuzzTests {
                 _ = String(describing: usage)
             }
         }
-        add("workflows", .answer(status: 200), "listWorkflows") { client, _ in
-            _ = String(describing: try await client.listWorkflows())
+        for name in ["workflows", "workflows-spec"] {
+            add(name, .answer(status: 200), "listWorkflows") { client, _ in
+                _ = String(describing: try await client.listWorkflows())
+            }
         }
-        add("webhook-endpoints", .answer(status: 200), "listWebhookEndpoints") { client, _ in
-            _ = String(describing: try await client.listWebhookEndpoints())
+        for name in ["webhook-endpoints", "webhook-endpoints-spec"] {
+            add(name, .answer(status: 200), "listWebhookEndpoints") { client, _ in
+                _ = String(describing: try await client.listWebhookEndpoints())
+            }
         }
-        add("webhook-endpoint", .answer(status: 200), "webhookEndpoint(id:), updateWebhookEndpoint") { client, _ in
-            _ = String(describing: try await client.webhookEndpoint(id: "we_fuzz"))
-            _ = try await client.updateWebhookEndpoint(id: "we_fuzz", description: "fuzz")
+        for name in ["webhook-endpoint", "webhook-endpoint-spec"] {
+            add(name, .answer(status: 200), "webhookEndpoint(id:), updateWebhookEndpoint") { client, _ in
+                _ = String(describing: try await client.webhookEndpoint(id: "we_fuzz"))
+                _ = try await client.updateWebhookEndpoint(id: "we_fuzz", description: "fuzz")
+            }
         }
-        add("webhook-endpoint-created", .answer(status: 201), "createWebhookEndpoint") { client, _ in
+        for name in ["webhook-endpoint-created", "webhook-endpoint-created-spec"] {
+            add(name, .answer(status: 201), "createWebhookEndpoint") { client, _ in
+                let url = URL(string: "https://app.example.com/hooks/beatapi")!
+                _ = String(describing: try await client.createWebhookEndpoint(url: url))
+            }
+        }
+        for name in ["webhook-endpoint-deleted", "webhook-endpoint-deleted-spec"] {
+            add(name, .answer(status: 200), "deleteWebhookEndpoint") { client, _ in
+                _ = try await client.deleteWebhookEndpoint(id: "we_fuzz")
+            }
+        }
+        // Request fixtures, answered as if they were the answer: they are no endpoint (no `id`).
+        add("webhook-endpoint-create-request", .answer(status: 201), "createWebhookEndpoint", "decoding") { client, _ in
             let url = URL(string: "https://app.example.com/hooks/beatapi")!
-            _ = String(describing: try await client.createWebhookEndpoint(url: url))
+            _ = try await client.createWebhookEndpoint(url: url)
         }
-        add("webhook-endpoint-deleted", .answer(status: 200), "deleteWebhookEndpoint") { client, _ in
-            _ = try await client.deleteWebhookEndpoint(id: "we_fuzz")
+        add("webhook-endpoint-update-request", .answer(status: 200), "updateWebhookEndpoint", "decoding") { client, _ in
+            _ = try await client.updateWebhookEndpoint(id: "we_fuzz", status: .disabled)
         }
         add("shot-media", .answer(status: 200), "shotMedia(taskID:shotID:)") { client, _ in
             _ = String(describing: try await client.shotMedia(taskID: "task_fuzz", shotID: "shot_fuzz"))
