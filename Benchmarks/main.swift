@@ -6,6 +6,7 @@
 //     swift run -c release Benchmarks 7          # fal's status stream against polling, about 45 s
 //     swift run -c release Benchmarks 7 --fal-jobs 64  # figure 7 with 64 requests at once (default 12)
 //     swift run -c release Benchmarks 8          # a 1 GiB fal upload in parts, about 75 s
+//     swift run -c release Benchmarks 9          # each upload path against URLSession and curl
 //     swift run -c release Benchmarks _breakdown # figure 1's call, layer by layer
 //     swift run -c release Benchmarks 6 --remux-mib 64  # figure 6 with a 64 MiB video (default 1024)
 //
@@ -36,6 +37,9 @@ do {
     case CallBreakdown.command:
         try await CallBreakdown.main(Array(arguments.dropFirst()))
         exit(0)
+    case UploadChild.command, UploadChild.rawCommand:
+        try await UploadChild.main(Array(arguments.dropFirst()), raw: arguments.first == UploadChild.rawCommand)
+        exit(0)
     case FalUploadChild.command:
         try await FalUploadChild.main(Array(arguments.dropFirst()))
         exit(0)
@@ -49,7 +53,7 @@ do {
         break
     }
 
-    let usage = "usage: Benchmarks [figure number 1–8 …] [--remux-mib N] [--fal-jobs N]"
+    let usage = "usage: Benchmarks [figure number 1–9 …] [--remux-mib N] [--fal-jobs N]"
     var figureArguments = arguments
     /// The positive number after `name`, taken out of the arguments with it; `nil` when absent.
     func option(_ name: String) -> Int? {
@@ -69,7 +73,7 @@ do {
     var statusStream = StatusStreamBenchmark()
     if let jobs = option("--fal-jobs") { statusStream.jobs = jobs }
     let figures = Set(figureArguments.compactMap(Int.init))
-    guard figures.isSubset(of: 1...8), figures.count == figureArguments.count else {
+    guard figures.isSubset(of: 1...9), figures.count == figureArguments.count else {
         print(usage)
         exit(2)
     }
@@ -99,6 +103,7 @@ do {
             if wanted(5) { record(try await DecodingBenchmark().run()) }
             if wanted(7) { record(try await statusStream.run(emulator)) }
             if wanted(8) { record(try await FalUploadBenchmark().run(emulator)) }
+            if wanted(9) { record(try await UploadBenchmark().run(emulator)) }
             return reports
         }
     }
