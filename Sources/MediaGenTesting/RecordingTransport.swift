@@ -39,6 +39,17 @@ public final class RecordingTransport: HTTPTransport {
         return response
     }
 
+    /// The wrapped transport's upload, so its progress reaches the caller as it would without the
+    /// recorder; recorded as a send.
+    public func upload(
+        _ request: HTTPRequest,
+        progress: (@Sendable (TransferProgress) -> Void)?
+    ) async throws -> HTTPResponse {
+        let response = try await base.upload(request, progress: progress)
+        record(request, response, body: response.body)
+        return response
+    }
+
     public func download(
         _ request: HTTPRequest,
         to file: URL,

@@ -22,6 +22,33 @@ struct RecordingTransportTests {
         return try #require(recorder.cassette.interactions.first)
     }
 
+    /// A transport that reports its own upload progress, half then all of the body.
+    private struct HalfwayTransport: HTTPTransport {
+        func send(_ request: HTTPRequest) async throws -> HTTPResponse { HTTPResponse(status: 201) }
+        func download(
+            _ request: HTTPRequest, to file: URL, progress: (@Sendable (TransferProgress) -> Void)?
+        ) async throws -> HTTPResponse { HTTPResponse(status: 200) }
+        func upload(
+            _ request: HTTPRequest, progress: (@Sendable (TransferProgress) -> Void)?
+        ) async throws -> HTTPResponse {
+            progress?(TransferProgress(bytesTransferred: 2, totalBytes: 4))
+            progress?(TransferProgress(bytesTransferred: 4, totalBytes: 4))
+            return HTTPResponse(status: 201)
+        }
+    }
+
+    @Test func anUploadGoesThroughTheWrappedTransportWithItsProgressAndIsRecorded() async throws {
+        let recorder = RecordingTransport(wrapping: HalfwayTransport(), secrets: Self.secrets)
+        let reports = Locked<[Int64]>([])
+        let request = makeRequest(.post, "https://api.example.test/v1/files")
+        let response = try await recorder.upload(request) { progress in
+            reports.withLock { $0.append(progress.bytesTransferred) }
+        }
+        #expect(response.status == 201)
+        #expect(reports.current == [2, 4])
+        #expect(recorder.cassette.interactions.first?.response.status == 201)
+    }
+
     // MARK: Credentials
 
     @Test(arguments: [
