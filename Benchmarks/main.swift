@@ -7,6 +7,7 @@
 //     swift run -c release Benchmarks 7 --fal-jobs 64  # figure 7 with 64 requests at once (default 12)
 //     swift run -c release Benchmarks 8          # a 1 GiB fal upload in parts, about 75 s
 //     swift run -c release Benchmarks 9          # each upload path against URLSession and curl
+//     swift run -c release Benchmarks 10         # the whole pipeline against its limit
 //     swift run -c release Benchmarks _breakdown # figure 1's call, layer by layer
 //     swift run -c release Benchmarks 6 --remux-mib 64  # figure 6 with a 64 MiB video (default 1024)
 //
@@ -53,7 +54,7 @@ do {
         break
     }
 
-    let usage = "usage: Benchmarks [figure number 1–9 …] [--remux-mib N] [--fal-jobs N]"
+    let usage = "usage: Benchmarks [figure number 1–10 …] [--remux-mib N] [--fal-jobs N]"
     var figureArguments = arguments
     /// The positive number after `name`, taken out of the arguments with it; `nil` when absent.
     func option(_ name: String) -> Int? {
@@ -73,7 +74,7 @@ do {
     var statusStream = StatusStreamBenchmark()
     if let jobs = option("--fal-jobs") { statusStream.jobs = jobs }
     let figures = Set(figureArguments.compactMap(Int.init))
-    guard figures.isSubset(of: 1...9), figures.count == figureArguments.count else {
+    guard figures.isSubset(of: 1...10), figures.count == figureArguments.count else {
         print(usage)
         exit(2)
     }
@@ -104,6 +105,7 @@ do {
             if wanted(7) { record(try await statusStream.run(emulator)) }
             if wanted(8) { record(try await FalUploadBenchmark().run(emulator)) }
             if wanted(9) { record(try await UploadBenchmark().run(emulator)) }
+            if wanted(10) { record(try await PipelineBenchmark().run(emulator)) }
             return reports
         }
     }
