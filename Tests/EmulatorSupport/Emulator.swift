@@ -122,13 +122,15 @@ public final class Emulator: Sendable {
         child.terminate()
     }
 
+    /// Thirty seconds: the port line came, so the server is up, but with dozens of emulators
+    /// starting at once on a loaded two-core machine its first answer has taken over ten.
     private func waitUntilHealthy() async throws {
-        let deadline = ContinuousClock.now + .seconds(10)
+        let deadline = ContinuousClock.now + .seconds(30)
         while ContinuousClock.now < deadline {
             if let response = try? await control(.get, "health"), response.status == 200 { return }
             try await Task.sleep(for: .milliseconds(20))
         }
-        throw EmulatorError.startFailed("the emulator did not answer /_emulator/health within 10 s")
+        throw EmulatorError.startFailed("the emulator did not answer /_emulator/health within 30 s")
     }
 
     // MARK: - Control
