@@ -8,6 +8,8 @@
 //     swift run -c release Benchmarks 8          # a 1 GiB fal upload in parts, about 75 s
 //     swift run -c release Benchmarks 9          # each upload path against URLSession and curl
 //     swift run -c release Benchmarks 10         # the whole pipeline against its limit
+//     swift run -c release Benchmarks 4          # 10,000 Skytells tasks followed at once, about 2.5 min
+//     swift run -c release Benchmarks 4 --scale-tasks 1000  # figure 4 with 1,000 tasks (default 10,000)
 //     swift run -c release Benchmarks _breakdown # figure 1's call, layer by layer
 //     swift run -c release Benchmarks 6 --remux-mib 64  # figure 6 with a 64 MiB video (default 1024)
 //
@@ -54,7 +56,7 @@ do {
         break
     }
 
-    let usage = "usage: Benchmarks [figure number 1–10 …] [--remux-mib N] [--fal-jobs N]"
+    let usage = "usage: Benchmarks [figure number 1–10 …] [--remux-mib N] [--fal-jobs N] [--scale-tasks N]"
     var figureArguments = arguments
     /// The positive number after `name`, taken out of the arguments with it; `nil` when absent.
     func option(_ name: String) -> Int? {
@@ -73,6 +75,9 @@ do {
     // `--fal-jobs N`: how many fal requests figure 7 follows at once in each mode (12 by default).
     var statusStream = StatusStreamBenchmark()
     if let jobs = option("--fal-jobs") { statusStream.jobs = jobs }
+    // `--scale-tasks N`: how many Skytells tasks figure 4 follows at once (10,000 by default).
+    var scale = PollingAtScaleBenchmark()
+    if let tasks = option("--scale-tasks") { scale.tasks = tasks }
     let figures = Set(figureArguments.compactMap(Int.init))
     guard figures.isSubset(of: 1...10), figures.count == figureArguments.count else {
         print(usage)
@@ -100,7 +105,7 @@ do {
             if wanted(1) { record(try await CallOverheadBenchmark().run(emulator)) }
             if wanted(2) { record(try await DownloadBenchmark().run(emulator)) }
             if wanted(3) { record(try await PollingCostBenchmark().run(emulator)) }
-            if wanted(4) { record(try await PollingAtScaleBenchmark().run(emulator)) }
+            if wanted(4) { record(try await scale.run(emulator)) }
             if wanted(5) { record(try await DecodingBenchmark().run()) }
             if wanted(7) { record(try await statusStream.run(emulator)) }
             if wanted(8) { record(try await FalUploadBenchmark().run(emulator)) }

@@ -6,6 +6,7 @@ import Testing
 
 private let handle = TaskHandle(provider: .acme, id: "task_1", model: "acme-music")
 private let steady = PollingPolicy(firstDelay: .seconds(1), interval: .seconds(1))
+private let rejected = TaskFailure(code: "NSFW", message: "content rejected", retryable: false)
 
 @Suite("Task updates")
 struct TaskUpdatesTests {
@@ -201,6 +202,30 @@ struct WaitTests {
         let client = ScriptedClient([FakeTask(.awaitingAction("storyboard_ready"))])
         let task = try await client.wait(for: handle, policy: steady)
         #expect(task.status == .awaitingAction("storyboard_ready"))
+    }
+
+    /// How a wait ends, for each final state, when it follows the task a create returned; the
+    /// decision is made out of line (`MediaClient.finish`), so that many followed tasks hold
+    /// small frames while they sleep.
+    @Test(
+        arguments: [
+            (TaskStatus.succeeded, nil),
+            (.awaitingAction("storyboard_ready"), nil),
+            (.failed(rejected), .taskFailed(rejected)),
+            (.canceled, .canceled),
+        ] as [(TaskStatus, MediaGenError.Kind?)])
+    func aWaitFromACreatedTaskEndsAsTheFinalStateSays(final: TaskStatus, error: MediaGenError.Kind?) async throws {
+        let client = ScriptedClient([FakeTask(.running(progress: nil)), FakeTask(final)])
+        let created = FakeTask(.queued(position: nil))
+        if let error {
+            let thrown = await mediaError { try await client.wait(for: created, policy: steady) }
+            #expect(thrown?.kind == error)
+            #expect(thrown?.taskID == "task_1")
+        } else {
+            let done = try await client.wait(for: created, policy: steady)
+            #expect(done.status == final)
+        }
+        #expect(client.polls.count == 2)
     }
 
     @Test func waitForACreatedTaskStartsFromIt() async throws {

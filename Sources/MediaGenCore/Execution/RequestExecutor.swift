@@ -151,7 +151,7 @@ package struct RequestExecutor: Sendable {
     // MARK: - The retry loop
 
     /// How an attempt failed.
-    private enum Failure {
+    private enum Failure: Error {
         /// An error answer, as the dialect read it.
         case response(HTTPResponse, ProviderErrorDetails)
         case transport(TransportError)
@@ -168,10 +168,7 @@ package struct RequestExecutor: Sendable {
     ) async throws -> Answer {
         let attempt = chain(terminal)
         let started = time.elapsed
-        var charged: Money?
-        if case .create(_, let charge?) = intent, let budget = configuration.budget {
-            charged = try await budget.charge(charge.estimate, for: charge.model, provider: provider)
-        }
+        let charged = configuration.budget == nil ? nil : try await charge(for: intent)
         var retry = RetryStateMachine(intent: intent, policy: configuration.retry)
         do {
             while true {
@@ -180,42 +177,90 @@ package struct RequestExecutor: Sendable {
                 try Task.checkCancellation()
                 let failure: Failure
                 do {
-                    let response = redacted(
+                    let response =
                         configuration.transport.enforcesTimeouts
-                            ? try await attempt(request)
-                            : try await Self.withDeadline(request.timeout) { try await attempt(request) })
-                    let json = try? JSONReader.node(from: response.body)
-                    if let details = errorDetails(in: response, json: json) {
-                        failure = .response(response, details)
-                    } else {
-                        return Answer(response: response, json: json)
+                        ? try await attempt(request)
+                        : try await Self.withDeadline(request.timeout) { try await attempt(request) }
+                    switch read(response) {
+                    case .success(let answer): return answer
+                    case .failure(let refusal): failure = refusal
                     }
-                } catch let error as CancellationError {
-                    failure = .interrupted(error)
-                } catch let error as MediaGenError {
-                    // Thrown by a middleware or transport of the user's: nothing says what was sent.
-                    failure = .interrupted(error)
                 } catch {
-                    failure = .transport(error as? TransportError ?? TransportError(.other, Redaction.describe(error)))
+                    failure = Self.failure(from: error)
                 }
-                let action = retry.next(after: outcome(of: failure), elapsed: time.elapsed - started, jitter: random())
-                switch action {
-                case .retry(let wait):
-                    try await time.sleep(for: wait)
-                case .fail:
-                    throw error(for: failure, intent: intent, taskID: taskID)
-                case .failOutcomeUnknown(let unknown):
-                    throw outcomeUnknown(error(for: failure, intent: intent, taskID: taskID), because: unknown.reason)
-                }
+                let wait = try nextWait(after: failure, retry: &retry, started: started, intent: intent, taskID: taskID)
+                try await time.sleep(for: wait)
             }
         } catch {
             // Give the budget back only when no attempt can have made the task: every attempt was
             // refused outright or provably never reached the provider. A cancelled call, a refusal
             // after an attempt that may have run, an unknown outcome: all stay counted.
-            if let charged, let budget = configuration.budget, !retry.mayHaveCreated {
-                await budget.refund(charged)
+            if let charged, !retry.mayHaveCreated {
+                await refund(charged)
             }
             throw error
+        }
+    }
+
+    /// Charges a create's estimate to the budget, if there is one; what was charged.
+    @inline(never)
+    private func charge(for intent: RequestIntent) async throws -> Money? {
+        guard case .create(_, let charge?) = intent, let budget = configuration.budget else { return nil }
+        return try await budget.charge(charge.estimate, for: charge.model, provider: provider)
+    }
+
+    @inline(never)
+    private func refund(_ charged: Money) async {
+        await configuration.budget?.refund(charged)
+    }
+
+    // The steps of `perform` between its waits are kept out of line on purpose (`@inline(never)`):
+    // inlined, their locals (parsed JSON, error values, the retry decision) became part of
+    // `perform`'s async frame, 14 KiB, which the task allocator keeps for as long as the calling
+    // task lives — for a task being followed, while it sleeps between polls (see "Figure 4 at
+    // 10,000 tasks" in Documentation/Performance.md).
+
+    /// A successful answer, or the failure it is: redacted and parsed once.
+    @inline(never)
+    private func read(_ response: HTTPResponse) -> Result<Answer, Failure> {
+        let response = redacted(response)
+        let json = try? JSONReader.node(from: response.body)
+        if let details = errorDetails(in: response, json: json) {
+            return .failure(.response(response, details))
+        }
+        return .success(Answer(response: response, json: json))
+    }
+
+    /// How an attempt that threw failed.
+    @inline(never)
+    private static func failure(from error: any Error) -> Failure {
+        switch error {
+        case let error as CancellationError:
+            return .interrupted(error)
+        case let error as MediaGenError:
+            // Thrown by a middleware or transport of the user's: nothing says what was sent.
+            return .interrupted(error)
+        default:
+            return .transport(error as? TransportError ?? TransportError(.other, Redaction.describe(error)))
+        }
+    }
+
+    /// How long to wait before the next attempt after `failure`, or the error the call ends with.
+    @inline(never)
+    private func nextWait(
+        after failure: Failure,
+        retry: inout RetryStateMachine,
+        started: Duration,
+        intent: RequestIntent,
+        taskID: String?
+    ) throws -> Duration {
+        switch retry.next(after: outcome(of: failure), elapsed: time.elapsed - started, jitter: random()) {
+        case .retry(let wait):
+            return wait
+        case .fail:
+            throw error(for: failure, intent: intent, taskID: taskID)
+        case .failOutcomeUnknown(let unknown):
+            throw outcomeUnknown(error(for: failure, intent: intent, taskID: taskID), because: unknown.reason)
         }
     }
 
@@ -274,6 +319,7 @@ package struct RequestExecutor: Sendable {
     /// Races `operation` against a deadline on the real clock. The deadline is a watchdog, not a
     /// pace: it stays on `ContinuousClock` so that tests with an instant clock do not time out
     /// every request.
+    @inline(never)
     private static func withDeadline(
         _ timeout: Duration?,
         _ operation: @escaping @Sendable () async throws -> HTTPResponse

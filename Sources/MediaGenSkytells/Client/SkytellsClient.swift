@@ -68,6 +68,20 @@ public struct SkytellsClient: MediaClient, MusicGenerating, VideoGenerating {
         webhook: PredictionWebhook? = nil,
         endpoint: PredictionEndpoint = .predictions
     ) async throws -> Prediction {
+        let request = try createRequest(model, input: input, webhook: webhook, endpoint: endpoint)
+        return try await executor.send(request, decoding: Prediction.self)
+    }
+
+    /// The create, checked. Out of line on purpose: inlined, the checks and the encoding made
+    /// `createPrediction`'s async frame 3 KiB, which the task allocator keeps for as long as the
+    /// task that created the prediction lives — usually while it follows the prediction.
+    @inline(never)
+    private func createRequest(
+        _ model: SkytellsModelID,
+        input: some SkytellsInput,
+        webhook: PredictionWebhook?,
+        endpoint: PredictionEndpoint
+    ) throws -> APIRequest {
         try input.validate(for: model)
         if let webhook { try URLPolicy.checkWebhookURL(webhook.url, field: "webhook.url", provider: .skytells) }
         let estimate = model.descriptor?.estimateCost(duration: input.requestedDuration)
@@ -81,7 +95,7 @@ public struct SkytellsClient: MediaClient, MusicGenerating, VideoGenerating {
         if case .predict(waitForCompletion: true) = endpoint {
             request.timeout = Self.awaitTimeout(for: model, base: configuration.timeout)
         }
-        return try await executor.send(request, decoding: Prediction.self)
+        return request
     }
 
     /// Creates a prediction and follows it to its end, reporting each change.

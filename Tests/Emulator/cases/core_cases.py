@@ -24,7 +24,8 @@ EMULATOR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__
 COUNTERS = {"requests", "tasks_created", "credits_charged", "credits_refunded",
             "usd_cents_charged", "usd_cents_refunded",
             "webhooks_delivered", "webhook_failures", "faults_injected", "faults", "polls",
-            "status_streams", "cdn_parts_received"}
+            "status_streams", "cdn_parts_received", "connections", "peak_connections",
+            "open_connections"}
 
 
 class ControlTests(EmulatorCase):
@@ -185,6 +186,41 @@ class ConnectionTests(EmulatorCase):
             thread.join()
         self.assertEqual(failures, [])
         self.assertEqual(self.stats("beatra")["polls"], 120)
+
+
+    def test_connections_each_provider_saw(self):
+        def connect():
+            connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
+            self.addCleanup(connection.close)
+            return connection
+
+        def get(connection, path, headers):
+            connection.request("GET", path, headers=headers)
+            response = connection.getresponse()
+            response.read()
+            return response.status
+
+        first, second, third = connect(), connect(), connect()
+        for connection in (first, second, first, third):  # the first twice: counted once
+            self.assertEqual(get(connection, "/skytells/v1/predictions/nothing", SKYTELLS), 404)
+        self.assertEqual(get(third, "/_emulator/health", {}), 200)  # control: not counted
+        skytells = self.stats("skytells")
+        self.assertEqual((skytells["connections"], skytells["peak_connections"],
+                          skytells["open_connections"]), (3, 3, 3))
+        self.assertEqual(self.stats("fal")["connections"], 0)
+        for connection in (first, second):
+            connection.close()
+        deadline = time.monotonic() + 5
+        while self.stats("skytells")["open_connections"] > 1 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        self.assertEqual(get(connect(), "/skytells/v1/predictions/nothing", SKYTELLS), 404)
+        skytells = self.stats("skytells")
+        self.assertEqual((skytells["connections"], skytells["peak_connections"],
+                          skytells["open_connections"]), (4, 3, 2))
+        self.call("POST", "/_emulator/reset")
+        skytells = self.stats("skytells")
+        self.assertEqual((skytells["connections"], skytells["peak_connections"],
+                          skytells["open_connections"]), (0, 0, 0))
 
 
 class CommandLineTests(unittest.TestCase):

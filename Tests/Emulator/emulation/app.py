@@ -54,15 +54,34 @@ class Stats:
         self.reset()
 
     def reset(self):
-        self._data = {name: {"requests": {}, **dict.fromkeys(self.COUNTERS, 0), "faults": {}}
+        self._data = {name: {"requests": {}, **dict.fromkeys(self.COUNTERS, 0), "faults": {},
+                             "connections": 0, "peak_connections": 0}
                       for name in self._providers}
+        # Per provider, the open client connections that have sent it a request since the reset.
+        self._open = {name: set() for name in self._providers}
 
     def add(self, provider, counter, amount=1):
         self._data[provider][counter] += amount
 
-    def request(self, provider, route_key):
+    def request(self, provider, route_key, connection=None):
         requests = self._data[provider]["requests"]
         requests[route_key] = requests.get(route_key, 0) + 1
+        if connection is not None:
+            self._connection(provider, connection)
+
+    def _connection(self, provider, connection):
+        """Counts `connection` (an id unique per client connection) as one the provider saw."""
+        open_connections = self._open[provider]
+        if connection in open_connections:
+            return
+        open_connections.add(connection)
+        data = self._data[provider]
+        data["connections"] += 1
+        data["peak_connections"] = max(data["peak_connections"], len(open_connections))
+
+    def connection_closed(self, connection):
+        for open_connections in self._open.values():
+            open_connections.discard(connection)
 
     def fault(self, provider, name):
         self._data[provider]["faults_injected"] += 1
@@ -70,7 +89,10 @@ class Stats:
         faults[name] = faults.get(name, 0) + 1
 
     def snapshot(self):
-        return copy.deepcopy(self._data)
+        data = copy.deepcopy(self._data)
+        for name, open_connections in self._open.items():
+            data[name]["open_connections"] = len(open_connections)
+        return data
 
 
 class Emulator:
@@ -114,7 +136,7 @@ class Emulator:
         fault, bad_fault = None, None
         with self.lock:
             template = route.template if route else "(unmatched)"
-            self.stats.request(provider.name, f"{req.method} {template}")
+            self.stats.request(provider.name, f"{req.method} {template}", handler.connection_id)
             try:
                 fault = fault_for_request(req, provider, self.faults)
             except FaultError as failure:
@@ -168,6 +190,10 @@ class Emulator:
             response.length = len(response.body)
 
     # -- shared state --------------------------------------------------------------------
+    def connection_closed(self, connection):
+        with self.lock:
+            self.stats.connection_closed(connection)
+
     def record_delivery(self, job, status, error):
         with self.lock:
             delivered = status is not None and 200 <= status < 300

@@ -5,6 +5,7 @@ read lazily so uploads can be streamed to disk instead of being held in memory.
 """
 
 import http.server
+import itertools
 import json
 import socket
 import sys
@@ -218,6 +219,18 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def version_string(self):
         return self.server_version
 
+    def setup(self):
+        super().setup()
+        # One handler serves one client connection for its whole life (keep-alive included):
+        # the stats count the connections each provider saw by this id.
+        self.connection_id = next(self.server.connection_ids)
+
+    def finish(self):
+        try:
+            super().finish()
+        finally:
+            self.server.app.connection_closed(self.connection_id)
+
     def _dispatch(self):
         try:
             self.server.app.handle(self)
@@ -237,6 +250,7 @@ class EmulatorHTTPServer(http.server.ThreadingHTTPServer):
 
     def __init__(self, address, app):
         self.app = app
+        self.connection_ids = itertools.count(1)
         super().__init__(address, Handler)
 
     @property
