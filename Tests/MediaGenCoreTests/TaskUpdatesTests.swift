@@ -234,6 +234,68 @@ struct WaitTests {
         #expect(done.status == .succeeded)
         #expect(client.polls.count == 1)
     }
+
+    /// Queued until 30 s, then running with a progress rising linearly to 1 at `end`, then done.
+    private static func job(end: Duration, reportsProgress: Bool = true) -> ScriptedClient {
+        ScriptedClient { _, now in
+            if now < .seconds(30) { return FakeTask(.queued(position: nil)) }
+            if now >= end { return FakeTask(.succeeded) }
+            let fraction = (now - .seconds(30)) / (end - .seconds(30))
+            return FakeTask(.running(progress: reportsProgress ? fraction : nil))
+        }
+    }
+
+    @Test func aRisingProgressBringsThePollForwardToTheEnd() async throws {
+        let policy = PollingPolicy(typicalLatency: .seconds(60)...(.seconds(60)))
+        // Without progress the policy's schedule (0, 36, 40.8, 46.56, 53.47, 61.77 s) notices the
+        // 60 s end 1.77 s late, at the sixth poll.
+        let blind = Self.job(end: .seconds(60), reportsProgress: false)
+        _ = try await blind.wait(for: handle, policy: policy)
+        #expect(blind.polls.count == 6)
+        #expect(blind.polls.last! > .milliseconds(61_700))
+        // With it: two readings (36 s, 0.2 done; 40.8 s, 0.36) give the rate, and once the end
+        // comes before the policy's next poll (at 53.47 s: 6.53 s left, the policy says 8.29 s),
+        // the poll goes at the end, with a 2 % margin of what was left.
+        let informed = Self.job(end: .seconds(60))
+        _ = try await informed.wait(for: handle, policy: policy)
+        #expect(informed.polls.count == 6)
+        #expect(informed.polls[0..<5] == blind.polls[0..<5])
+        #expect(informed.polls[5] >= .seconds(60))
+        #expect(informed.polls[5] < .milliseconds(60_200))
+    }
+
+    @Test func aSlowProgressNeverDelaysAPoll() async throws {
+        // A rise that would end long after the policy's next poll leaves the schedule as it is.
+        let policy = PollingPolicy(typicalLatency: .seconds(60)...(.seconds(60)))
+        let blind = Self.job(end: .seconds(600), reportsProgress: false)
+        let informed = Self.job(end: .seconds(600))
+        _ = try await blind.wait(for: handle, policy: policy)
+        _ = try await informed.wait(for: handle, policy: policy)
+        #expect(informed.polls.dropLast() == blind.polls.dropLast())
+        #expect(informed.polls.last! <= blind.polls.last!)
+    }
+
+    @Test func aMisleadingProgressCostsAtMostThreeEarlyPolls() async throws {
+        // Stuck at 99 % until 100 s: each estimate says "now", so each early poll misses.
+        let policy = PollingPolicy(typicalLatency: .seconds(60)...(.seconds(60)))
+        let stuck = ScriptedClient { _, now in
+            if now >= .seconds(100) { return FakeTask(.succeeded) }
+            return FakeTask(now < .seconds(30) ? .queued(position: nil) : .running(progress: 0.99))
+        }
+        let blind = ScriptedClient { _, now in
+            if now >= .seconds(100) { return FakeTask(.succeeded) }
+            return FakeTask(now < .seconds(30) ? .queued(position: nil) : .running(progress: nil))
+        }
+        _ = try await stuck.wait(for: handle, policy: policy)
+        _ = try await blind.wait(for: handle, policy: policy)
+        #expect(stuck.polls.count == blind.polls.count + 3)
+        // The early polls come an eighth of the policy's interval apart; then the policy's
+        // schedule resumes where it was, as if they had not been made.
+        let gaps = zip(stuck.polls.dropFirst(), stuck.polls).map { $0 - $1 }
+        #expect(gaps[1...3].allSatisfy { $0 == policy.interval / 8 })
+        #expect(gaps[4] == policy.delay(afterPolls: 2))
+        #expect(gaps[5] == policy.delay(afterPolls: 3))
+    }
 }
 
 @Suite("Polling policy")

@@ -11,7 +11,10 @@
 /// Polling happens only while you iterate, inside `next()`: there is no background task. Stop
 /// iterating, or cancel the task that iterates, and polling stops at once (a cancelled wait throws
 /// `CancellationError`). Polls follow the ``PollingPolicy``; past its timeout the sequence throws
-/// `.timeout` with the task's id. Unchanged answers are not repeated.
+/// `.timeout` with the task's id. Unchanged answers are not repeated. When the task reports a
+/// rising progress, the next poll is brought forward to when the progress will reach 1 at the rate
+/// read so far, so the end is noticed when it comes rather than one policy step later; polls are
+/// never made later than the policy's, and after three early ones the policy alone paces them.
 ///
 /// Where the provider pushes a task's states (a ``TaskStatusStream``: fal's status stream), they
 /// are read from that one open request first, each change as it happens; when the stream cannot
@@ -62,6 +65,13 @@ public struct TaskUpdates<Element: MediaTask>: AsyncSequence {
         private var streaming: Bool
         /// A stream just failed: poll now, not after the policy's delay.
         private var pollAtOnce = false
+        /// When the task's reported progress says it will end.
+        private var pace = ProgressPace()
+        /// The coming poll was brought forward to the task's estimated end.
+        private var pollAtEstimatedEnd = false
+        /// Polls brought forward that found the task unfinished: extra, so the policy's schedule
+        /// goes on as if they had not been made.
+        private var earlyPolls = 0
 
         fileprivate init(updates: TaskUpdates, start: Duration) {
             self.updates = updates
@@ -92,6 +102,10 @@ public struct TaskUpdates<Element: MediaTask>: AsyncSequence {
                 pollAtOnce = false
                 let task = try await updates.poll()
                 pollsMade += 1
+                if pollAtEstimatedEnd, !task.status.isTerminal {
+                    pace.missed()
+                    earlyPolls += 1
+                }
                 if let changed = emit(task) { return changed }
                 if let timeout = updates.policy.timeout, updates.time.elapsed - start >= timeout {
                     throw timeoutError(after: timeout)
@@ -137,17 +151,29 @@ public struct TaskUpdates<Element: MediaTask>: AsyncSequence {
 
         private mutating func emit(_ task: Element) -> Element? {
             if task.status.isTerminal { finished = true }
+            pace.observe(task.status, at: updates.time.elapsed)
             let snapshot = Snapshot(status: task.status, rawStatus: task.rawStatus, logs: task.logs)
             guard snapshot != last || finished else { return nil }
             last = snapshot
             return task
         }
 
-        /// The policy's wait, cut short so that the last poll lands on the deadline.
-        private func nextDelay() throws -> Duration {
-            let delay = updates.policy.delay(afterPolls: pollsMade)
+        /// The policy's wait, brought forward to the task's estimated end when its progress gives
+        /// one (never sooner than an eighth of the policy's interval), and cut short so that the
+        /// last poll lands on the deadline.
+        private mutating func nextDelay() throws -> Duration {
+            var delay = updates.policy.delay(afterPolls: pollsMade - earlyPolls)
+            let now = updates.time.elapsed
+            pollAtEstimatedEnd = false
+            if let end = pace.remaining(at: now) {
+                let paced = Swift.max(end + end / 50, updates.policy.interval / 8, .milliseconds(50))
+                if paced < delay {
+                    delay = paced
+                    pollAtEstimatedEnd = true
+                }
+            }
             guard let timeout = updates.policy.timeout else { return delay }
-            let remaining = timeout - (updates.time.elapsed - start)
+            let remaining = timeout - (now - start)
             guard remaining > .zero else { throw timeoutError(after: timeout) }
             return Swift.min(delay, remaining)
         }

@@ -77,6 +77,19 @@ class SkytellsPredictionTests(EmulatorCase):
         time.sleep(0.15)
         self.assertEqual(self.poll(created["id"])["status"], "succeeded")
 
+    def test_timeline_progress_rises_with_the_clock(self):
+        # Processing from 0 to 100 s: a poll at once reads almost nothing done, a later one more.
+        created = self.create(**{"X-Emulator-Timeline": "processing@0,succeeded@100000"})
+        first = self.poll(created["id"])["metrics"]["progress"]
+        time.sleep(0.02)
+        second = self.poll(created["id"])["metrics"]["progress"]
+        self.assertGreater(first, 0)
+        self.assertLess(first, 0.01)
+        self.assertGreater(second, first)
+        # Several running steps share one rise, from the first's time to the end's.
+        steps = self.create(**{"X-Emulator-Timeline": "queued@0,starting@1,processing@50000,succeeded@100000"})
+        self.assertLess(self.poll(steps["id"])["metrics"]["progress"], 0.01)
+
     def test_bad_control_headers_are_emulator_errors(self):
         for headers in ({"X-Emulator-Script": "queued*x"}, {"X-Emulator-Timeline": "queued"},
                         {"X-Emulator-Output-Shape": "dict"},

@@ -120,9 +120,23 @@ class Task:
         return self.forced or self.plan.steps[self.index()]
 
     def fraction(self, is_running):
-        """Progress of the current running step among the plan's running steps, in (0, 1)."""
+        """Progress among the plan's running steps, in (0, 1).
+
+        A script moves in steps: k of n running steps reached reads k / (n + 1). A timeline
+        rises with time, as a real job's progress does: through the running steps, from the
+        first one's time to the next non-running step's, linearly; a running step that is the
+        plan's last (no end time) reads its step value, as a script's does."""
         running = [i for i, status in enumerate(self.plan.steps) if is_running(status)]
-        done = sum(1 for i in running if i <= self.index())
+        index = self.index()
+        done = sum(1 for i in running if i <= index)
+        if self.plan.by_time and running and index in running:
+            first = running[0]
+            end = next((i for i in range(first, len(self.plan.steps)) if i not in running), None)
+            if end is not None and index < end:
+                begin_ms, end_ms = self.plan.times_ms[first], self.plan.times_ms[end]
+                if end_ms > begin_ms:
+                    share = (self.elapsed_ms() - begin_ms) / (end_ms - begin_ms)
+                    return round(min(max(share, 0.0001), 0.9999), 4)
         return round(done / (len(running) + 1), 4)
 
     def fast_forward(self, is_terminal):
