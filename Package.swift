@@ -28,6 +28,7 @@ let package = Package(
             resources: [.copy("Cassettes")]
         ),
         .executableTarget(name: "Download", dependencies: ["MediaGenCore"], path: "Examples/Download"),
+        .executableTarget(name: "Upload", dependencies: ["MediaGenCore", "MediaGenFal"], path: "Examples/Upload"),
         .executableTarget(
             name: "SkytellsMusic",
             dependencies: ["MediaGenCore", "MediaGenSkytells"],
@@ -87,7 +88,10 @@ let package = Package(
         ),
         .testTarget(
             name: "MediaGenFalTests",
-            dependencies: ["MediaGenFal", "MediaGenCore", "MediaGenTesting", "EmulatorSupport", "TestSupport"],
+            // `Upload` is run as a separate process to measure an upload's peak memory alone.
+            dependencies: [
+                "MediaGenFal", "MediaGenCore", "MediaGenTesting", "EmulatorSupport", "TestSupport", "Upload",
+            ],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(

@@ -116,4 +116,73 @@ struct FalStorageIntegrationTests {
             #expect(last.current == TransferProgress(bytesTransferred: 3 << 20, totalBytes: 3 << 20))
         }
     }
+
+    // MARK: - Memory
+
+    /// The `Upload` example, built beside this test bundle (the test target depends on it).
+    static let uploadExample = URL(fileURLWithPath: CommandLine.arguments[0])
+        .deletingLastPathComponent().appendingPathComponent("Upload")
+
+    /// A separate process, so that the figure is the upload's alone and not the parallel tests'.
+    /// In parts (the default above 100 MiB) and in one request, both with progress on.
+    @Test(
+        .enabled(
+            if: FileManager.default.isExecutableFile(atPath: uploadExample.path), "the Upload example is not built"),
+        arguments: [false, true]
+    )
+    func a200MegabyteUploadStreamsFromDiskWithFlatMemory(inOneRequest: Bool) async throws {
+        try await Emulator.run { emulator in
+            let size = 200 << 20
+            let directory = URL(fileURLWithPath: NSTemporaryDirectory(), isDirectory: true)
+                .appendingPathComponent("fal-upload-\(UUID().uuidString)/")
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: directory) }
+            // Written a MiB at a time, each MiB different, so that a misplaced part would show.
+            let source = directory.appendingPathComponent("take.mov")
+            try Data().write(to: source)
+            let writer = try FileHandle(forWritingTo: source)
+            for mebibyte in 0..<(size >> 20) {
+                try writer.write(contentsOf: Data(repeating: UInt8(mebibyte & 0xFF), count: 1 << 20))
+            }
+            try writer.close()
+
+            let process = Process()
+            let output = Pipe()
+            process.executableURL = Self.uploadExample
+            process.arguments =
+                ["--rest-url", emulator.falRestURL.absoluteString] + (inOneRequest ? ["--single"] : []) + [source.path]
+            process.environment = ["FAL_KEY": Emulator.falKey]
+            process.standardOutput = output
+            try process.run()
+            // Read on a thread of its own: a blocking read must not hold a cooperative thread.
+            let text = await withCheckedContinuation { continuation in
+                Thread {
+                    continuation.resume(
+                        returning: String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self))
+                }.start()
+            }
+            process.waitUntilExit()
+            #expect(process.terminationStatus == 0, "\(text)")
+
+            let lines = text.split(separator: "\n")
+            #expect(lines.contains("100 %  \(size) bytes"), "progress reached the whole size: \(text)")
+            let report = try #require(lines.last { $0.hasPrefix("uploaded ") })
+            #expect(report.contains(": \(size) bytes,"))
+            let peak = try #require(report.split(separator: " ").dropLast().last.flatMap { Int($0) })
+            // ThreadSanitizer's shadow memory inflates every process's footprint: the bound is for real builds.
+            if !ThreadSanitizer.isActive {
+                #expect(
+                    peak < 64, "peak resident memory \(peak) MiB for a 200 MiB upload (one request: \(inOneRequest))")
+            }
+            let parts = try await emulator.stats().counter("fal", "cdn_parts_received")
+            #expect(parts == (inOneRequest ? 0 : 20))
+
+            // What the CDN keeps is the file, byte for byte.
+            let address = try #require(report.split(separator: " ").dropFirst().first.map { String($0.dropLast()) })
+            let stored = try await RemoteFile(url: try #require(URL(string: address))).download(
+                to: directory.appendingPathComponent("back"),
+                configuration: ClientConfiguration(transport: URLSessionTransport(), clock: ImmediateClock()))
+            #expect(try Data(contentsOf: stored) == Data(contentsOf: source))
+        }
+    }
 }
