@@ -306,24 +306,12 @@ struct CoreIntegrationTests {
             let size = 200 << 20
             let directory = FileManager.default.temporaryDirectory.appendingPathComponent("dl-\(UUID().uuidString)")
             defer { try? FileManager.default.removeItem(at: directory) }
-            let process = Process()
-            let output = Pipe()
-            process.executableURL = Self.downloadExample
-            process.arguments =
+            let (status, text) = try await ChildProcess.run(
+                Self.downloadExample,
                 (withProgress ? [] : ["--quiet"]) + [
                     "\(emulator.origin.absoluteString)/media/blob.bin?bytes=\(size)", directory.path + "/",
-                ]
-            process.standardOutput = output
-            try process.run()
-            // Read on a thread of its own: a blocking read must not hold a cooperative thread.
-            let text = await withCheckedContinuation { continuation in
-                Thread {
-                    continuation.resume(
-                        returning: String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self))
-                }.start()
-            }
-            process.waitUntilExit()
-            #expect(process.terminationStatus == 0, "\(text)")
+                ])
+            #expect(status == 0, "\(text)")
 
             let report = try #require(text.split(separator: "\n").last { $0.hasPrefix("saved ") })
             #expect(report.contains(": \(size) bytes,"))

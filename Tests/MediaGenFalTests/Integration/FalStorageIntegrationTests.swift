@@ -146,23 +146,11 @@ struct FalStorageIntegrationTests {
             }
             try writer.close()
 
-            let process = Process()
-            let output = Pipe()
-            process.executableURL = Self.uploadExample
-            process.arguments =
-                ["--rest-url", emulator.falRestURL.absoluteString] + (inOneRequest ? ["--single"] : []) + [source.path]
-            process.environment = ["FAL_KEY": Emulator.falKey]
-            process.standardOutput = output
-            try process.run()
-            // Read on a thread of its own: a blocking read must not hold a cooperative thread.
-            let text = await withCheckedContinuation { continuation in
-                Thread {
-                    continuation.resume(
-                        returning: String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self))
-                }.start()
-            }
-            process.waitUntilExit()
-            #expect(process.terminationStatus == 0, "\(text)")
+            let (status, text) = try await ChildProcess.run(
+                Self.uploadExample,
+                ["--rest-url", emulator.falRestURL.absoluteString] + (inOneRequest ? ["--single"] : []) + [source.path],
+                environment: ["FAL_KEY": Emulator.falKey])
+            #expect(status == 0, "\(text)")
 
             let lines = text.split(separator: "\n")
             #expect(lines.contains("100 %  \(size) bytes"), "progress reached the whole size: \(text)")
