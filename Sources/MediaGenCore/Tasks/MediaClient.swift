@@ -99,7 +99,14 @@ extension MediaClient {
             if let ended = try ending(task, handle: handle) { return ended }
         }
         // `TaskUpdates` only ends after a terminal status, which returns or throws above.
-        throw MediaGenError(
+        throw unfinished(handle)
+    }
+
+    /// The error of updates that ended without a final status. Out of line for the same reason as
+    /// ``ending(_:handle:)``: built inline, it was part of `finish`'s async frame.
+    @inline(never)
+    private func unfinished(_ handle: TaskHandle) -> MediaGenError {
+        MediaGenError(
             .server, provider: provider, message: "\(handle): updates ended without a final status", taskID: handle.id)
     }
 

@@ -18,7 +18,14 @@ extension URLSessionTransport {
         -> Watchdog.Deadline?
     {
         guard let timeout else { return nil }
-        return Watchdog.shared.arm(after: timeout) {
+        return armDeadline(at: ContinuousClock.now.advanced(by: timeout), timeout: timeout, for: task, box: box)
+    }
+
+    /// ``armDeadline(_:for:box:)`` for a deadline set earlier: `timeout` after the call began.
+    static func armDeadline(
+        at instant: ContinuousClock.Instant, timeout: Duration, for task: URLSessionTask, box: ContinuationBox
+    ) -> Watchdog.Deadline {
+        Watchdog.shared.arm(at: instant) {
             box.resume(
                 with: .failure(TransportError(.timedOut, "no complete answer within \(MediaGenError.format(timeout))")))
             DispatchQueue.global().async { task.cancel() }

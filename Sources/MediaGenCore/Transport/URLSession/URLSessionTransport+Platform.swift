@@ -14,6 +14,22 @@ import Foundation
 // into the caller's file itself (`StreamedDownload`), on a delegate queue that makes URLSession
 // stop reading while writing is behind (`BoundedDelegateQueue`).
 extension URLSessionTransport {
+    /// How many `send`s per host go to URLSession at once; `nil` lets them all through.
+    ///
+    /// FoundationNetworking (libcurl) runs one request per connection (HTTP/1.1; pipelining is
+    /// deprecated and off unless asked for), and holds those beyond `httpMaximumConnectionsPerHost` as tasks queued in URLSession; the
+    /// transport holds them itself instead, for a fraction of the memory (``HostAdmission``). On
+    /// Apple platforms HTTP/2 carries many requests on one connection, so the connection count is
+    /// no bound on the requests worth handing over: none is set.
+    static func admissionLimit(for configuration: URLSessionConfiguration) -> Int? {
+        #if canImport(FoundationNetworking)
+            let connections = configuration.httpMaximumConnectionsPerHost
+            return connections > 0 ? connections : nil
+        #else
+            return nil
+        #endif
+    }
+
     #if canImport(FoundationNetworking)
         /// The download session's delegate: data tasks streamed into the caller's file.
         typealias ProgressDownloads = StreamedDownloads

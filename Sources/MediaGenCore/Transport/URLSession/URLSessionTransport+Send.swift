@@ -7,6 +7,26 @@ import Foundation
 // Sending a request and reading its whole answer.
 extension URLSessionTransport {
     public func send(_ request: HTTPRequest) async throws -> HTTPResponse {
+        // The timeout is the whole call's, the wait for a connection included: its instant is set
+        // before the request queues.
+        let deadline = request.timeout.map { (instant: ContinuousClock.now.advanced(by: $0), timeout: $0) }
+        guard let admission else { return try await exchange(request, deadline: deadline) }
+        // Only `send` queues here: its exchanges are short, so a slot frees soon. Downloads
+        // without progress share this session's connections but are few and long; queued behind
+        // a burst of polls they would wait for all of them, and they are not counted (while they
+        // run, up to that many admitted sends wait inside URLSession, as before). Streams and
+        // downloads with progress run on sessions of their own, with connections of their own.
+        let host = HostAdmission.key(for: request.url)
+        try await admission.enter(host, deadline: deadline)
+        defer { admission.leave(host) }
+        return try await exchange(request, deadline: deadline)
+    }
+
+    /// Hands `request` to URLSession and waits for its whole answer, or until `deadline`.
+    private func exchange(
+        _ request: HTTPRequest,
+        deadline: (instant: ContinuousClock.Instant, timeout: Duration)?
+    ) async throws -> HTTPResponse {
         var urlRequest = Self.urlRequest(for: request)
         // Completion-handler tasks rather than `data(for:)`/`upload(for:)`: those cancel their
         // URLSession task from inside the Swift task's cancellation, which deadlocks on Linux (see
@@ -32,8 +52,8 @@ extension URLSessionTransport {
         case nil:
             task = session.dataTask(with: urlRequest, completionHandler: complete)
         }
-        let deadline = Self.armDeadline(request.timeout, for: task, box: box)
-        defer { deadline.map(Watchdog.shared.disarm) }
+        let watch = deadline.map { Self.armDeadline(at: $0.instant, timeout: $0.timeout, for: task, box: box) }
+        defer { watch.map(Watchdog.shared.disarm) }
         do {
             return try await Self.run(task, box: box)
         } catch {

@@ -21,6 +21,11 @@ import Foundation
 /// as slow, they are data tasks whose chunks the transport writes into the caller's file itself,
 /// on a delegate queue that makes URLSession stop reading while writing is behind. Cookies and the
 /// URL cache are off: API answers must never be served stale or carry state between clients.
+///
+/// On Linux, `send`s beyond the session's connections per host (`httpMaximumConnectionsPerHost`,
+/// 16 by default) wait in the transport, first come first served, rather than as URLSession tasks:
+/// a waiting request costs a few dozen bytes instead of a task's kilobytes. The wait counts
+/// against the request's timeout, and cancelling a waiting request ends it at once, unsent.
 public final class URLSessionTransport: HTTPTransport {
     // The transport is spread over one file per concern: sending (`+Send`), downloading
     // (`+Download`), ending a call early (`+Cancellation`), the platforms' differences
@@ -36,6 +41,9 @@ public final class URLSessionTransport: HTTPTransport {
     /// pieces and sent-byte counts `streams` hands on.
     let streamSession: URLSession
     let streams = StreamedAnswers()
+    /// The queue in front of `session`'s connections: `send`s beyond them wait here rather than
+    /// as URLSession tasks (`nil` where URLSession multiplexes; see `admissionLimit(for:)`).
+    package let admission: HostAdmission?
     /// The Dispatch queue under `session`'s delegate queue. `OperationQueue.underlyingQueue` does
     /// not retain its queue, so the transport does.
     private let callbackQueue: DispatchQueue
@@ -44,6 +52,7 @@ public final class URLSessionTransport: HTTPTransport {
     public init(configuration: URLSessionConfiguration = URLSessionTransport.defaultConfiguration()) {
         let (queue, callbacks) = Self.delegateQueue(label: "MediaGenKit.URLSessionTransport")
         self.callbackQueue = callbacks
+        self.admission = Self.admissionLimit(for: configuration).map(HostAdmission.init(limit:))
         self.session = URLSession(configuration: configuration, delegate: RedirectGuard(), delegateQueue: queue)
         self.downloadSession = URLSession(
             configuration: configuration, delegate: downloads,
