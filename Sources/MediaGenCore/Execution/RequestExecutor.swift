@@ -85,30 +85,12 @@ package struct RequestExecutor: Sendable {
 
     /// A successful response and its body read as JSON (`nil` when it is not JSON), parsed once
     /// for the dialect's error sniffing and for decoding.
-    private struct Answer: Sendable {
+    private struct Answer {
         var response: HTTPResponse
         var json: JSONNode?
     }
 
-    /// A create runs in a child task of the caller's, which ends with the call. A Swift task's
-    /// allocator keeps the slabs its deepest async call needed until the task ends, and a call goes
-    /// deep (the retry loop, middleware, transport); an app creates a task and then follows it in
-    /// the same Swift task, which would keep those slabs while it sleeps between polls (see "Figure
-    /// 4 at 10,000 tasks" in Documentation/Performance.md; the polls themselves run in a child of
-    /// ``TaskUpdates``). A task group's child has an allocator of its own, freed when it ends; it is
-    /// cancelled with the caller, and its error is the call's. Other requests run in place: a child
-    /// for every request measured worse (the group's frames then sit under every poll).
     private func answer(to request: APIRequest) async throws -> Answer {
-        guard case .create = request.intent else { return try await answerInPlace(request) }
-        return try await withThrowingTaskGroup(of: Answer.self) { group in
-            group.addTask { try await answerInPlace(request) }
-            // One child: `next()` returns its answer or throws its error.
-            guard let answer = try await group.next() else { throw CancellationError() }
-            return answer
-        }
-    }
-
-    private func answerInPlace(_ request: APIRequest) async throws -> Answer {
         let prepared = try prepare(request, authorized: request.sendsCredential)
         defer { prepared.removeTemporaryFile() }
         let progress = request.progress

@@ -100,7 +100,7 @@ public struct TaskUpdates<Element: MediaTask>: AsyncSequence {
                     try await updates.time.sleep(for: try nextDelay())
                 }
                 pollAtOnce = false
-                let task = try await Self.pollInChildTask(updates.poll)
+                let task = try await updates.poll()
                 pollsMade += 1
                 if pollAtEstimatedEnd, !task.status.isTerminal {
                     pace.missed()
@@ -110,24 +110,6 @@ public struct TaskUpdates<Element: MediaTask>: AsyncSequence {
                 if let timeout = updates.policy.timeout, updates.time.elapsed - start >= timeout {
                     throw timeoutError(after: timeout)
                 }
-            }
-        }
-
-        /// Runs one poll in a child task. A Swift task's allocator keeps the slabs of its deepest
-        /// async call until the task ends; run in the iterating task, a poll's calls (the client,
-        /// the retry loop, the transport) would stay allocated while it sleeps until the next
-        /// poll, for the whole life of the task — 10,000 followed tasks are mostly that (see
-        /// "Figure 4 at 10,000 tasks" in Documentation/Performance.md). A task group's child has
-        /// an allocator of its own, freed when the poll ends; it is cancelled with the iterating
-        /// task, and its error is the poll's.
-        private static func pollInChildTask(
-            _ poll: @escaping @Sendable () async throws -> Element
-        ) async throws -> Element {
-            try await withThrowingTaskGroup(of: Element.self) { group in
-                group.addTask { try await poll() }
-                // One child: `next()` returns its element or throws its error.
-                guard let task = try await group.next() else { throw CancellationError() }
-                return task
             }
         }
 
@@ -176,14 +158,9 @@ public struct TaskUpdates<Element: MediaTask>: AsyncSequence {
             return task
         }
 
-        // The synchronous steps below are kept out of line: inlined, their locals (the error's
-        // message and fields) would be part of `next()`'s async frame, which the task allocator
-        // keeps for as long as the task is followed.
-
         /// The policy's wait, brought forward to the task's estimated end when its progress gives
         /// one (never sooner than an eighth of the policy's interval), and cut short so that the
         /// last poll lands on the deadline.
-        @inline(never)
         private mutating func nextDelay() throws -> Duration {
             var delay = updates.policy.delay(afterPolls: pollsMade - earlyPolls)
             let now = updates.time.elapsed
@@ -201,7 +178,6 @@ public struct TaskUpdates<Element: MediaTask>: AsyncSequence {
             return Swift.min(delay, remaining)
         }
 
-        @inline(never)
         private func timeoutError(after timeout: Duration) -> MediaGenError {
             MediaGenError(
                 .timeout,
