@@ -8,11 +8,27 @@ import Foundation
 extension URLSessionTransport {
     public func send(_ request: HTTPRequest) async throws -> HTTPResponse {
         var urlRequest = Self.urlRequest(for: request)
-        // Completion-handler tasks rather than `data(for:)`/`upload(for:)`: those cancel their
-        // URLSession task from inside the Swift task's cancellation, which deadlocks on Linux (see
-        // `run(_:box:)`); here the cancellation is ours to make safe.
         let box = ContinuationBox()
-        let complete: @Sendable (Data?, URLResponse?, (any Error)?) -> Void = { data, response, error in
+        let task: URLSessionTask
+        switch request.body {
+        case .file(let file):
+            task = session.uploadTask(with: urlRequest, fromFile: file, completionHandler: Self.completion(into: box))
+        case .data(let body):
+            urlRequest.httpBody = body
+            task = session.dataTask(with: urlRequest, completionHandler: Self.completion(into: box))
+        case nil:
+            task = session.dataTask(with: urlRequest, completionHandler: Self.completion(into: box))
+        }
+        return try await exchange(task, timeout: request.timeout, box: box)
+    }
+
+    /// A completion handler that hands the task's outcome to `box`.
+    ///
+    /// Completion-handler tasks rather than `data(for:)`/`upload(for:)`: those cancel their
+    /// URLSession task from inside the Swift task's cancellation, which deadlocks on Linux (see
+    /// `run(_:box:)`); here the cancellation is ours to make safe.
+    static func completion(into box: ContinuationBox) -> @Sendable (Data?, URLResponse?, (any Error)?) -> Void {
+        { data, response, error in
             box.resume(
                 with: Result {
                     if let error { throw error }
@@ -22,17 +38,11 @@ extension URLSessionTransport {
                     return HTTPResponse(status: http.statusCode, headers: Self.headers(of: http), body: data ?? Data())
                 })
         }
-        let task: URLSessionTask
-        switch request.body {
-        case .file(let file):
-            task = session.uploadTask(with: urlRequest, fromFile: file, completionHandler: complete)
-        case .data(let body):
-            urlRequest.httpBody = body
-            task = session.dataTask(with: urlRequest, completionHandler: complete)
-        case nil:
-            task = session.dataTask(with: urlRequest, completionHandler: complete)
-        }
-        let deadline = Self.armDeadline(request.timeout, for: task, box: box)
+    }
+
+    /// Runs `task`, made with ``completion(into:)``, under `timeout`, and returns its answer.
+    func exchange(_ task: URLSessionTask, timeout: Duration?, box: ContinuationBox) async throws -> HTTPResponse {
+        let deadline = Self.armDeadline(timeout, for: task, box: box)
         defer { deadline.map(Watchdog.shared.disarm) }
         do {
             return try await Self.run(task, box: box)
