@@ -15,7 +15,7 @@ import Testing
 )
 struct URLSessionTransportCancellationTests {
     /// A call made by a task already cancelled ends with `CancellationError` and never reaches
-    /// the server: a paid create is not sent, a download leaves no file.
+    /// the server: a paid create is not sent (nor uploaded with progress), a download leaves no file.
     @Test func aCallCancelledBeforeItStartsSendsNothing() async throws {
         try await Emulator.run { emulator in
             let transport = URLSessionTransport()
@@ -36,6 +36,7 @@ struct URLSessionTransportCancellationTests {
                         progressed.withLock { $0 += 1 }
                     }
                 },
+                { try await transport.upload(create) { _ in progressed.withLock { $0 += 1 } } },
             ]
             for (index, call) in calls.enumerated() {
                 let result = await Task {

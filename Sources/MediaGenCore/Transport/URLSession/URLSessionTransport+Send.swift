@@ -12,7 +12,8 @@ extension URLSessionTransport {
         let deadline = request.timeout.map { (instant: ContinuousClock.now.advanced(by: $0), timeout: $0) }
         guard let admission else { return try await exchange(request, deadline: deadline) }
         // Only `send` queues here: its exchanges are short, so a slot frees soon. Downloads
-        // without progress share this session's connections but are few and long; queued behind
+        // without progress (and, on Linux, uploads with progress) share this session's
+        // connections but are few and long; queued behind
         // a burst of polls they would wait for all of them, and they are not counted (while they
         // run, up to that many admitted sends wait inside URLSession, as before). Streams and
         // downloads with progress run on sessions of their own, with connections of their own.
@@ -28,11 +29,27 @@ extension URLSessionTransport {
         deadline: (instant: ContinuousClock.Instant, timeout: Duration)?
     ) async throws -> HTTPResponse {
         var urlRequest = Self.urlRequest(for: request)
-        // Completion-handler tasks rather than `data(for:)`/`upload(for:)`: those cancel their
-        // URLSession task from inside the Swift task's cancellation, which deadlocks on Linux (see
-        // `run(_:box:)`); here the cancellation is ours to make safe.
         let box = ContinuationBox()
-        let complete: @Sendable (Data?, URLResponse?, (any Error)?) -> Void = { data, response, error in
+        let task: URLSessionTask
+        switch request.body {
+        case .file(let file):
+            task = session.uploadTask(with: urlRequest, fromFile: file, completionHandler: Self.completion(into: box))
+        case .data(let body):
+            urlRequest.httpBody = body
+            task = session.dataTask(with: urlRequest, completionHandler: Self.completion(into: box))
+        case nil:
+            task = session.dataTask(with: urlRequest, completionHandler: Self.completion(into: box))
+        }
+        return try await exchange(task, deadline: deadline, box: box)
+    }
+
+    /// A completion handler that hands the task's outcome to `box`.
+    ///
+    /// Completion-handler tasks rather than `data(for:)`/`upload(for:)`: those cancel their
+    /// URLSession task from inside the Swift task's cancellation, which deadlocks on Linux (see
+    /// `run(_:box:)`); here the cancellation is ours to make safe.
+    static func completion(into box: ContinuationBox) -> @Sendable (Data?, URLResponse?, (any Error)?) -> Void {
+        { data, response, error in
             box.resume(
                 with: Result {
                     if let error { throw error }
@@ -42,16 +59,14 @@ extension URLSessionTransport {
                     return HTTPResponse(status: http.statusCode, headers: Self.headers(of: http), body: data ?? Data())
                 })
         }
-        let task: URLSessionTask
-        switch request.body {
-        case .file(let file):
-            task = session.uploadTask(with: urlRequest, fromFile: file, completionHandler: complete)
-        case .data(let body):
-            urlRequest.httpBody = body
-            task = session.dataTask(with: urlRequest, completionHandler: complete)
-        case nil:
-            task = session.dataTask(with: urlRequest, completionHandler: complete)
-        }
+    }
+
+    /// Runs `task`, made with ``completion(into:)``, until `deadline`, and returns its answer.
+    func exchange(
+        _ task: URLSessionTask,
+        deadline: (instant: ContinuousClock.Instant, timeout: Duration)?,
+        box: ContinuationBox
+    ) async throws -> HTTPResponse {
         let watch = deadline.map { Self.armDeadline(at: $0.instant, timeout: $0.timeout, for: task, box: box) }
         defer { watch.map(Watchdog.shared.disarm) }
         do {

@@ -6,30 +6,16 @@ import Foundation
 
 // Answers handed over as they arrive: a task on the stream session, whose delegate resumes the
 // caller at the answer's head and then passes each piece of the body on. Uploads with progress
-// go the same way, since only a delegate hears how many bytes were sent.
+// go the same way on Apple platforms, since there only a delegate hears how many bytes were sent
+// (see `+Upload`).
 extension URLSessionTransport {
     public func stream(_ request: HTTPRequest) async throws -> HTTPStreamedResponse {
         try await open(request, progress: nil)
     }
 
-    /// Sends `request` through the stream session, whose delegate reports each `didSendBodyData`
-    /// to `progress`, and collects the (small) answer: a file body streams from disk as `send`'s does.
-    public func upload(
-        _ request: HTTPRequest,
-        progress: (@Sendable (TransferProgress) -> Void)?
-    ) async throws -> HTTPResponse {
-        guard let progress else { return try await send(request) }
-        let answer = try await open(request, progress: progress)
-        var body = Data()
-        do {
-            for try await piece in answer.body { body.append(piece) }
-        } catch {
-            throw Self.transportError(from: error)
-        }
-        return HTTPResponse(status: answer.status, headers: answer.headers, body: body)
-    }
-
-    private func open(
+    /// Starts `request` on the stream session and returns once its answer's head is in. With
+    /// `progress`, the delegate reports each `didSendBodyData` to it (uploads on Apple platforms).
+    func open(
         _ request: HTTPRequest,
         progress: (@Sendable (TransferProgress) -> Void)?
     ) async throws -> HTTPStreamedResponse {
@@ -71,7 +57,7 @@ extension URLSessionTransport {
 struct StreamedAnswer: Sendable {
     let head: ContinuationBox
     let body: AsyncThrowingStream<Data, any Error>.Continuation
-    /// Told the bytes sent so far, for an upload with progress.
+    /// Told the bytes sent so far, for an upload with progress on Apple platforms.
     let progress: (@Sendable (TransferProgress) -> Void)?
 }
 

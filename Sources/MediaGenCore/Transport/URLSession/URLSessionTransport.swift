@@ -19,8 +19,11 @@ import Foundation
 /// disk as it reads it, and the file is moved where the caller asked when it completes. With one,
 /// on Apple platforms they are download tasks with a delegate; on Linux, where that path is twice
 /// as slow, they are data tasks whose chunks the transport writes into the caller's file itself,
-/// on a delegate queue that makes URLSession stop reading while writing is behind. Cookies and the
-/// URL cache are off: API answers must never be served stale or carry state between clients.
+/// on a delegate queue that makes URLSession stop reading while writing is behind. Uploads with a
+/// progress handler are, on Linux, completion-handler tasks whose body stream counts what
+/// URLSession reads from it (`UploadBodyStream`); on Apple platforms, tasks with a delegate.
+/// Cookies and the URL cache are off: API answers must never be served stale or carry state
+/// between clients.
 ///
 /// On Linux, `send`s beyond the session's connections per host (`httpMaximumConnectionsPerHost`,
 /// 16 by default) wait in the transport, first come first served, rather than as URLSession tasks:
@@ -28,17 +31,18 @@ import Foundation
 /// against the request's timeout, and cancelling a waiting request ends it at once, unsent.
 public final class URLSessionTransport: HTTPTransport {
     // The transport is spread over one file per concern: sending (`+Send`), downloading
-    // (`+Download`), ending a call early (`+Cancellation`), the platforms' differences
-    // (`+Platform`), streaming an answer as it arrives (`+Stream`), and translating to and from
-    // Foundation (`+Conversion`, `+TransportError`).
+    // (`+Download`), uploading with progress (`+Upload`), ending a call early (`+Cancellation`),
+    // the platforms' differences (`+Platform`), streaming an answer as it arrives (`+Stream`), and
+    // translating to and from Foundation (`+Conversion`, `+TransportError`).
 
-    /// The session of completion-handler tasks: every `send`, and downloads without progress.
+    /// The session of completion-handler tasks: every `send`, downloads without progress, and
+    /// uploads with progress on Linux (whose body counts what is read from it).
     let session: URLSession
     /// The session of downloads with progress, whose callbacks go to `downloads`.
     let downloadSession: URLSession
     let downloads = ProgressDownloads()
-    /// The session of streamed answers (`stream(_:)`) and of uploads with progress, whose
-    /// pieces and sent-byte counts `streams` hands on.
+    /// The session of streamed answers (`stream(_:)`) and of uploads with progress on Apple
+    /// platforms, whose pieces and sent-byte counts `streams` hands on.
     let streamSession: URLSession
     let streams = StreamedAnswers()
     /// The queue in front of `session`'s connections: `send`s beyond them wait here rather than
