@@ -26,7 +26,7 @@ private func documentationProgressAndWebhooksBlock1(client: SkytellsClient, crea
     }
 }
 
-// Documentation/ProgressAndWebhooks.md, block 2 (line 54)
+// Documentation/ProgressAndWebhooks.md, block 2 (line 55)
 private func documentationProgressAndWebhooksBlock2(client: SkytellsClient, created: TaskHandle) async throws {
     let policy = PollingPolicy(firstDelay: .seconds(30), interval: .seconds(10), growth: 1.2,
                                maxInterval: .seconds(60), timeout: .seconds(1800))
@@ -36,7 +36,7 @@ private func documentationProgressAndWebhooksBlock2(client: SkytellsClient, crea
     _ = done
 }
 
-// Documentation/ProgressAndWebhooks.md, block 3 (line 69)
+// Documentation/ProgressAndWebhooks.md, block 3 (line 70)
 private func documentationProgressAndWebhooksBlock3(client: SkytellsClient, saved: Data) async throws {
     let handle = try JSONDecoder().decode(TaskHandle.self, from: saved)
     let done = try await client.wait(for: handle)
@@ -45,7 +45,7 @@ private func documentationProgressAndWebhooksBlock3(client: SkytellsClient, save
     _ = done
 }
 
-// Documentation/ProgressAndWebhooks.md, block 4 (line 116)
+// Documentation/ProgressAndWebhooks.md, block 4 (line 117)
 private func documentationProgressAndWebhooksBlock4(fal: FalClient, myFalUserID: String, body: Data, headers: HTTPHeaders, submitted: FalRequest) async throws {
     let webhooks = FalWebhookVerifier(client: fal, expectedUserID: myFalUserID)
     let delivery = try await webhooks.event(body: body, headers: headers,

@@ -276,25 +276,43 @@ struct WaitTests {
     }
 
     @Test func aMisleadingProgressCostsAtMostThreeEarlyPolls() async throws {
-        // Stuck at 99 % until 100 s: each estimate says "now", so each early poll misses.
+        // Rising fast to 99 % by 40 s, then stuck there until 100 s: each estimate says "now", so
+        // each early poll misses.
         let policy = PollingPolicy(typicalLatency: .seconds(60)...(.seconds(60)))
-        let stuck = ScriptedClient { _, now in
-            if now >= .seconds(100) { return FakeTask(.succeeded) }
-            return FakeTask(now < .seconds(30) ? .queued(position: nil) : .running(progress: 0.99))
+        func stalling(reportsProgress: Bool) -> ScriptedClient {
+            ScriptedClient { _, now in
+                if now >= .seconds(100) { return FakeTask(.succeeded) }
+                if now < .seconds(30) { return FakeTask(.queued(position: nil)) }
+                let fraction = min(0.99, (now - .seconds(30)) / .seconds(10))
+                return FakeTask(.running(progress: reportsProgress ? fraction : nil))
+            }
         }
-        let blind = ScriptedClient { _, now in
-            if now >= .seconds(100) { return FakeTask(.succeeded) }
-            return FakeTask(now < .seconds(30) ? .queued(position: nil) : .running(progress: nil))
-        }
+        let stuck = stalling(reportsProgress: true)
+        let blind = stalling(reportsProgress: false)
         _ = try await stuck.wait(for: handle, policy: policy)
         _ = try await blind.wait(for: handle, policy: policy)
         #expect(stuck.polls.count == blind.polls.count + 3)
-        // The early polls come an eighth of the policy's interval apart; then the policy's
-        // schedule resumes where it was, as if they had not been made.
+        // Readings at 36 s (60 %) and 40.8 s (99 %); the early polls come an eighth of the
+        // policy's interval apart; then the policy's schedule resumes where it was, as if they
+        // had not been made.
         let gaps = zip(stuck.polls.dropFirst(), stuck.polls).map { $0 - $1 }
-        #expect(gaps[1...3].allSatisfy { $0 == policy.interval / 8 })
-        #expect(gaps[4] == policy.delay(afterPolls: 2))
+        #expect(gaps[2...4].allSatisfy { $0 == policy.interval / 8 })
         #expect(gaps[5] == policy.delay(afterPolls: 3))
+        #expect(gaps[6] == policy.delay(afterPolls: 4))
+    }
+
+    @Test func aProgressThatDoesNotRiseLeavesThePolicyAsItIs() async throws {
+        // Stages rather than time (Beatra's "percent"): the same value at every poll gives no rate.
+        let policy = PollingPolicy(typicalLatency: .seconds(60)...(.seconds(60)))
+        let staged = ScriptedClient { _, now in
+            FakeTask(now >= .seconds(70) ? .succeeded : .running(progress: 0.5))
+        }
+        let blind = ScriptedClient { _, now in
+            FakeTask(now >= .seconds(70) ? .succeeded : .running(progress: nil))
+        }
+        _ = try await staged.wait(for: handle, policy: policy)
+        _ = try await blind.wait(for: handle, policy: policy)
+        #expect(staged.polls == blind.polls)
     }
 }
 

@@ -1,9 +1,9 @@
 /// When a task that reports its progress will end, from the progress its polls read: what lets
 /// ``TaskUpdates`` poll at the end instead of one policy step after it.
 ///
-/// Two readings of a rising progress give its rate. A single one gives a slowest rate too: the
-/// task was not running at the poll before, so it made its progress in at most the time since. The
-/// estimate only ever brings a poll forward (``TaskUpdates`` takes the earlier of it and the
+/// Two readings of a rising progress give its rate; a single reading, or a progress that does not
+/// rise (a provider that reports stages rather than time), gives no estimate. The estimate only
+/// ever brings a poll forward (``TaskUpdates`` takes the earlier of it and the
 /// policy's wait), and after ``maximumMisses`` polls at an estimated end that found the task still
 /// running it is no longer used: a provider whose progress misleads costs a few polls at most.
 struct ProgressPace: Sendable {
@@ -15,8 +15,6 @@ struct ProgressPace: Sendable {
         var fraction: Double
     }
 
-    /// When the last poll that read no progress was made: the progress read after it was made since.
-    private var before: Duration?
     /// The first reading of the current rise, and the latest.
     private var first: Reading?
     private var latest: Reading?
@@ -25,7 +23,6 @@ struct ProgressPace: Sendable {
     /// Takes in what a poll at `time` (elapsed on the follower's clock) read.
     mutating func observe(_ status: TaskStatus, at time: Duration) {
         guard let fraction = status.progress, fraction > 0, fraction < 1, fraction.isFinite else {
-            before = time
             first = nil
             latest = nil
             return
@@ -34,7 +31,6 @@ struct ProgressPace: Sendable {
             self.latest = Reading(time: time, fraction: fraction)
         } else {
             // The first reading, or a progress that went back (a new stage): a new rise.
-            if latest != nil { before = latest?.time }
             first = Reading(time: time, fraction: fraction)
             latest = first
         }
@@ -49,14 +45,8 @@ struct ProgressPace: Sendable {
     /// estimate (no progress read, no rise, or too many misses).
     func remaining(at now: Duration) -> Duration? {
         guard misses < Self.maximumMisses, let first, let latest else { return nil }
-        let rate: Double
-        if latest.time > first.time, latest.fraction > first.fraction {
-            rate = (latest.fraction - first.fraction) / (latest.time - first.time).seconds
-        } else if let before, first.time > before {
-            rate = first.fraction / (first.time - before).seconds
-        } else {
-            return nil
-        }
+        guard latest.time > first.time, latest.fraction > first.fraction else { return nil }
+        let rate = (latest.fraction - first.fraction) / (latest.time - first.time).seconds
         guard rate > 0, rate.isFinite else { return nil }
         let seconds = (1 - latest.fraction) / rate - (now - latest.time).seconds
         guard seconds.isFinite, seconds < Double(Int64.max / 1_000_000_000) else { return nil }

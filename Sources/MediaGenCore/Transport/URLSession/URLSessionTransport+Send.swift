@@ -28,6 +28,15 @@ extension URLSessionTransport {
         _ request: HTTPRequest,
         deadline: (instant: ContinuousClock.Instant, timeout: Duration)?
     ) async throws -> HTTPResponse {
+        #if canImport(FoundationNetworking)
+            // A file goes as a body stream, as an upload with progress does: FoundationNetworking
+            // cannot rewind an upload task's file when libcurl sends the request again on a new
+            // connection (a kept-alive one closed before answering), so that resend went out with
+            // no body and waited for the timeout; and the stream is faster (figure 9).
+            if case .file = request.body, let body = request.body {
+                return try await send(request, counting: body, progress: { _ in }, deadline: deadline)
+            }
+        #endif
         var urlRequest = Self.urlRequest(for: request)
         let box = ContinuationBox()
         let task: URLSessionTask

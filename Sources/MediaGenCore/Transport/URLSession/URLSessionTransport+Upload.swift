@@ -4,8 +4,9 @@ import Foundation
     import FoundationNetworking
 #endif
 
-// Uploads with a progress handler. Without one, an upload is a `send` (a completion-handler
-// upload task streaming the file from disk), and the two platforms agree.
+// Uploads with a progress handler. Without one, an upload is a `send`: on Apple platforms a
+// completion-handler upload task streaming the file from disk; on Linux the same body stream as
+// below, with no one to tell (see `send`).
 //
 // Foundation tells only a delegate how many bytes an upload task sent. On Apple platforms the
 // transport runs such uploads on the stream session, whose delegate (`StreamedAnswers`) passes each
@@ -26,7 +27,8 @@ extension URLSessionTransport {
     ) async throws -> HTTPResponse {
         guard let progress, let body = request.body else { return try await send(request) }
         #if canImport(FoundationNetworking)
-            return try await send(request, counting: body, progress: progress)
+            let deadline = request.timeout.map { (instant: ContinuousClock.now.advanced(by: $0), timeout: $0) }
+            return try await send(request, counting: body, progress: progress, deadline: deadline)
         #else
             let answer = try await open(request, progress: progress)
             var received = Data()
@@ -41,11 +43,12 @@ extension URLSessionTransport {
 
     #if canImport(FoundationNetworking)
         /// Sends `request` with `body` read through an ``UploadBodyStream``, a new one for this
-        /// attempt, by a completion-handler task on the ordinary session.
-        private func send(
+        /// attempt, by a completion-handler task on the ordinary session, until `deadline`.
+        func send(
             _ request: HTTPRequest,
             counting body: HTTPBody,
-            progress: @escaping @Sendable (TransferProgress) -> Void
+            progress: @escaping @Sendable (TransferProgress) -> Void,
+            deadline: (instant: ContinuousClock.Instant, timeout: Duration)?
         ) async throws -> HTTPResponse {
             let failure = Locked<TransportError?>(nil)
             let stream = try UploadBodyStream(body, failure: failure, progress: progress)
@@ -55,7 +58,6 @@ extension URLSessionTransport {
             let task = session.dataTask(with: urlRequest, completionHandler: Self.completion(into: box))
             task.delegate = UploadBodyStream.Renewal(body: body, failure: failure, progress: progress)
             do {
-                let deadline = request.timeout.map { (instant: ContinuousClock.now.advanced(by: $0), timeout: $0) }
                 return try await exchange(task, deadline: deadline, box: box)
             } catch {
                 // libcurl reports a failed read as an abort: say what the stream saw instead.

@@ -19,9 +19,10 @@ import Foundation
 /// disk as it reads it, and the file is moved where the caller asked when it completes. With one,
 /// on Apple platforms they are download tasks with a delegate; on Linux, where that path is twice
 /// as slow, they are data tasks whose chunks the transport writes into the caller's file itself,
-/// on a delegate queue that makes URLSession stop reading while writing is behind. Uploads with a
-/// progress handler are, on Linux, completion-handler tasks whose body stream counts what
-/// URLSession reads from it (`UploadBodyStream`); on Apple platforms, tasks with a delegate.
+/// on a delegate queue that makes URLSession stop reading while writing is behind. On Linux, a
+/// body from a file, and any body with a progress handler, goes as a stream that counts what
+/// URLSession reads from it (`UploadBodyStream`), sent by a completion-handler task; on Apple
+/// platforms uploads with progress are tasks with a delegate.
 /// Cookies and the URL cache are off: API answers must never be served stale or carry state
 /// between clients.
 ///
