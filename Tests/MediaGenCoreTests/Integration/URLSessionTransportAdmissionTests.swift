@@ -18,14 +18,19 @@ import Testing
 )
 struct URLSessionTransportAdmissionTests {
     #if canImport(FoundationNetworking)
+        /// A transport of `connections` per host, and its queue.
+        static func transport(connections: Int) throws -> (URLSessionTransport, HostAdmission) {
+            let configuration = URLSessionTransport.defaultConfiguration()
+            configuration.httpMaximumConnectionsPerHost = connections
+            let transport = URLSessionTransport(configuration: configuration)
+            return (transport, try #require(transport.admission))
+        }
+
         /// Forty sends at once through four connections: all answered, never more than four handed
         /// to URLSession at a time. Each answer is held back 20 ms so that the sends overlap.
         @Test func sendsBeyondTheConnectionsWaitInTheTransport() async throws {
             try await Emulator.run { emulator in
-                let configuration = URLSessionTransport.defaultConfiguration()
-                configuration.httpMaximumConnectionsPerHost = 4
-                let transport = URLSessionTransport(configuration: configuration)
-                let admission = try #require(transport.admission)
+                let (transport, admission) = try Self.transport(connections: 4)
                 #expect(admission.limit == 4)
                 let request = HTTPRequest(
                     method: .get, url: emulator.origin.appendingPathComponent("media/blob.bin"),
@@ -48,10 +53,7 @@ struct URLSessionTransportAdmissionTests {
         /// never sent.
         @Test func aSendCancelledWhileQueuedIsNeverSent() async throws {
             try await Emulator.run { emulator in
-                let configuration = URLSessionTransport.defaultConfiguration()
-                configuration.httpMaximumConnectionsPerHost = 1
-                let transport = URLSessionTransport(configuration: configuration)
-                let admission = try #require(transport.admission)
+                let (transport, admission) = try Self.transport(connections: 1)
                 let slow = HTTPRequest(
                     method: .get, url: emulator.origin.appendingPathComponent("media/blob.bin"),
                     headers: ["X-Emulator-Fault": "slow-first-byte;ms=300"], timeout: .seconds(60))
