@@ -3,10 +3,13 @@ import Foundation
 import MediaGenCore
 import MediaGenSkytells
 
-/// Figure 4: a thousand tasks awaited at once. Skytells predictions on the emulator, each
+/// Figure 4: ten thousand tasks awaited at once. Skytells predictions on the emulator, each
 /// finishing at its own known time (`X-Emulator-Timeline`), all followed concurrently by one
 /// process through one `URLSessionTransport`, under the policy derived from the jobs' typical
-/// latency. Real time, not scaled.
+/// latency. Real time, not scaled. Two shapes, each in a run of its own: a Swift task per
+/// followed task, each creating its prediction and waiting with `wait(for:)`; and a Swift task
+/// per client (100), each creating its 100 predictions one after another and following them
+/// together with `completions(of:)`.
 ///
 /// Polls made are the emulator's count. The minimum is what the policy's schedule needs for each
 /// task's completion time with zero latency: the number of scheduled polls up to the first at or
@@ -20,9 +23,16 @@ struct PollingAtScaleBenchmark {
     var tasks = 10_000
 
     func run(_ emulator: Emulator) async throws -> [Report] {
+        try await measure(.follow, "a Swift task each, `wait(for:)`", on: emulator)
+            + measure(.together, "a Swift task per client, `completions(of:)`", on: emulator)
+    }
+
+    /// Both lines of one shape: polls and memory.
+    private func measure(_ shape: ScaleChild.Probe, _ label: String, on emulator: Emulator) async throws -> [Report] {
         try await emulator.reset()
         let outcome = try await Subprocess.run(
-            Subprocess.currentExecutable, [ScaleChild.command, emulator.origin.absoluteString, String(tasks)])
+            Subprocess.currentExecutable,
+            [ScaleChild.command, emulator.origin.absoluteString, String(tasks), shape.rawValue])
         guard outcome.status == 0, let result = ScaleChild.Result(outcome.output) else {
             throw BenchmarkError("the scale child failed (\(outcome.status)): \(outcome.output)")
         }
@@ -35,16 +45,17 @@ struct PollingAtScaleBenchmark {
         let ratio = Double(polls) / Double(result.minimumPolls)
         let scenario = ScaleScenario(count: tasks)
         let perTask = Double(result.peakBytes - result.startBytes) / Double(result.tasks)
+        let tasks = "\(Format.count(result.tasks)) concurrent tasks, \(label)"
         return [
             Report(
-                figure: "4 polling at scale, \(Format.count(result.tasks)) concurrent tasks",
+                figure: "4 polling at scale, \(tasks)",
                 measured:
                     "\(Format.count(polls)) polls vs \(Format.count(result.minimumPolls)) the policy's schedule needs, ratio \(Format.fixed(ratio, 3)); jobs of \(Format.duration(scenario.shortest))–\(Format.duration(scenario.longest)), all done in \(Format.fixed(result.wallSeconds)) s wall (creates all answered after \(Format.fixed(result.createdSeconds)) s); noticed on average \(Format.fixed(result.meanDelaySeconds, 2)) s after the end (max \(Format.fixed(result.maxDelaySeconds, 2)) s); the emulator saw \(Format.count(stats.counter("skytells", "connections"))) connections, at most \(stats.counter("skytells", "peak_connections")) open at once",
                 target: "≤ \(Self.ratioTarget)×",
                 verdict: .init(ratio <= Self.ratioTarget)
             ),
             Report(
-                figure: "4 memory at scale, \(Format.count(result.tasks)) concurrent tasks",
+                figure: "4 memory at scale, \(tasks)",
                 measured:
                     "peak (VmHWM of the follower process) \(Format.mebibytes(result.peakBytes)), \(Format.mebibytes(result.startBytes)) of it resident before the first task: \(Format.fixed(perTask / 1024, 1)) KiB per followed task; resident when every create was answered \(Format.mebibytes(result.createdBytes)), at the end \(Format.mebibytes(result.endBytes))",
                 target: "< \(Format.mebibytes(Self.memoryTarget)) for 10,000",
@@ -101,9 +112,9 @@ struct ScaleScenario: Sendable {
     }
 }
 
-/// The follower process of figure 4: `Benchmarks _scale <origin> <tasks> [probe]`.
+/// The follower process of figure 4: `Benchmarks _scale <origin> <tasks> [follow|together|probe]`.
 ///
-/// A probe replaces the followers for finding where a followed task's memory goes; it prints the
+/// `follow` (the default) and `together` are the figure's two shapes. A probe replaces the followers for finding where a followed task's memory goes; it prints the
 /// same result: `sleep`, a Swift task per job sleeping the job's length and nothing else;
 /// `in-memory`, the same `SkytellsClient` calls and schedule over a transport that answers in
 /// memory (the SDK without the network); `client-per-task`, the figure with a client per task
@@ -116,6 +127,9 @@ enum ScaleChild {
         case sleep
         case inMemory = "in-memory"
         case clientPerTask = "client-per-task"
+        /// Not a probe: the figure's second shape, every client's tasks followed together
+        /// through `completions(of:)`.
+        case together
     }
 
     struct Result: Codable {
@@ -137,7 +151,7 @@ enum ScaleChild {
         guard (2...3).contains(arguments.count), let origin = URL(string: arguments[0]), let count = Int(arguments[1]),
             let probe = Probe(rawValue: arguments.count == 3 ? arguments[2] : "follow")
         else {
-            let probes = "follow|sleep|in-memory|client-per-task"
+            let probes = "follow|together|sleep|in-memory|client-per-task"
             throw BenchmarkError("usage: Benchmarks \(command) <emulator origin> <tasks> [\(probes)]")
         }
         let startBytes = ResidentMemory.currentBytes()
@@ -152,20 +166,28 @@ enum ScaleChild {
         let creates = CreateTally(remaining: count)
         let clock = ContinuousClock()
         let start = clock.now
-        let delays = try await withThrowingTaskGroup(of: Duration.self) { group in
-            for index in 0..<scenario.count {
+        let delays = try await withThrowingTaskGroup(of: [Duration].self) { group in
+            if probe == .together {
+                for step in 0..<scenario.steps {
+                    let tasks = Array(stride(from: step, to: scenario.count, by: scenario.steps))
+                    group.addTask {
+                        try await followTogether(tasks, scenario: scenario, client: clients[step], creates: creates)
+                    }
+                }
+            }
+            for index in 0..<scenario.count where probe != .together {
                 let length = scenario.length(ofTask: index)
                 let client =
                     probe == .clientPerTask
                     ? makeClient(length: length, baseURL: baseURL, transport: transport)
                     : clients[index % scenario.steps]
                 group.addTask {
-                    guard probe != .sleep else { return try await sleep(for: length, creates: creates) }
-                    return try await follow(length: length, policy: scenario.policy, client: client, creates: creates)
+                    guard probe != .sleep else { return [try await sleep(for: length, creates: creates)] }
+                    return [try await follow(length: length, policy: scenario.policy, client: client, creates: creates)]
                 }
             }
             var delays: [Duration] = []
-            for try await delay in group { delays.append(delay) }
+            for try await some in group { delays += some }
             return delays
         }
         let wall = start.duration(to: clock.now)
@@ -217,6 +239,37 @@ enum ScaleChild {
         let done = try await client.wait(for: created, policy: policy)
         guard done.status == .succeeded else { throw BenchmarkError("\(created.id) ended \(done.rawStatus)") }
         return (sent + length).duration(to: clock.now)
+    }
+}
+
+extension ScaleChild {
+    /// Creates one client's tasks, one after another, then follows them all from this one Swift
+    /// task with `completions(of:)`, one poll at a time (the figure's 100 clients make 100 at
+    /// most). Returns how late each end was noticed, from when its create was sent.
+    @inline(never)
+    fileprivate static func followTogether(
+        _ tasks: [Int], scenario: ScaleScenario, client: SkytellsClient, creates: CreateTally
+    ) async throws -> [Duration] {
+        let clock = ContinuousClock()
+        var created: [Prediction] = []
+        var ends: [String: ContinuousClock.Instant] = [:]
+        for index in tasks {
+            let sent = clock.now
+            let prediction = try await client.createPrediction(
+                .beatFusion2, input: BeatFusionInput(prompt: "benchmark", duration: .seconds(30)))
+            await creates.answered()
+            ends[prediction.id] = sent + scenario.length(ofTask: index)
+            created.append(prediction)
+        }
+        var delays: [Duration] = []
+        for await completion in try client.completions(of: created, policy: scenario.policy, maxConcurrentPolls: 1) {
+            let done = try completion.get()
+            guard done.status == .succeeded, let end = ends[done.id] else {
+                throw BenchmarkError("\(done.id) ended \(done.rawStatus)")
+            }
+            delays.append(end.duration(to: clock.now))
+        }
+        return delays
     }
 }
 

@@ -8,7 +8,7 @@
 //     swift run -c release Benchmarks 8          # a 1 GiB fal upload in parts, about 75 s
 //     swift run -c release Benchmarks 9          # each upload path against URLSession and curl
 //     swift run -c release Benchmarks 10         # the whole pipeline against its limit
-//     swift run -c release Benchmarks 4          # 10,000 Skytells tasks followed at once, about 2.5 min
+//     swift run -c release Benchmarks 4          # 10,000 Skytells tasks followed at once, two ways, about 4.5 min
 //     swift run -c release Benchmarks 4 --scale-tasks 1000  # figure 4 with 1,000 tasks (default 10,000)
 //     swift run -c release Benchmarks _breakdown # figure 1's call, layer by layer
 //     swift run -c release Benchmarks 6 --remux-mib 64  # figure 6 with a 64 MiB video (default 1024)

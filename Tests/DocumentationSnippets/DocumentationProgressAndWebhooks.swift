@@ -26,8 +26,18 @@ private func documentationProgressAndWebhooksBlock1(client: SkytellsClient, crea
     }
 }
 
-// Documentation/ProgressAndWebhooks.md, block 2 (line 55)
-private func documentationProgressAndWebhooksBlock2(client: SkytellsClient, created: TaskHandle) async throws {
+// Documentation/ProgressAndWebhooks.md, block 2 (line 46)
+private func documentationProgressAndWebhooksBlock2(client: SkytellsClient, created: [Prediction]) async throws {
+    for await completion in try client.completions(of: created) {
+        switch completion.result {
+        case .success(let prediction): print(prediction.id, prediction.outputURLs)
+        case .failure(let error): print(completion.handle.id, "failed:", error)
+        }
+    }
+}
+
+// Documentation/ProgressAndWebhooks.md, block 3 (line 79)
+private func documentationProgressAndWebhooksBlock3(client: SkytellsClient, created: TaskHandle) async throws {
     let policy = PollingPolicy(firstDelay: .seconds(30), interval: .seconds(10), growth: 1.2,
                                maxInterval: .seconds(60), timeout: .seconds(1800))
     let done = try await client.wait(for: created, policy: policy)
@@ -36,8 +46,8 @@ private func documentationProgressAndWebhooksBlock2(client: SkytellsClient, crea
     _ = done
 }
 
-// Documentation/ProgressAndWebhooks.md, block 3 (line 70)
-private func documentationProgressAndWebhooksBlock3(client: SkytellsClient, saved: Data) async throws {
+// Documentation/ProgressAndWebhooks.md, block 4 (line 94)
+private func documentationProgressAndWebhooksBlock4(client: SkytellsClient, saved: Data) async throws {
     let handle = try JSONDecoder().decode(TaskHandle.self, from: saved)
     let done = try await client.wait(for: handle)
     // Read every top-level value, so an example that only shows one does not warn.
@@ -45,8 +55,8 @@ private func documentationProgressAndWebhooksBlock3(client: SkytellsClient, save
     _ = done
 }
 
-// Documentation/ProgressAndWebhooks.md, block 4 (line 117)
-private func documentationProgressAndWebhooksBlock4(fal: FalClient, myFalUserID: String, body: Data, headers: HTTPHeaders, submitted: FalRequest) async throws {
+// Documentation/ProgressAndWebhooks.md, block 5 (line 141)
+private func documentationProgressAndWebhooksBlock5(fal: FalClient, myFalUserID: String, body: Data, headers: HTTPHeaders, submitted: FalRequest) async throws {
     let webhooks = FalWebhookVerifier(client: fal, expectedUserID: myFalUserID)
     let delivery = try await webhooks.event(body: body, headers: headers,
                                                expectedRequestID: submitted.requestID)  // or nil

@@ -122,6 +122,18 @@ import Testing
         Name("follow", "fal", "updates(of:policy:)") { _ = $0.fal.updates(of: handle, policy: nil) },
         Name("follow", "BeatAPI", "updates(of:policy:)") { _ = $0.beatAPI.updates(of: handle, policy: nil) },
         Name("follow", "Beatra", "updates(of:policy:)") { _ = $0.beatra.updates(of: handle, policy: nil) },
+        Name("wait for many", "Skytells", "completions(of:policy:maxConcurrentPolls:)") {
+            for await _ in try $0.skytells.completions(of: [handle], policy: nil, maxConcurrentPolls: 1) {}
+        },
+        Name("wait for many", "fal", "completions(of:policy:maxConcurrentPolls:)") {
+            for await _ in try $0.fal.completions(of: [handle], policy: nil, maxConcurrentPolls: 1) {}
+        },
+        Name("wait for many", "BeatAPI", "completions(of:policy:maxConcurrentPolls:)") {
+            for await _ in try $0.beatAPI.completions(of: [handle], policy: nil, maxConcurrentPolls: 1) {}
+        },
+        Name("wait for many", "Beatra", "completions(of:policy:maxConcurrentPolls:)") {
+            for await _ in try $0.beatra.completions(of: [handle], policy: nil, maxConcurrentPolls: 1) {}
+        },
         Name("wait", "Skytells", "wait(for:policy:onUpdate:)") {
             _ = try await $0.skytells.wait(for: handle, policy: nil, onUpdate: nil)
         },
@@ -258,7 +270,7 @@ import Testing
 
     @Test func everyNameInTheTableExists() throws {
         let table = try Self.table()
-        #expect(table.count == 12, "the table's verbs: \(table.keys.sorted())")
+        #expect(table.count == 13, "the table's verbs: \(table.keys.sorted())")
         for (verb, row) in table {
             #expect(row.count == 4, "\(verb): \(row.keys.sorted())")
             for (provider, written) in row {

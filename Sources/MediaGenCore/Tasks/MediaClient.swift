@@ -89,6 +89,55 @@ extension MediaClient {
         try await finish(updates(of: task, policy: policy), handle: task.handle, onUpdate: onUpdate)
     }
 
+    /// Follows every task in `tasks` (as their creates returned them) from one Swift task, and
+    /// yields each one's end as it comes. See ``TaskCompletions``.
+    ///
+    /// ```swift
+    /// for await completion in try client.completions(of: created) {
+    ///     print(completion.handle.id, (try? completion.get())?.outputs.count ?? 0)
+    /// }
+    /// ```
+    ///
+    /// - Parameters:
+    ///   - tasks: the tasks to follow, as their creates returned them (each is its own first reading).
+    ///   - policy: the pace of every task; `nil` (the default) paces each from its model's typical
+    ///     latency, as ``wait(for:policy:onUpdate:)-(TaskHandle,_,_)`` does.
+    ///   - maxConcurrentPolls: how many polls may be in flight at once (16, the connections a
+    ///     ``URLSessionTransport`` opens to a host, by default).
+    /// - Throws: `.invalidRequest` when `maxConcurrentPolls` is below 1.
+    public func completions(
+        of tasks: [RemoteTask],
+        policy: PollingPolicy? = nil,
+        maxConcurrentPolls: Int = 16
+    ) throws(MediaGenError) -> TaskCompletions<RemoteTask> {
+        try completions(
+            tasks.map { .init(handle: $0.handle, initial: $0, policy: policy ?? pollingPolicy(for: $0.handle)) },
+            maxConcurrentPolls: maxConcurrentPolls)
+    }
+
+    /// Follows every task in `handles` from one Swift task, polling each at once, and yields each
+    /// one's end as it comes. See ``completions(of:policy:maxConcurrentPolls:)-([Self.RemoteTask],_,_)``.
+    public func completions(
+        of handles: [TaskHandle],
+        policy: PollingPolicy? = nil,
+        maxConcurrentPolls: Int = 16
+    ) throws(MediaGenError) -> TaskCompletions<RemoteTask> {
+        try completions(
+            handles.map { .init(handle: $0, initial: nil, policy: policy ?? pollingPolicy(for: $0)) },
+            maxConcurrentPolls: maxConcurrentPolls)
+    }
+
+    private func completions(
+        _ follows: [TaskCompletions<RemoteTask>.Follow],
+        maxConcurrentPolls: Int
+    ) throws(MediaGenError) -> TaskCompletions<RemoteTask> {
+        try TaskCompletions(
+            follows: follows, maxConcurrentPolls: maxConcurrentPolls, clock: configuration.clock,
+            poll: { handle in try await self.task(handle) },
+            ending: { task, handle in try self.ending(task, handle: handle) }
+        )
+    }
+
     private func finish(
         _ updates: TaskUpdates<RemoteTask>,
         handle: TaskHandle,
@@ -115,7 +164,7 @@ extension MediaClient {
     /// purpose: inlined, the errors it builds made `finish`'s async frame 8 KiB, held for as long
     /// as the task is followed (see "Figure 4 at 10,000 tasks" in Documentation/Performance.md).
     @inline(never)
-    private func ending(_ task: RemoteTask, handle: TaskHandle) throws -> RemoteTask? {
+    func ending(_ task: RemoteTask, handle: TaskHandle) throws -> RemoteTask? {
         guard task.status.isTerminal else { return nil }
         if let failure = task.status.failure {
             throw MediaGenError(

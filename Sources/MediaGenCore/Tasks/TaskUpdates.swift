@@ -54,9 +54,8 @@ public struct TaskUpdates<Element: MediaTask>: AsyncSequence {
 
     public struct AsyncIterator: AsyncIteratorProtocol {
         private let updates: TaskUpdates
-        private let start: Duration
         private var pending: Element?
-        private var pollsMade = 0
+        private var schedule: PollSchedule
         private var last: Snapshot?
         private var finished = false
         /// The stream being read, once opened.
@@ -65,20 +64,13 @@ public struct TaskUpdates<Element: MediaTask>: AsyncSequence {
         private var streaming: Bool
         /// A stream just failed: poll now, not after the policy's delay.
         private var pollAtOnce = false
-        /// When the task's reported progress says it will end.
-        private var pace = ProgressPace()
-        /// The coming poll was brought forward to the task's estimated end.
-        private var pollAtEstimatedEnd = false
-        /// Polls brought forward that found the task unfinished: extra, so the policy's schedule
-        /// goes on as if they had not been made.
-        private var earlyPolls = 0
 
         fileprivate init(updates: TaskUpdates, start: Duration) {
             self.updates = updates
-            self.start = start
             self.pending = updates.initial
             self.streaming = updates.stream != nil
-            if updates.initial != nil { pollsMade = 1 }
+            self.schedule = PollSchedule(
+                handle: updates.handle, policy: updates.policy, start: start, seeded: updates.initial != nil)
         }
 
         /// What counts as a change worth reporting.
@@ -92,24 +84,17 @@ public struct TaskUpdates<Element: MediaTask>: AsyncSequence {
             guard !finished else { return nil }
             if let seed = pending {
                 pending = nil
-                return emit(seed)
+                return emit(seed, polled: false)
             }
             if streaming, let changed = try await nextStreamed() { return changed }
             while true {
-                if pollsMade > 0, !pollAtOnce {
-                    try await updates.time.sleep(for: try nextDelay())
+                if !pollAtOnce {
+                    try await updates.time.sleep(for: try schedule.delay(at: updates.time.elapsed))
                 }
                 pollAtOnce = false
                 let task = try await updates.poll()
-                pollsMade += 1
-                if pollAtEstimatedEnd, !task.status.isTerminal {
-                    pace.missed()
-                    earlyPolls += 1
-                }
-                if let changed = emit(task) { return changed }
-                if let timeout = updates.policy.timeout, updates.time.elapsed - start >= timeout {
-                    throw timeoutError(after: timeout)
-                }
+                if let changed = emit(task, polled: true) { return changed }
+                try schedule.checkDeadline(at: updates.time.elapsed)
             }
         }
 
@@ -134,10 +119,8 @@ public struct TaskUpdates<Element: MediaTask>: AsyncSequence {
                     break
                 }
                 guard let task else { continue }
-                if let changed = emit(task) { return changed }
-                if let timeout = updates.policy.timeout, updates.time.elapsed - start >= timeout {
-                    throw timeoutError(after: timeout)
-                }
+                if let changed = emit(task, polled: false) { return changed }
+                try schedule.checkDeadline(at: updates.time.elapsed)
             }
             // Cancelled: the stream ended because the task iterating was, so the sequence ends too.
             try Task.checkCancellation()
@@ -149,43 +132,13 @@ public struct TaskUpdates<Element: MediaTask>: AsyncSequence {
             return nil
         }
 
-        private mutating func emit(_ task: Element) -> Element? {
+        private mutating func emit(_ task: Element, polled: Bool) -> Element? {
             if task.status.isTerminal { finished = true }
-            pace.observe(task.status, at: updates.time.elapsed)
+            schedule.observe(task.status, rawStatus: task.rawStatus, at: updates.time.elapsed, polled: polled)
             let snapshot = Snapshot(status: task.status, rawStatus: task.rawStatus, logs: task.logs)
             guard snapshot != last || finished else { return nil }
             last = snapshot
             return task
-        }
-
-        /// The policy's wait, brought forward to the task's estimated end when its progress gives
-        /// one (never sooner than an eighth of the policy's interval), and cut short so that the
-        /// last poll lands on the deadline.
-        private mutating func nextDelay() throws -> Duration {
-            var delay = updates.policy.delay(afterPolls: pollsMade - earlyPolls)
-            let now = updates.time.elapsed
-            pollAtEstimatedEnd = false
-            if let end = pace.remaining(at: now) {
-                let paced = Swift.max(end + end / 50, updates.policy.interval / 8, .milliseconds(50))
-                if paced < delay {
-                    delay = paced
-                    pollAtEstimatedEnd = true
-                }
-            }
-            guard let timeout = updates.policy.timeout else { return delay }
-            let remaining = timeout - (now - start)
-            guard remaining > .zero else { throw timeoutError(after: timeout) }
-            return Swift.min(delay, remaining)
-        }
-
-        private func timeoutError(after timeout: Duration) -> MediaGenError {
-            MediaGenError(
-                .timeout,
-                provider: updates.handle.provider,
-                message:
-                    "still \(last?.rawStatus ?? "unfinished") after \(MediaGenError.format(timeout)) of polling (\(pollsMade) polls); raise the polling policy's timeout or keep the handle and resume later",
-                taskID: updates.handle.id
-            )
         }
     }
 }

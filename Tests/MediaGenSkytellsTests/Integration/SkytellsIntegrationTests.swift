@@ -70,6 +70,37 @@ struct SkytellsIntegrationTests {
         }
     }
 
+    @Test func manyPredictionsFollowedTogetherEachEndOnTheirOwnPolls() async throws {
+        try await Emulator.run { emulator in
+            let skytells = client(emulator)
+            var created: [Prediction] = []
+            for index in 0..<6 {
+                created.append(
+                    try await skytells.createPrediction(
+                        .beatFusion2, input: BeatFusionInput(prompt: "track \(index)", duration: .seconds(5))))
+            }
+            // A handle whose id is a path step (`..`): refused before anything is sent.
+            let hostile = TaskHandle(provider: .skytells, id: "..")
+            var ended: [String: Result<Prediction, any Error>] = [:]
+            let handles = created.map(\.handle) + [hostile]
+            for await completion in try skytells.completions(of: handles, maxConcurrentPolls: 2) {
+                ended[completion.handle.id] = completion.result
+            }
+            #expect(ended.count == 7)
+            for prediction in created {
+                #expect(try ended[prediction.id]?.get().status == .succeeded)
+            }
+            guard case .failure(let error as MediaGenError)? = ended[hostile.id] else {
+                Issue.record("the hostile id was not refused: \(String(describing: ended[hostile.id]))")
+                return
+            }
+            #expect(error.kind.case == .invalidRequest)
+            // queued at the create, then processing and succeeded: two polls each, none for the
+            // hostile id.
+            #expect(try await emulator.stats().counter("skytells", "polls") == 12)
+        }
+    }
+
     @Test func predictWithAwaitReturnsTheFinishedPrediction() async throws {
         try await Emulator.run { emulator in
             let prediction = try await client(emulator).createPrediction(
