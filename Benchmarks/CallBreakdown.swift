@@ -37,10 +37,34 @@ enum CallBreakdown {
             let sdkRequest = http
             let body = try await transport.send(sdkRequest).body
 
+            // The same transport with no admission queue (a connection limit of 0 turns it off):
+            // what the queue's bookkeeping costs a call that never waits.
+            let unqueuedConfiguration = URLSessionTransport.defaultConfiguration()
+            unqueuedConfiguration.httpMaximumConnectionsPerHost = 0
+            let unqueued = URLSessionTransport(configuration: unqueuedConfiguration)
             let layers: [(name: String, call: @Sendable () async throws -> Void)] = [
                 ("raw: data(for:), one prebuilt request", { _ = try await raw.session.data(for: prebuilt) }),
                 ("raw: figure 1 (request, data, JSONSerialization)", { try await raw.read() }),
+                (
+                    "bare: data(for:) on the transport's session",
+                    { _ = try await transport.session.data(for: prebuilt) }
+                ),
+                (
+                    "bare: completion-handler task on the transport's session",
+                    {
+                        _ = try await withCheckedThrowingContinuation { (done: CheckedContinuation<Data, any Error>) in
+                            transport.session.dataTask(with: prebuilt) { data, _, error in
+                                if let error {
+                                    done.resume(throwing: error)
+                                } else {
+                                    done.resume(returning: data ?? Data())
+                                }
+                            }.resume()
+                        }
+                    }
+                ),
                 ("SDK: URLSessionTransport.send", { _ = try await transport.send(sdkRequest) }),
+                ("SDK: URLSessionTransport.send, no admission queue", { _ = try await unqueued.send(sdkRequest) }),
                 (
                     "SDK: transport.send + JSONReader decode",
                     {

@@ -38,7 +38,7 @@ public final class URLSessionTransport: HTTPTransport {
 
     /// The session of completion-handler tasks: every `send`, downloads without progress, and
     /// uploads with progress on Linux (whose body counts what is read from it).
-    let session: URLSession
+    package let session: URLSession
     /// The session of downloads with progress, whose callbacks go to `downloads`.
     let downloadSession: URLSession
     let downloads = ProgressDownloads()
