@@ -145,7 +145,10 @@ struct TaskCompletionsTests {
             count += 1
         }
         #expect(count == 40)
+        // The bound holds, and polls did overlap: each poll yields, so the children queued
+        // beside it start before it ends (4 in every run seen).
         #expect(client.mostInFlight <= 4)
+        #expect(client.mostInFlight >= 2)
         #expect(client.totalPolls == 40 * 4)
     }
 
