@@ -21,7 +21,7 @@
 ///
 /// What it saves is memory: `wait(for:)` in a Swift task per followed task keeps that task, and
 /// the deepest async frames its create and polls ever used, for the task's whole life (about
-/// 27 KiB each); here a followed task is about 1 KiB of schedule, and at most
+/// 27–32 KiB each); here a followed task is about 1 KiB of schedule, and at most
 /// `maxConcurrentPolls` polls run at once, each in a short-lived child task. Polling starts when
 /// iteration does and runs in a task of its own, so a slow consumer (one that downloads each
 /// result as it comes) delays no poll; finished tasks wait in the sequence until read. Cancel the
