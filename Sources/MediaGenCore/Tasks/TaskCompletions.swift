@@ -26,8 +26,8 @@
 /// iteration does and runs in a task of its own, so a slow consumer (one that downloads each
 /// result as it comes) delays no poll; finished tasks wait in the sequence until read. Cancel the
 /// task that iterates, or stop iterating, and polling stops. A poll that falls due while
-/// `maxConcurrentPolls` are in flight, or while a poll is in flight and none is due sooner, is
-/// made when a poll in flight answers. Each iteration follows the tasks anew.
+/// another is in flight is made as soon as a poll in flight answers. Each iteration follows the
+/// tasks anew.
 public struct TaskCompletions<RemoteTask: MediaTask>: AsyncSequence, Sendable {
     public typealias Element = TaskCompletion<RemoteTask>
 
