@@ -115,7 +115,8 @@ struct ScaleScenario: Sendable {
 /// The follower process of figure 4: `Benchmarks _scale <origin> <tasks> [follow|together|probe]`.
 ///
 /// `follow` (the default) and `together` are the figure's two shapes. A probe replaces the
-/// followers for finding where a followed task's memory goes; it prints the same result: `sleep`, a Swift task per job sleeping the job's length and nothing else;
+/// followers for finding where a followed task's memory goes; it prints the same result:
+/// `sleep`, a Swift task per job sleeping the job's length and nothing else;
 /// `in-memory`, the same `SkytellsClient` calls and schedule over a transport that answers in
 /// memory (the SDK without the network); `client-per-task`, the figure with a client per task
 /// (as until issue 22) instead of one per completion time.
