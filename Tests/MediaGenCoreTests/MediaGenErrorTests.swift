@@ -69,6 +69,26 @@ struct MediaGenErrorTests {
         #expect(!description.contains("\n"))
     }
 
+    @Test func anErrorIsAValueChangingACopyLeavesTheOriginal() {
+        let original = MediaGenError(.server, provider: .acme, message: "boom", httpStatus: 502, taskID: "task_1")
+        var copy = original
+        copy.taskID = "task_2"
+        copy.kind = .timeout
+        copy.pipelineFailure = MediaGenError.PipelineFailure(side: "video", kept: nil)
+        #expect(original.taskID == "task_1")
+        #expect(original.kind.case == .server)
+        #expect(original.pipelineFailure == nil)
+        #expect(copy.taskID == "task_2")
+        #expect(copy.kind.case == .timeout)
+        #expect(copy.httpStatus == 502)
+        #expect(copy != original)
+
+        let same = MediaGenError(.server, provider: .acme, message: "boom", httpStatus: 502, taskID: "task_1")
+        #expect(same == original)
+        #expect(same.hashValue == original.hashValue)
+        #expect(Set([original, same, copy]).count == 2)
+    }
+
     @Test func invalidInputNamesTheField() {
         let error = MediaGenError.invalidInput("bpm", "must be between 40 and 240")
         #expect(error.kind == .invalidRequest(field: "bpm", reason: "must be between 40 and 240"))

@@ -18,29 +18,52 @@ import MediaGenCore
 /// ``outputs`` from every plausible shape: `{"media": [{"url", "mime_type"}]}` (BeatAPI's
 /// description), a URL, a list, or an object with a `url`.
 public struct BeatAPITask: MediaTask, Hashable, Sendable, Decodable {
-    public let id: String
+    public var id: String { fields.value.id }
     /// `"task"`.
-    public let object: String?
-    public let workflow: BeatAPIWorkflowID?
+    public var object: String? { fields.value.object }
+    public var workflow: BeatAPIWorkflowID? { fields.value.workflow }
     /// The status as BeatAPI sent it.
-    public let taskStatus: BeatAPITaskStatus
+    public var taskStatus: BeatAPITaskStatus { fields.value.taskStatus }
     /// The step the task is at, when BeatAPI says.
-    public let stage: String?
-    public let createdAt: Date?
-    public let updatedAt: Date?
+    public var stage: String? { fields.value.stage }
+    public var createdAt: Date? { fields.value.createdAt }
+    public var updatedAt: Date? { fields.value.updatedAt }
     /// When the task reached `succeeded` or `failed`, when BeatAPI says.
-    public let completedAt: Date?
+    public var completedAt: Date? { fields.value.completedAt }
     /// `null` until the task is done; kept exactly as sent.
-    public let output: JSONValue?
-    public let usage: BeatAPITaskUsage?
+    public var output: JSONValue? { fields.value.output }
+    public var usage: BeatAPITaskUsage? { fields.value.usage }
     /// The id of the request that created the task, for BeatAPI's support.
-    public let requestID: String?
-    public let errorCode: String?
-    public let errorMessage: String?
+    public var requestID: String? { fields.value.requestID }
+    public var errorCode: String? { fields.value.errorCode }
+    public var errorMessage: String? { fields.value.errorMessage }
     /// Completed fraction in 0...1, when BeatAPI reports a `progress` (a percentage is scaled down).
-    public let progress: Double?
+    public var progress: Double? { fields.value.progress }
     /// A music video's storyboard, when BeatAPI sends one: the shots to edit, materialize or compose.
-    public let storyboard: BeatAPIStoryboard?
+    public var storyboard: BeatAPIStoryboard? { fields.value.storyboard }
+
+    /// What BeatAPI sent, behind one reference: inline it took 544 bytes in every async frame that
+    /// holds a task — an app's, and the SDK's while it follows one — for as long as the frame lives
+    /// (see "Figure 4 at 10,000 tasks" in Documentation/Performance.md).
+    private let fields: Boxed<Fields>
+
+    private struct Fields: Hashable, Sendable {
+        let id: String
+        let object: String?
+        let workflow: BeatAPIWorkflowID?
+        let taskStatus: BeatAPITaskStatus
+        let stage: String?
+        let createdAt: Date?
+        let updatedAt: Date?
+        let completedAt: Date?
+        let output: JSONValue?
+        let usage: BeatAPITaskUsage?
+        let requestID: String?
+        let errorCode: String?
+        let errorMessage: String?
+        let progress: Double?
+        let storyboard: BeatAPIStoryboard?
+    }
 
     public var rawStatus: String { taskStatus.rawValue }
 
@@ -75,21 +98,11 @@ public struct BeatAPITask: MediaTask, Hashable, Sendable, Decodable {
         errorCode: String? = nil,
         errorMessage: String? = nil
     ) {
-        self.id = id
-        self.object = "task"
-        self.workflow = workflow
-        self.taskStatus = status
-        self.stage = nil
-        self.createdAt = nil
-        self.updatedAt = nil
-        self.completedAt = nil
-        self.output = output
-        self.usage = usage
-        self.requestID = nil
-        self.errorCode = errorCode
-        self.errorMessage = errorMessage
-        self.progress = nil
-        self.storyboard = nil
+        fields = Boxed(
+            Fields(
+                id: id, object: "task", workflow: workflow, taskStatus: status, stage: nil, createdAt: nil,
+                updatedAt: nil, completedAt: nil, output: output, usage: usage, requestID: nil, errorCode: errorCode,
+                errorMessage: errorMessage, progress: nil, storyboard: nil))
     }
 
     private enum CodingKeys: String, CodingKey {
@@ -108,27 +121,30 @@ public struct BeatAPITask: MediaTask, Hashable, Sendable, Decodable {
             throw DecodingError.keyNotFound(
                 CodingKeys.id, .init(codingPath: decoder.codingPath, debugDescription: "a task has an id"))
         }
-        self.id = id
-        object = container.lenientValue(.object)?.stringValue
         let workflowValue = container.lenientValue(.workflow)
-        workflow = (workflowValue?.stringValue ?? workflowValue?["id"]?.stringValue).map {
-            BeatAPIWorkflowID(rawValue: $0)
-        }
-        taskStatus = BeatAPITaskStatus(rawValue: container.lenientValue(.status)?.stringValue ?? "unknown")
-        stage = Lenient.string(container.lenientValue(.stage))
-        createdAt = Lenient.date(container.lenientValue(.createdAt))
-        updatedAt = Lenient.date(container.lenientValue(.updatedAt))
-        completedAt = Lenient.date(container.lenientValue(.completedAt))
         let output = container.lenientValue(.output)
-        self.output = output == .null ? nil : output
-        usage = try? container.decodeIfPresent(BeatAPITaskUsage.self, forKey: .usage)
-        requestID = container.lenientValue(.requestID)?.stringValue
-        errorCode = Lenient.string(container.lenientValue(.errorCode))
-        errorMessage = container.lenientValue(.errorMessage)?.stringValue
-        progress = Lenient.decimal(container.lenientValue(.progress)).map(\.nearestDouble).map {
-            min(max($0 > 1 ? $0 / 100 : $0, 0), 1)
-        }
-        storyboard = try? container.decodeIfPresent(BeatAPIStoryboard.self, forKey: .storyboard)
+        fields = Boxed(
+            Fields(
+                id: id,
+                object: container.lenientValue(.object)?.stringValue,
+                workflow: (workflowValue?.stringValue ?? workflowValue?["id"]?.stringValue).map {
+                    BeatAPIWorkflowID(rawValue: $0)
+                },
+                taskStatus: BeatAPITaskStatus(rawValue: container.lenientValue(.status)?.stringValue ?? "unknown"),
+                stage: Lenient.string(container.lenientValue(.stage)),
+                createdAt: Lenient.date(container.lenientValue(.createdAt)),
+                updatedAt: Lenient.date(container.lenientValue(.updatedAt)),
+                completedAt: Lenient.date(container.lenientValue(.completedAt)),
+                output: output == .null ? nil : output,
+                usage: try? container.decodeIfPresent(BeatAPITaskUsage.self, forKey: .usage),
+                requestID: container.lenientValue(.requestID)?.stringValue,
+                errorCode: Lenient.string(container.lenientValue(.errorCode)),
+                errorMessage: container.lenientValue(.errorMessage)?.stringValue,
+                progress: Lenient.decimal(container.lenientValue(.progress)).map(\.nearestDouble).map {
+                    min(max($0 > 1 ? $0 / 100 : $0, 0), 1)
+                },
+                storyboard: try? container.decodeIfPresent(BeatAPIStoryboard.self, forKey: .storyboard)
+            ))
     }
 
     /// The files an `output` holds. Depth-limited: output is provider data, not to be trusted

@@ -20,27 +20,62 @@ import MediaGenCore
 /// keeping its text in ``rawStatus``. The create answer, which carries only `task_id`, decodes as
 /// a `queued` task.
 public struct BeatraTask: MediaTask, Hashable, Sendable, Decodable {
-    public let id: String
-    public let rawStatus: String
+    public var id: String { fields.value.id }
+    public var rawStatus: String { fields.value.rawStatus }
     /// `"task"`, when sent.
-    public let object: String?
+    public var object: String? { fields.value.object }
     /// `text-to-music` or `reference-audio-to-music`, when sent.
-    public let type: String?
-    public internal(set) var model: String?
-    public let progress: BeatraProgress?
+    public var type: String? { fields.value.type }
+    public internal(set) var model: String? {
+        get { fields.value.model }
+        set { update { $0.model = newValue } }
+    }
+    public var progress: BeatraProgress? { fields.value.progress }
     /// The generated clips (two for suno-5.5, one for minimax-music-2.6), once succeeded.
-    public let clips: [BeatraClip]
+    public var clips: [BeatraClip] { fields.value.clips }
     /// Why the task failed, with Beatra's `retryable` verdict.
-    public let failure: TaskFailure?
+    public var failure: TaskFailure? { fields.value.failure }
     /// What the task cost, and what was refunded.
-    public let billing: BeatraBilling?
-    public let title: String?
-    public let metadata: [String: JSONValue]?
-    public let createdAtText: String?
-    public let updatedAtText: String?
-    public let completedAtText: String?
+    public var billing: BeatraBilling? { fields.value.billing }
+    public var title: String? { fields.value.title }
+    public var metadata: [String: JSONValue]? { fields.value.metadata }
+    public var createdAtText: String? { fields.value.createdAtText }
+    public var updatedAtText: String? { fields.value.updatedAtText }
+    public var completedAtText: String? { fields.value.completedAtText }
     /// The `X-Request-Id` of the answer this value came from.
-    public internal(set) var requestID: String?
+    public internal(set) var requestID: String? {
+        get { fields.value.requestID }
+        set { update { $0.requestID = newValue } }
+    }
+
+    /// What Beatra sent, behind one reference: inline it took 520 bytes in every async frame that
+    /// holds a task — an app's, and the SDK's while it follows one — for as long as the frame lives
+    /// (see "Figure 4 at 10,000 tasks" in Documentation/Performance.md).
+    private var fields: Boxed<Fields>
+
+    private struct Fields: Hashable, Sendable {
+        var id: String
+        var rawStatus: String
+        var object: String?
+        var type: String?
+        var model: String?
+        var progress: BeatraProgress?
+        var clips: [BeatraClip]
+        var failure: TaskFailure?
+        var billing: BeatraBilling?
+        var title: String?
+        var metadata: [String: JSONValue]?
+        var createdAtText: String?
+        var updatedAtText: String?
+        var completedAtText: String?
+        var requestID: String?
+    }
+
+    private mutating func update(_ change: (inout Fields) -> Void) {
+        var changed = fields.value
+        change(&changed)
+        fields = Boxed(changed)
+    }
 
     public var createdAt: Date? { Timestamp.date(fromISO8601: createdAtText) }
     public var updatedAt: Date? { Timestamp.date(fromISO8601: updatedAtText) }
@@ -94,33 +129,40 @@ public struct BeatraTask: MediaTask, Hashable, Sendable, Decodable {
                 CodingKeys.taskID,
                 DecodingError.Context(codingPath: container.codingPath, debugDescription: "no task_id (or id)"))
         }
-        self.id = id
         // The create answer is `{"task_id"}` alone: a task just accepted is queued.
-        rawStatus = try container.decodeIfPresent(String.self, forKey: .status) ?? "queued"
-        object = try container.decodeIfPresent(String.self, forKey: .object)
-        type = try container.decodeIfPresent(String.self, forKey: .type)
-        model = try container.decodeIfPresent(String.self, forKey: .model)
-        progress = try? container.decodeIfPresent(BeatraProgress.self, forKey: .progress)
+        let rawStatus = try container.decodeIfPresent(String.self, forKey: .status) ?? "queued"
+        let object = try container.decodeIfPresent(String.self, forKey: .object)
+        let type = try container.decodeIfPresent(String.self, forKey: .type)
+        let model = try container.decodeIfPresent(String.self, forKey: .model)
+        let progress = try? container.decodeIfPresent(BeatraProgress.self, forKey: .progress)
 
         let output = try container.decodeIfPresent(JSONValue.self, forKey: .output)
-        clips = (output?["clips"]?.arrayValue ?? []).compactMap(BeatraClip.init(json:))
-
         let error = try container.decodeIfPresent(JSONValue.self, forKey: .error) ?? .null
-        failure = Self.failure(from: error)
 
         let billing = try container.decodeIfPresent(JSONValue.self, forKey: .billing)
         let refunds = try (
             container.decodeIfPresent(JSONValue.self, forKey: .refundedCredits),
             container.decodeIfPresent(JSONValue.self, forKey: .refundedCreditsUSDReference)
         )
-        self.billing = BeatraBilling(json: billing, topLevelRefund: refunds)
 
-        title = try container.decodeIfPresent(String.self, forKey: .title)
-        metadata = try? container.decodeIfPresent([String: JSONValue].self, forKey: .metadata)
-        createdAtText = try container.decodeIfPresent(String.self, forKey: .createdAt)
-        updatedAtText = try container.decodeIfPresent(String.self, forKey: .updatedAt)
-        completedAtText = try container.decodeIfPresent(String.self, forKey: .completedAt)
-        requestID = nil
+        fields = Boxed(
+            Fields(
+                id: id,
+                rawStatus: rawStatus,
+                object: object,
+                type: type,
+                model: model,
+                progress: progress,
+                clips: (output?["clips"]?.arrayValue ?? []).compactMap(BeatraClip.init(json:)),
+                failure: Self.failure(from: error),
+                billing: BeatraBilling(json: billing, topLevelRefund: refunds),
+                title: try container.decodeIfPresent(String.self, forKey: .title),
+                metadata: try? container.decodeIfPresent([String: JSONValue].self, forKey: .metadata),
+                createdAtText: try container.decodeIfPresent(String.self, forKey: .createdAt),
+                updatedAtText: try container.decodeIfPresent(String.self, forKey: .updatedAt),
+                completedAtText: try container.decodeIfPresent(String.self, forKey: .completedAt),
+                requestID: nil
+            ))
     }
 
     private static func failure(from error: JSONValue) -> TaskFailure? {

@@ -17,7 +17,11 @@ import Foundation
 ///   on every attempt, since the same request value is resent), or the failed attempt provably
 ///   never reached the application (no connection; an answer the dialect says proves it);
 /// - otherwise a create that may have reached the provider fails with `.outcomeUnknown`.
-package struct RequestExecutor: Sendable {
+///
+/// A class, not a struct: its state is large (560 bytes) and immutable, and every client, poll
+/// closure and async frame that held a copy paid for it; a task being followed keeps those frames
+/// for its whole life (see "Figure 4 at 10,000 tasks" in Documentation/Performance.md).
+package final class RequestExecutor: Sendable {
     package let dialect: ProviderDialect
     package let configuration: ClientConfiguration
     package let baseURL: URL
@@ -37,11 +41,19 @@ package struct RequestExecutor: Sendable {
     /// scrubbed from each answer before anything reads it.
     let echoedSecrets: [Data]
     /// Jitter source, in 0..<1. Replaced in tests for exact backoff figures.
-    package var random: @Sendable () -> Double = { Double.random(in: 0..<1) }
+    package let random: @Sendable () -> Double
     /// Wall-clock time, for `Retry-After` dates. Replaced in tests.
-    package var now: @Sendable () -> Date = { Date() }
+    package let now: @Sendable () -> Date
 
-    package init(dialect: ProviderDialect, configuration: ClientConfiguration, apiKey: String?) {
+    package init(
+        dialect: ProviderDialect,
+        configuration: ClientConfiguration,
+        apiKey: String?,
+        random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) },
+        now: @escaping @Sendable () -> Date = { Date() }
+    ) {
+        self.random = random
+        self.now = now
         self.dialect = dialect
         self.configuration = configuration
         self.baseURL = configuration.baseURL ?? dialect.defaultBaseURL
@@ -94,9 +106,10 @@ package struct RequestExecutor: Sendable {
         let prepared = try prepare(request, authorized: request.sendsCredential)
         defer { prepared.removeTemporaryFile() }
         let progress = request.progress
+        let transport = configuration.transport
         return try await perform(prepared.http, intent: request.intent, taskID: request.taskID) { httpRequest in
-            guard let progress else { return try await configuration.transport.send(httpRequest) }
-            return try await configuration.transport.upload(httpRequest, progress: progress)
+            guard let progress else { return try await transport.send(httpRequest) }
+            return try await transport.upload(httpRequest, progress: progress)
         }
     }
 
@@ -109,8 +122,9 @@ package struct RequestExecutor: Sendable {
     ) async throws -> HTTPResponse {
         try URLPolicy.checkDownloadURL(url, provider: provider)
         let prepared = try prepare(APIRequest(.get, .url(url)), authorized: false)
+        let transport = configuration.transport
         return try await perform(prepared.http, intent: .read, taskID: nil) { httpRequest in
-            try await configuration.transport.download(httpRequest, to: file, progress: progress)
+            try await transport.download(httpRequest, to: file, progress: progress)
         }.response
     }
 
@@ -151,7 +165,7 @@ package struct RequestExecutor: Sendable {
     // MARK: - The retry loop
 
     /// How an attempt failed.
-    private enum Failure: Error {
+    private indirect enum Failure: Error {
         /// An error answer, as the dialect read it.
         case response(HTTPResponse, ProviderErrorDetails)
         case transport(TransportError)

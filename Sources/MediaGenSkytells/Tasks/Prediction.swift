@@ -17,33 +17,53 @@ import MediaGenCore
 /// prediction waits (read as `queued`); and status strings no document lists (kept in
 /// ``rawStatus``, mapped to running).
 public struct Prediction: MediaTask, Hashable, Sendable, Decodable {
-    public let id: String
-    public let rawStatus: String
+    public var id: String { fields.value.id }
+    public var rawStatus: String { fields.value.rawStatus }
     /// The model's name, as sent (`"truefusion-video-pro"`).
-    public let model: String?
+    public var model: String? { fields.value.model }
     /// The model's type when the API says (`"video"`, `"audio"`…).
-    public let modelType: String?
-    public let input: JSONValue?
+    public var modelType: String? { fields.value.modelType }
+    public var input: JSONValue? { fields.value.input }
     /// The output URLs, in order (empty until the prediction succeeds).
-    public var outputURLs: [URL] { outputLinks.compactMap(URL.init(string:)) }
+    public var outputURLs: [URL] { fields.value.outputLinks.compactMap(URL.init(string:)) }
     /// Why the prediction failed, when it did.
-    public let failure: TaskFailure?
+    public var failure: TaskFailure? { fields.value.failure }
     /// Completed fraction in 0...1, from `metrics.progress` (a percentage is scaled down).
-    public let progress: Double?
+    public var progress: Double? { fields.value.progress }
     /// The whole `metrics` object (`predict_time`, `image_count`…).
-    public let metrics: JSONValue?
+    public var metrics: JSONValue? { fields.value.metrics }
     /// Credits the prediction used, from `metadata.billing.credits_used`.
-    public let creditsUsed: Decimal?
+    public var creditsUsed: Decimal? { fields.value.creditsUsed }
     /// Links Skytells returned for this prediction (`get`, `cancel`, `stream`, `delete`).
-    public var urls: [String: URL] { links.compactMapValues(URL.init(string:)) }
-    public let createdAtText: String?
-    public let startedAtText: String?
-    public let completedAtText: String?
-    private let storedFiles: [RemoteFile]
-    // URLs are kept as the text Skytells sent and parsed when asked: a poll that only looks at
-    // the status parses none (five `URL(string:)` calls per answer otherwise).
-    private let outputLinks: [String]
-    private let links: [String: String]
+    public var urls: [String: URL] { fields.value.links.compactMapValues(URL.init(string:)) }
+    public var createdAtText: String? { fields.value.createdAtText }
+    public var startedAtText: String? { fields.value.startedAtText }
+    public var completedAtText: String? { fields.value.completedAtText }
+
+    /// What Skytells sent, behind one reference: inline it took 264 bytes in every async frame that
+    /// holds a prediction — an app's, and the SDK's while it follows one — for as long as the frame
+    /// lives (see "Figure 4 at 10,000 tasks" in Documentation/Performance.md).
+    private let fields: Boxed<Fields>
+
+    private struct Fields: Hashable, Sendable {
+        let id: String
+        let rawStatus: String
+        let model: String?
+        let modelType: String?
+        let input: JSONValue?
+        let failure: TaskFailure?
+        let progress: Double?
+        let metrics: JSONValue?
+        let creditsUsed: Decimal?
+        let createdAtText: String?
+        let startedAtText: String?
+        let completedAtText: String?
+        let storedFiles: [RemoteFile]
+        // URLs are kept as the text Skytells sent and parsed when asked: a poll that only looks at
+        // the status parses none (five `URL(string:)` calls per answer otherwise).
+        let outputLinks: [String]
+        let links: [String: String]
+    }
 
     /// Output CDN links expire 24 hours after the prediction ends (Skytells' video guide): download promptly.
     public static let outputLifetime: Duration = .seconds(24 * 60 * 60)
@@ -54,8 +74,8 @@ public struct Prediction: MediaTask, Hashable, Sendable, Decodable {
 
     public var handle: TaskHandle {
         TaskHandle(
-            provider: .skytells, id: id, model: model, statusURL: links["get"].flatMap(URL.init(string:)),
-            cancelURL: links["cancel"].flatMap(URL.init(string:)))
+            provider: .skytells, id: id, model: model, statusURL: fields.value.links["get"].flatMap(URL.init(string:)),
+            cancelURL: fields.value.links["cancel"].flatMap(URL.init(string:)))
     }
 
     public var status: TaskStatus {
@@ -78,6 +98,7 @@ public struct Prediction: MediaTask, Hashable, Sendable, Decodable {
     public var outputs: [RemoteFile] {
         let lifetime = TimeInterval(Self.outputLifetime.components.seconds)
         let expiry = (completedAt ?? createdAt).map { $0.addingTimeInterval(lifetime) }
+        let storedFiles = fields.value.storedFiles
         let files = storedFiles.isEmpty ? outputURLs.map { RemoteFile(url: $0) } : storedFiles
         return files.map { file in
             var file = file
@@ -97,45 +118,49 @@ public struct Prediction: MediaTask, Hashable, Sendable, Decodable {
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        id = try container.decode(String.self, forKey: .id)
+        let id = try container.decode(String.self, forKey: .id)
         // Skytells may answer a prediction still waiting with a top-level `"status": false` and an
         // `error.message` saying so (its TypeScript SDK reads that as queued): the note is no failure.
         let statusFlag = try? container.decodeIfPresent(Bool.self, forKey: .status)
         let isQueuedEnvelope = statusFlag == false
-        rawStatus =
+        let rawStatus =
             isQueuedEnvelope ? "queued" : try container.decodeIfPresent(String.self, forKey: .status) ?? "unknown"
-        input = try container.decodeIfPresent(JSONValue.self, forKey: .input)
+        let input = try container.decodeIfPresent(JSONValue.self, forKey: .input)
 
         let modelValue = try container.decodeIfPresent(JSONValue.self, forKey: .model)
-        model = modelValue?.stringValue ?? modelValue?["name"]?.stringValue
-        modelType = modelValue?["type"]?.stringValue
 
         let output = try container.decodeIfPresent(JSONValue.self, forKey: .output) ?? .null
-        outputLinks = Self.links(in: output)
 
         let metrics = try container.decodeIfPresent(JSONValue.self, forKey: .metrics)
-        self.metrics = metrics
-        progress = metrics?["progress"]?.decimalValue.map(Self.fraction)
 
         let error = try container.decodeIfPresent(JSONValue.self, forKey: .error) ?? .null
         // A failed prediction may carry its reason beside `error`, as top-level `error_id` and
         // `error_message`; the nested `error` wins when both are there.
         let code = try? container.decodeIfPresent(String.self, forKey: .errorID)
         let message = try? container.decodeIfPresent(String.self, forKey: .errorMessage)
-        failure =
-            isQueuedEnvelope
-            ? nil : Self.failure(from: error) ?? Self.failure(code: code ?? nil, message: message ?? nil)
 
         let metadata = try container.decodeIfPresent(JSONValue.self, forKey: .metadata)
-        creditsUsed = metadata?["billing"]?["credits_used"]?.decimalValue
-        storedFiles = (metadata?["storage"]?["files"]?.arrayValue ?? []).compactMap(Self.file)
-
         let links = try container.decodeIfPresent([String: JSONValue].self, forKey: .urls) ?? [:]
-        self.links = links.compactMapValues(\.stringValue)
 
-        createdAtText = try container.decodeIfPresent(String.self, forKey: .createdAt)
-        startedAtText = try container.decodeIfPresent(String.self, forKey: .startedAt)
-        completedAtText = try container.decodeIfPresent(String.self, forKey: .completedAt)
+        fields = Boxed(
+            Fields(
+                id: id,
+                rawStatus: rawStatus,
+                model: modelValue?.stringValue ?? modelValue?["name"]?.stringValue,
+                modelType: modelValue?["type"]?.stringValue,
+                input: input,
+                failure: isQueuedEnvelope
+                    ? nil : Self.failure(from: error) ?? Self.failure(code: code ?? nil, message: message ?? nil),
+                progress: metrics?["progress"]?.decimalValue.map(Self.fraction),
+                metrics: metrics,
+                creditsUsed: metadata?["billing"]?["credits_used"]?.decimalValue,
+                createdAtText: try container.decodeIfPresent(String.self, forKey: .createdAt),
+                startedAtText: try container.decodeIfPresent(String.self, forKey: .startedAt),
+                completedAtText: try container.decodeIfPresent(String.self, forKey: .completedAt),
+                storedFiles: (metadata?["storage"]?["files"]?.arrayValue ?? []).compactMap(Self.file),
+                outputLinks: Self.links(in: output),
+                links: links.compactMapValues(\.stringValue)
+            ))
     }
 
     /// `null`, `"https://…"`, or `["https://…", …]` (also objects with a `url`, to be lenient).

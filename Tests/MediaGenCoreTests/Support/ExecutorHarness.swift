@@ -31,7 +31,7 @@ struct ExecutorHarness {
     ) {
         let clock = ImmediateClock()
         let transport = StubTransport(answer)
-        var executor = RequestExecutor(
+        self.executor = RequestExecutor(
             dialect: dialect,
             configuration: ClientConfiguration(
                 timeout: timeout,
@@ -42,11 +42,10 @@ struct ExecutorHarness {
                 clock: clock,
                 additionalHeaders: additionalHeaders
             ),
-            apiKey: apiKey
+            apiKey: apiKey,
+            random: { random },
+            now: { now }
         )
-        executor.random = { random }
-        executor.now = { now }
-        self.executor = executor
         self.transport = transport
         self.clock = clock
     }
