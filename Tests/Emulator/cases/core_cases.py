@@ -114,6 +114,16 @@ class ControlTests(EmulatorCase):
                             headers={**SKYTELLS, "X-Emulator-Fault": "redirect"})
         self.assertEqual(missing.status, 400)
 
+    def test_challenge_fault_asks_for_http_authentication(self):
+        answer = self.call("GET", "/skytells/v1/models",
+                           headers={**SKYTELLS, "X-Emulator-Fault": "challenge"})
+        self.assertEqual(answer.status, 401)
+        self.assertEqual(answer.headers["WWW-Authenticate"], 'Basic realm="emulator"')
+        self.assertEqual(answer.json["error"]["error_id"], "UNAUTHORIZED")
+        bearer = self.call("GET", "/skytells/v1/models",
+                           headers={**SKYTELLS, "X-Emulator-Fault": "challenge;scheme=Bearer"})
+        self.assertEqual(bearer.headers["WWW-Authenticate"], 'Bearer realm="emulator"')
+
     def test_a_skytells_webhook_lands_in_the_inbox_signed(self):
         inbox = f"http://127.0.0.1:{self.port}/_emulator/inbox/sky"
         self.call("POST", "/skytells/v1/predictions",

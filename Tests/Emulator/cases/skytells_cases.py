@@ -88,6 +88,7 @@ class SkytellsPredictionTests(EmulatorCase):
         self.assertGreater(second, first)
         # Several running steps share one rise, from the first's time to the end's.
         steps = self.create(**{"X-Emulator-Timeline": "queued@0,starting@1,processing@50000,succeeded@100000"})
+        time.sleep(0.005)  # past `starting@1`: a poll within the first millisecond finds it queued
         self.assertLess(self.poll(steps["id"])["metrics"]["progress"], 0.01)
 
     def test_bad_control_headers_are_emulator_errors(self):

@@ -5,7 +5,7 @@ FAULT_HEADER = "X-Emulator-Fault"
 # Faults answered instead of running the route handler (nothing is created).
 BEFORE_HANDLER = {"429", "500", "502", "503", "504", "drop-before", "non-json",
                   "response-body", "status-false", "error-form", "redirect", "echo-secret",
-                  "error-type", "idempotency-in-progress"}
+                  "error-type", "idempotency-in-progress", "challenge"}
 # Faults applied to (or around) the handler's real answer.
 AFTER_HANDLER = {"drop-after", "slow-first-byte", "truncate", "wrong-content-type", "large-body",
                  "status-false-queued", "list-form", "stream-break"}

@@ -490,6 +490,23 @@ struct SkytellsIntegrationTests {
             #expect(error.map(String.init(describing:))?.contains("sk-not-the-right-key-42") == false)
         }
     }
+
+    /// A 401 asking for HTTP `Basic` authentication, as a gateway in front of Skytells may send:
+    /// refused at once and read as `.authentication`, not left to time out (see
+    /// `AuthenticationChallengeTests` in the core tests).
+    @Test func aChallengeForHTTPAuthenticationIsAnAuthenticationFailureAtOnce() async throws {
+        try await Emulator.run { emulator in
+            let skytells = SkytellsClient(
+                apiKey: Emulator.skytellsKey,
+                configuration: ClientConfiguration(
+                    baseURL: emulator.skytellsBaseURL, timeout: .seconds(100), transport: URLSessionTransport(),
+                    additionalHeaders: ["X-Emulator-Fault": "challenge"])
+            )
+            let error = await mediaError { try await skytells.models() }
+            #expect(error?.kind == .authentication)
+            #expect(error?.httpStatus == 401)
+        }
+    }
 }
 
 /// Whether `ffmpeg` is on the `PATH`.

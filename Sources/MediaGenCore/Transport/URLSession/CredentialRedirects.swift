@@ -22,7 +22,8 @@ enum CredentialRedirects {
     }
 }
 
-/// The delegate of the transport's session of completion-handler tasks: it only vets redirects.
+/// The delegate of the transport's session of completion-handler tasks: it vets redirects and
+/// refuses authentication challenges.
 final class RedirectGuard: NSObject, URLSessionTaskDelegate, Sendable {
     func urlSession(
         _ session: URLSession,
@@ -32,5 +33,15 @@ final class RedirectGuard: NSObject, URLSessionTaskDelegate, Sendable {
         completionHandler: @escaping @Sendable (URLRequest?) -> Void
     ) {
         completionHandler(CredentialRedirects.follow(request, from: task.originalRequest))
+    }
+
+    /// Refused (``AuthenticationChallenges``): the SDK's credentials are headers.
+    func urlSession(
+        _ session: URLSession,
+        task: URLSessionTask,
+        didReceive challenge: URLAuthenticationChallenge,
+        completionHandler: @escaping @Sendable (URLSession.AuthChallengeDisposition, URLCredential?) -> Void
+    ) {
+        AuthenticationChallenges.refuse(challenge, for: task, completionHandler: completionHandler)
     }
 }

@@ -33,6 +33,16 @@ final class DownloadDelegate: NSObject, URLSessionDownloadDelegate, Sendable {
         jobs.register(job, for: taskIdentifier)
     }
 
+    /// Refused (``AuthenticationChallenges``): the SDK's credentials are headers.
+    func urlSession(
+        _ session: URLSession,
+        task: URLSessionTask,
+        didReceive challenge: URLAuthenticationChallenge,
+        completionHandler: @escaping @Sendable (URLSession.AuthChallengeDisposition, URLCredential?) -> Void
+    ) {
+        AuthenticationChallenges.refuse(challenge, for: task, completionHandler: completionHandler)
+    }
+
     func urlSession(
         _ session: URLSession,
         downloadTask: URLSessionDownloadTask,

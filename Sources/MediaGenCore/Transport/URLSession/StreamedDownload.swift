@@ -124,6 +124,16 @@ final class StreamedDownloads: NSObject, URLSessionDataDelegate, Sendable {
         jobs.register(job, for: taskIdentifier)
     }
 
+    /// Refused (``AuthenticationChallenges``): the SDK's credentials are headers.
+    func urlSession(
+        _ session: URLSession,
+        task: URLSessionTask,
+        didReceive challenge: URLAuthenticationChallenge,
+        completionHandler: @escaping @Sendable (URLSession.AuthChallengeDisposition, URLCredential?) -> Void
+    ) {
+        AuthenticationChallenges.refuse(challenge, for: task, completionHandler: completionHandler)
+    }
+
     func urlSession(
         _ session: URLSession,
         dataTask: URLSessionDataTask,

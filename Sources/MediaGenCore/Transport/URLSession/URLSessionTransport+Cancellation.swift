@@ -44,7 +44,20 @@ extension URLSessionTransport {
     /// thread, after the handler has returned. The caller does not wait for it: `cancel()` waits
     /// until the work queue is free, which during a large download can take a second or more, and
     /// the global queue's few threads may all be waiting so.
+    ///
+    /// A task that failed because its authentication challenge was refused returns that 401
+    /// (``AuthenticationChallenges``), unless the caller cancelled it.
     static func run(_ task: URLSessionTask, box: ContinuationBox) async throws -> HTTPResponse {
+        do {
+            return try await wait(for: task, box: box)
+        } catch {
+            let refused = AuthenticationChallenges.response(thatEnded: task)
+            guard let refused, !(error is CancellationError) else { throw error }
+            return refused
+        }
+    }
+
+    private static func wait(for task: URLSessionTask, box: ContinuationBox) async throws -> HTTPResponse {
         try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
                 box.set(continuation)

@@ -69,6 +69,16 @@ final class StreamedAnswers: NSObject, URLSessionDataDelegate, Sendable {
         answers.register(answer, for: taskIdentifier)
     }
 
+    /// Refused (``AuthenticationChallenges``): the SDK's credentials are headers.
+    func urlSession(
+        _ session: URLSession,
+        task: URLSessionTask,
+        didReceive challenge: URLAuthenticationChallenge,
+        completionHandler: @escaping @Sendable (URLSession.AuthChallengeDisposition, URLCredential?) -> Void
+    ) {
+        AuthenticationChallenges.refuse(challenge, for: task, completionHandler: completionHandler)
+    }
+
     func urlSession(
         _ session: URLSession,
         dataTask: URLSessionDataTask,

@@ -49,14 +49,20 @@ public final class URLSessionTransport: HTTPTransport {
     /// The queue in front of `session`'s connections: `send`s beyond them wait here rather than
     /// as URLSession tasks (`nil` where URLSession multiplexes; see `admissionLimit(for:)`).
     package let admission: HostAdmission?
-    /// The Dispatch queue under `session`'s delegate queue. `OperationQueue.underlyingQueue` does
-    /// not retain its queue, so the transport does.
-    private let callbackQueue: DispatchQueue
+    /// On Apple platforms, the Dispatch queue under `session`'s delegate queue, which
+    /// `OperationQueue.underlyingQueue` does not retain; on Linux `session` runs its callbacks
+    /// inline (``InlineDelegateQueue``).
+    private let callbackQueue: DispatchQueue?
 
     /// Creates a transport with its own sessions built from `configuration`.
     public init(configuration: URLSessionConfiguration = URLSessionTransport.defaultConfiguration()) {
-        let (queue, callbacks) = Self.delegateQueue(label: "MediaGenKit.URLSessionTransport")
-        self.callbackQueue = callbacks
+        #if canImport(FoundationNetworking)
+            let queue: OperationQueue = InlineDelegateQueue()
+            self.callbackQueue = nil
+        #else
+            let (queue, callbacks) = Self.delegateQueue(label: "MediaGenKit.URLSessionTransport")
+            self.callbackQueue = callbacks
+        #endif
         self.admission = Self.admissionLimit(for: configuration).map(HostAdmission.init(limit:))
         self.session = URLSession(configuration: configuration, delegate: RedirectGuard(), delegateQueue: queue)
         self.downloadSession = URLSession(

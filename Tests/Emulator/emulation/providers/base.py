@@ -160,6 +160,12 @@ class Provider:
         if fault.name == "redirect":
             # A 3xx to `to` (another origin, say): what a hijacked or misconfigured host sends.
             return Response.empty(fault.status(307), {"Location": fault.text("to")})
+        if fault.name == "challenge":
+            # The provider's 401, asking for HTTP authentication as a gateway in front of it may:
+            # an HTTP client turns it into an authentication challenge.
+            scheme = fault.text("scheme", "Basic")
+            return self.error(ctx, 401, self.UNAUTHORIZED, "Missing or invalid API key.",
+                              headers={"WWW-Authenticate": f'{scheme} realm="emulator"'})
         if fault.name == "non-json":
             status = fault.status(502)
             page = (f"<html><head><title>{status} Error</title></head><body><center><h1>"
