@@ -98,14 +98,17 @@ public final class Emulator: Sendable {
         }
     }
 
-    /// Runs `body` with a fresh emulator and always stops it afterwards.
+    /// Runs `body` with a fresh emulator and always stops it afterwards; at most 24 at once in a
+    /// process (``EmulatorSlots``).
     public static func run<T: Sendable>(
         arguments: [String] = [],
         _ body: (Emulator) async throws -> T
     ) async throws -> T {
-        let emulator = try await start(arguments: arguments)
-        defer { emulator.stop() }
-        return try await body(emulator)
+        try await EmulatorSlots.shared.run {
+            let emulator = try await start(arguments: arguments)
+            defer { emulator.stop() }
+            return try await body(emulator)
+        }
     }
 
     /// The processor time (user + system) the emulator process has used so far; `nil` where the

@@ -39,12 +39,15 @@ public final class URLSessionTransport: HTTPTransport {
     /// The session of completion-handler tasks: every `send`, downloads without progress, and
     /// uploads with progress on Linux (whose body counts what is read from it).
     package let session: URLSession
-    /// The session of downloads with progress, whose callbacks go to `downloads`.
-    let downloadSession: URLSession
+    /// The session of downloads with progress, whose callbacks go to `downloads`; made when first
+    /// used (``OnDemandSession``).
+    var downloadSession: URLSession { downloadSessions.session }
+    private let downloadSessions: OnDemandSession
     let downloads = ProgressDownloads()
     /// The session of streamed answers (`stream(_:)`) and of uploads with progress on Apple
-    /// platforms, whose pieces and sent-byte counts `streams` hands on.
-    let streamSession: URLSession
+    /// platforms, whose pieces and sent-byte counts `streams` hands on; made when first used.
+    var streamSession: URLSession { streamSessions.session }
+    private let streamSessions: OnDemandSession
     let streams = StreamedAnswers()
     /// The queue in front of `session`'s connections: `send`s beyond them wait here rather than
     /// as URLSession tasks (`nil` where URLSession multiplexes; see `admissionLimit(for:)`).
@@ -65,12 +68,18 @@ public final class URLSessionTransport: HTTPTransport {
         #endif
         self.admission = Self.admissionLimit(for: configuration).map(HostAdmission.init(limit:))
         self.session = URLSession(configuration: configuration, delegate: RedirectGuard(), delegateQueue: queue)
-        self.downloadSession = URLSession(
-            configuration: configuration, delegate: downloads,
-            delegateQueue: Self.progressDelegateQueue(label: "MediaGenKit.URLSessionTransport.download"))
-        self.streamSession = URLSession(
-            configuration: configuration, delegate: streams,
-            delegateQueue: Self.delegateQueue(label: "MediaGenKit.URLSessionTransport.stream").0)
+        // A copy: the caller may change theirs before these sessions are made.
+        let configuration = configuration.copy() as? URLSessionConfiguration ?? configuration
+        self.downloadSessions = OnDemandSession { [downloads] in
+            URLSession(
+                configuration: configuration, delegate: downloads,
+                delegateQueue: Self.progressDelegateQueue(label: "MediaGenKit.URLSessionTransport.download"))
+        }
+        self.streamSessions = OnDemandSession { [streams] in
+            URLSession(
+                configuration: configuration, delegate: streams,
+                delegateQueue: Self.delegateQueue(label: "MediaGenKit.URLSessionTransport.stream").0)
+        }
     }
 
     /// A serial delegate queue running on a Dispatch queue of its own.
@@ -91,8 +100,8 @@ public final class URLSessionTransport: HTTPTransport {
 
     deinit {
         session.finishTasksAndInvalidate()
-        downloadSession.finishTasksAndInvalidate()
-        streamSession.finishTasksAndInvalidate()
+        downloadSessions.finishTasksAndInvalidate()
+        streamSessions.finishTasksAndInvalidate()
     }
 
     /// No cookies, no cache, generous connection pool for many concurrent polls.
