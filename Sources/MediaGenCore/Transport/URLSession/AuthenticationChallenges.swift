@@ -17,7 +17,9 @@ import Foundation
 /// `.authentication`.
 enum AuthenticationChallenges {
     /// 401s whose challenge was refused, until their task's failure is read. The task itself is
-    /// the key (held strongly, so that its identity cannot pass to another task meanwhile).
+    /// the key (held strongly, so that its identity cannot pass to another task meanwhile). A
+    /// task whose caller had stopped waiting is never read: only the last `kept` are kept.
+    private static let kept = 64
     private static let refused = Locked<[(task: URLSessionTask, response: HTTPURLResponse)]>([])
 
     /// Refuses `challenge`, noting its 401 for `task`.
@@ -31,7 +33,10 @@ enum AuthenticationChallenges {
         completionHandler: @escaping @Sendable (URLSession.AuthChallengeDisposition, URLCredential?) -> Void
     ) {
         if let response = challenge.failureResponse as? HTTPURLResponse {
-            refused.withLock { $0.append((task, response)) }
+            refused.withLock { refused in
+                if refused.count >= kept { refused.removeFirst() }
+                refused.append((task, response))
+            }
         }
         DispatchQueue.global().async { completionHandler(.cancelAuthenticationChallenge, nil) }
     }

@@ -22,7 +22,7 @@ extension URLSessionTransport {
         } else {
             // No delegate queue at all: Foundation writes the body to disk inside its network
             // callback, so a slow disk slows the transfer, and memory stays at its flattest.
-            task = session.downloadTask(with: urlRequest) { location, response, error in
+            task = plainDownloadSession.downloadTask(with: urlRequest) { location, response, error in
                 // Foundation may delete `location` after this returns: place the file now, unless
                 // the caller has stopped waiting (cancelled, timed out) and may have cleaned up;
                 // then the body is nobody's.

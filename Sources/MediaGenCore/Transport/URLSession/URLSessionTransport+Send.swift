@@ -11,12 +11,11 @@ extension URLSessionTransport {
         // before the request queues.
         let deadline = request.timeout.map { (instant: ContinuousClock.now.advanced(by: $0), timeout: $0) }
         guard let admission else { return try await exchange(request, deadline: deadline) }
-        // Only `send` queues here: its exchanges are short, so a slot frees soon. Downloads
-        // without progress (and, on Linux, uploads with progress) share this session's
-        // connections but are few and long; queued behind
+        // Only `send` queues here: its exchanges are short, so a slot frees soon. Uploads with
+        // progress on Linux share this session's connections but are few and long; queued behind
         // a burst of polls they would wait for all of them, and they are not counted (while they
         // run, up to that many admitted sends wait inside URLSession, as before). Streams and
-        // downloads with progress run on sessions of their own, with connections of their own.
+        // downloads run on sessions of their own, with connections of their own.
         let host = HostAdmission.key(for: request.url)
         try await admission.enter(host, deadline: deadline)
         defer { admission.leave(host) }

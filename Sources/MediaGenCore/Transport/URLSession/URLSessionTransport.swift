@@ -36,9 +36,15 @@ public final class URLSessionTransport: HTTPTransport {
     // the platforms' differences (`+Platform`), streaming an answer as it arrives (`+Stream`), and
     // translating to and from Foundation (`+Conversion`, `+TransportError`).
 
-    /// The session of completion-handler tasks: every `send`, downloads without progress, and
-    /// uploads with progress on Linux (whose body counts what is read from it).
+    /// The session of completion-handler tasks: every `send`, and uploads with progress on Linux
+    /// (whose body counts what is read from it).
     package let session: URLSession
+    /// The session of downloads without progress; made when first used. Not `session`: on Linux
+    /// that one runs its completion handlers on FoundationNetworking's work queue
+    /// (``InlineDelegateQueue``), and a download's handler moves the file into place — a copy,
+    /// across file systems — which would hold up every other call meanwhile.
+    var plainDownloadSession: URLSession { plainDownloadSessions.session }
+    private let plainDownloadSessions: OnDemandSession
     /// The session of downloads with progress, whose callbacks go to `downloads`; made when first
     /// used (``OnDemandSession``).
     var downloadSession: URLSession { downloadSessions.session }
@@ -70,6 +76,11 @@ public final class URLSessionTransport: HTTPTransport {
         self.session = URLSession(configuration: configuration, delegate: RedirectGuard(), delegateQueue: queue)
         // A copy: the caller may change theirs before these sessions are made.
         let configuration = configuration.copy() as? URLSessionConfiguration ?? configuration
+        self.plainDownloadSessions = OnDemandSession {
+            URLSession(
+                configuration: configuration, delegate: RedirectGuard(),
+                delegateQueue: Self.delegateQueue(label: "MediaGenKit.URLSessionTransport.plain-download").0)
+        }
         self.downloadSessions = OnDemandSession { [downloads] in
             URLSession(
                 configuration: configuration, delegate: downloads,
@@ -100,6 +111,7 @@ public final class URLSessionTransport: HTTPTransport {
 
     deinit {
         session.finishTasksAndInvalidate()
+        plainDownloadSessions.finishTasksAndInvalidate()
         downloadSessions.finishTasksAndInvalidate()
         streamSessions.finishTasksAndInvalidate()
     }
