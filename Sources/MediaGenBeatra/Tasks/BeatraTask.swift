@@ -28,7 +28,7 @@ public struct BeatraTask: MediaTask, Hashable, Sendable, Decodable {
     public var type: String? { fields.value.type }
     public internal(set) var model: String? {
         get { fields.value.model }
-        set { update { $0.model = newValue } }
+        set { fields = fields.updated { $0.model = newValue } }
     }
     public var progress: BeatraProgress? { fields.value.progress }
     /// The generated clips (two for suno-5.5, one for minimax-music-2.6), once succeeded.
@@ -45,7 +45,7 @@ public struct BeatraTask: MediaTask, Hashable, Sendable, Decodable {
     /// The `X-Request-Id` of the answer this value came from.
     public internal(set) var requestID: String? {
         get { fields.value.requestID }
-        set { update { $0.requestID = newValue } }
+        set { fields = fields.updated { $0.requestID = newValue } }
     }
 
     /// What Beatra sent, behind one reference: inline it took 520 bytes in every async frame that
@@ -69,12 +69,6 @@ public struct BeatraTask: MediaTask, Hashable, Sendable, Decodable {
         var updatedAtText: String?
         var completedAtText: String?
         var requestID: String?
-    }
-
-    private mutating func update(_ change: (inout Fields) -> Void) {
-        var changed = fields.value
-        change(&changed)
-        fields = Boxed(changed)
     }
 
     public var createdAt: Date? { Timestamp.date(fromISO8601: createdAtText) }

@@ -27,52 +27,52 @@ public struct MediaGenError: Error, Hashable, Sendable {
     /// its data through its properties (see ``Kind``).
     public var kind: Kind {
         get { box.value.kind }
-        set { update { $0.kind = newValue } }
+        set { box = box.updated { $0.kind = newValue } }
     }
     public var provider: Provider? {
         get { box.value.provider }
-        set { update { $0.provider = newValue } }
+        set { box = box.updated { $0.provider = newValue } }
     }
     /// What happened, in the provider's words when it gave any.
     public var message: String {
         get { box.value.message }
-        set { update { $0.message = newValue } }
+        set { box = box.updated { $0.message = newValue } }
     }
     /// The provider's own error code, such as `RATE_LIMIT_EXCEEDED` or `user_concurrency_exceeded`.
     public var providerCode: String? {
         get { box.value.providerCode }
-        set { update { $0.providerCode = newValue } }
+        set { box = box.updated { $0.providerCode = newValue } }
     }
     public var httpStatus: Int? {
         get { box.value.httpStatus }
-        set { update { $0.httpStatus = newValue } }
+        set { box = box.updated { $0.httpStatus = newValue } }
     }
     /// The provider's request id, for its support team.
     public var requestID: String? {
         get { box.value.requestID }
-        set { update { $0.requestID = newValue } }
+        set { box = box.updated { $0.requestID = newValue } }
     }
     /// The task this error concerns, when one is known.
     public var taskID: String? {
         get { box.value.taskID }
-        set { update { $0.taskID = newValue } }
+        set { box = box.updated { $0.taskID = newValue } }
     }
     /// The idempotency key sent with the failed create, to resend it without a duplicate.
     public var idempotencyKey: String? {
         get { box.value.idempotencyKey }
-        set { update { $0.idempotencyKey = newValue } }
+        set { box = box.updated { $0.idempotencyKey = newValue } }
     }
     /// Where the account stood against the provider's rate limits, when the failed answer said
     /// (Skytells' `x-skytells-ratelimit-*` headers).
     public var rateLimit: RateLimitStatus? {
         get { box.value.rateLimit }
-        set { update { $0.rateLimit = newValue } }
+        set { box = box.updated { $0.rateLimit = newValue } }
     }
     /// Set when this error ended one side of a MediaGenPipeline pipeline: which side, and the file
     /// the other side left. MediaGenPipeline reads it as `failedSide` and `keptMedia`.
     package var pipelineFailure: PipelineFailure? {
         get { box.value.pipelineFailure }
-        set { update { $0.pipelineFailure = newValue } }
+        set { box = box.updated { $0.pipelineFailure = newValue } }
     }
 
     /// The error's values, behind one reference: laid out inline they took 648 bytes, and every
@@ -91,12 +91,6 @@ public struct MediaGenError: Error, Hashable, Sendable {
         var idempotencyKey: String?
         var rateLimit: RateLimitStatus?
         var pipelineFailure: PipelineFailure?
-    }
-
-    private mutating func update(_ change: (inout Fields) -> Void) {
-        var fields = box.value
-        change(&fields)
-        box = Boxed(fields)
     }
 
     public init(

@@ -17,6 +17,13 @@ package final class Boxed<Value: Hashable & Sendable>: Hashable, Sendable {
         self.value = value
     }
 
+    /// A new box holding this value after `change`: the way to change a boxed value.
+    package func updated(_ change: (inout Value) -> Void) -> Boxed {
+        var value = value
+        change(&value)
+        return Boxed(value)
+    }
+
     package static func == (lhs: Boxed, rhs: Boxed) -> Bool {
         lhs === rhs || lhs.value == rhs.value
     }
