@@ -74,23 +74,41 @@ public final class URLSessionTransport: HTTPTransport {
         #endif
         self.admission = Self.admissionLimit(for: configuration).map(HostAdmission.init(limit:))
         self.session = URLSession(configuration: configuration, delegate: RedirectGuard(), delegateQueue: queue)
-        // A copy: the caller may change theirs before these sessions are made.
-        let configuration = configuration.copy() as? URLSessionConfiguration ?? configuration
-        self.plainDownloadSessions = OnDemandSession {
-            URLSession(
-                configuration: configuration, delegate: RedirectGuard(),
-                delegateQueue: Self.delegateQueue(label: "MediaGenKit.URLSessionTransport.plain-download").0)
-        }
-        self.downloadSessions = OnDemandSession { [downloads] in
-            URLSession(
-                configuration: configuration, delegate: downloads,
-                delegateQueue: Self.progressDelegateQueue(label: "MediaGenKit.URLSessionTransport.download"))
-        }
-        self.streamSessions = OnDemandSession { [streams] in
-            URLSession(
-                configuration: configuration, delegate: streams,
-                delegateQueue: Self.delegateQueue(label: "MediaGenKit.URLSessionTransport.stream").0)
-        }
+        #if canImport(FoundationNetworking)
+            // A copy: the caller may change theirs before these sessions are made.
+            let configuration = configuration.copy() as? URLSessionConfiguration ?? configuration
+            let downloads = self.downloads
+            let streams = self.streams
+            self.plainDownloadSessions = OnDemandSession { Self.plainDownloadSession(configuration) }
+            self.downloadSessions = OnDemandSession { Self.downloadSession(configuration, downloads) }
+            self.streamSessions = OnDemandSession { Self.streamSession(configuration, streams) }
+        #else
+            self.plainDownloadSessions = OnDemandSession(made: Self.plainDownloadSession(configuration))
+            self.downloadSessions = OnDemandSession(made: Self.downloadSession(configuration, downloads))
+            self.streamSessions = OnDemandSession(made: Self.streamSession(configuration, streams))
+        #endif
+    }
+
+    private static func plainDownloadSession(_ configuration: URLSessionConfiguration) -> URLSession {
+        URLSession(
+            configuration: configuration, delegate: RedirectGuard(),
+            delegateQueue: delegateQueue(label: "MediaGenKit.URLSessionTransport.plain-download").0)
+    }
+
+    private static func downloadSession(_ configuration: URLSessionConfiguration, _ downloads: ProgressDownloads)
+        -> URLSession
+    {
+        URLSession(
+            configuration: configuration, delegate: downloads,
+            delegateQueue: progressDelegateQueue(label: "MediaGenKit.URLSessionTransport.download"))
+    }
+
+    private static func streamSession(_ configuration: URLSessionConfiguration, _ streams: StreamedAnswers)
+        -> URLSession
+    {
+        URLSession(
+            configuration: configuration, delegate: streams,
+            delegateQueue: delegateQueue(label: "MediaGenKit.URLSessionTransport.stream").0)
     }
 
     /// A serial delegate queue running on a Dispatch queue of its own.
