@@ -288,7 +288,10 @@ class SkytellsWebhookTests(EmulatorCase):
         self.assertEqual((delivered["id"], delivered["status"]), (created["id"], "succeeded"))
         expected = hmac.new(b"dashboard-secret", raw, hashlib.sha256).hexdigest()
         self.assertEqual(headers["X-Skytells-Signature"], expected)
-        self.assertEqual(self.stats("skytells")["webhooks_delivered"], 1)
+        # At least this one: the counter is the emulator's, and a delivery an earlier test of this
+        # class left in flight can land after the reset (seen once in CI); this test's own
+        # deliveries are the sink's, checked above (one, the completed event).
+        self.assertGreaterEqual(self.stats("skytells")["webhooks_delivered"], 1)
 
     def test_object_webhook_events(self):
         body = {**MUSIC, "webhook": {"url": self.sink.url, "events": ["started", "canceled"]}}
