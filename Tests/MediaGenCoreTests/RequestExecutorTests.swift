@@ -603,6 +603,26 @@ struct ExecutorErrorTests {
         #expect(error?.message.contains("key-secret-5678") == false)
     }
 
+    /// A successful answer's headers are scrubbed too: a value holding the key loses it, and the
+    /// values too short to hold it (most headers, skipped from their length) come back as sent.
+    @Test func aSuccessfulAnswerLosesAnEchoedKeyFromItsHeaders() async throws {
+        let harness = ExecutorHarness { _ in
+            .json(
+                "{}",
+                headers: [
+                    "X-Echo": "token=\(acmeKey)", "X-Exact": acmeKey, "X-Tail": "é…\(acmeKey)",
+                    "X-Short": "sk-acme", "X-Request-Id": "req-7", "X-Almost": String(acmeKey.dropLast()),
+                ])
+        }
+        let response = try await harness.executor.send(.read)
+        #expect(response.headers["X-Echo"] == "token=<redacted>")
+        #expect(response.headers["X-Exact"] == "<redacted>")
+        #expect(response.headers["X-Tail"] == "é…<redacted>")
+        #expect(response.headers["X-Short"] == "sk-acme")
+        #expect(response.headers["X-Request-Id"] == "req-7")
+        #expect(response.headers["X-Almost"] == String(acmeKey.dropLast()))
+    }
+
     @Test func theRequestIDComesFromTheHeaderWhenTheBodyHasNone() async {
         let harness = ExecutorHarness(responses: [
             .success(.json("{}", status: 404, headers: ["X-Request-Id": "hdr-7"]))

@@ -100,6 +100,24 @@ struct SkytellsDecodingTests {
         #expect(restored.model == "truefusion-video-pro")
     }
 
+    /// `status` is read once, whatever its kind: a string is the status, `false` the queued
+    /// envelope, `null` or nothing "unknown"; any other kind is refused as a string expected.
+    @Test(arguments: [
+        (#""processing""#, "processing"), ("false", "queued"), ("null", "unknown"), ("", "unknown"),
+    ])
+    func theStatusIsReadWhateverItsKind(status: String, rawStatus: String) throws {
+        let member = status.isEmpty ? "" : #", "status": \#(status)"#
+        let prediction = try JSONReader().decode(Prediction.self, from: Data(#"{"id": "p1"\#(member)}"#.utf8))
+        #expect(prediction.rawStatus == rawStatus)
+    }
+
+    @Test(arguments: ["true", "7", #"{"state": "queued"}"#, #"["queued"]"#])
+    func aStatusOfAnotherKindIsADecodingError(status: String) {
+        #expect(throws: DecodingError.self) {
+            try JSONReader().decode(Prediction.self, from: Data(#"{"id": "p1", "status": \#(status)}"#.utf8))
+        }
+    }
+
     @Test func aPredictionWithoutAnIdIsADecodingError() {
         #expect(throws: DecodingError.self) {
             try JSONReader().decode(Prediction.self, from: Data(#"{"status": "queued"}"#.utf8))

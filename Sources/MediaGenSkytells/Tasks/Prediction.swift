@@ -121,10 +121,18 @@ public struct Prediction: MediaTask, Hashable, Sendable, Decodable {
         let id = try container.decode(String.self, forKey: .id)
         // Skytells may answer a prediction still waiting with a top-level `"status": false` and an
         // `error.message` saying so (its TypeScript SDK reads that as queued): the note is no failure.
-        let statusFlag = try? container.decodeIfPresent(Bool.self, forKey: .status)
-        let isQueuedEnvelope = statusFlag == false
-        let rawStatus =
-            isQueuedEnvelope ? "queued" : try container.decodeIfPresent(String.self, forKey: .status) ?? "unknown"
+        // Read once, as whatever it is: trying it as a `Bool` first built and dropped a
+        // `DecodingError` on every poll.
+        let status = try container.decodeIfPresent(JSONValue.self, forKey: .status)
+        let isQueuedEnvelope = status == .bool(false)
+        let rawStatus: String
+        switch status {
+        case .bool(false)?: rawStatus = "queued"
+        case .string(let text)?: rawStatus = text
+        case nil, .null?: rawStatus = "unknown"
+        // Any other kind is refused as before, with the error that says a string was expected.
+        default: rawStatus = try container.decodeIfPresent(String.self, forKey: .status) ?? "unknown"
+        }
         let input = try container.decodeIfPresent(JSONValue.self, forKey: .input)
 
         let modelValue = try container.decodeIfPresent(JSONValue.self, forKey: .model)
