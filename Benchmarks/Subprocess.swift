@@ -21,7 +21,7 @@ enum Subprocess {
     }
 
     static func run(_ executable: URL, _ arguments: [String]) async throws -> Outcome {
-        let accountedBefore = reapedChildrenProcessorTime()
+        let accountedBefore = ProcessorTime.ofReapedChildren()
         let process = Process()
         let pipe = Pipe()
         process.executableURL = executable
@@ -38,28 +38,13 @@ enum Subprocess {
                     returning: Outcome(
                         status: process.terminationStatus,
                         output: String(decoding: data, as: UTF8.self),
-                        processorTime: reapedChildrenProcessorTime() - accountedBefore
+                        processorTime: ProcessorTime.ofReapedChildren() - accountedBefore
                     )
                 )
             }
             thread.name = "benchmark-subprocess"
             thread.start()
         }
-    }
-
-    /// User + system time of every child this process has waited for (`RUSAGE_CHILDREN`).
-    /// `Process` has waited for a child by the time `waitUntilExit()` returns.
-    private static func reapedChildrenProcessorTime() -> Duration {
-        var usage = rusage()
-        #if os(Linux)
-            getrusage(__rusage_who_t(RUSAGE_CHILDREN.rawValue), &usage)
-        #else
-            getrusage(RUSAGE_CHILDREN, &usage)
-        #endif
-        let microseconds =
-            (Int64(usage.ru_utime.tv_sec) + Int64(usage.ru_stime.tv_sec)) * 1_000_000
-            + Int64(usage.ru_utime.tv_usec) + Int64(usage.ru_stime.tv_usec)
-        return .microseconds(microseconds)
     }
 
     /// This very program, to re-run it with a hidden subcommand in a process of its own.
