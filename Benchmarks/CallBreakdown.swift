@@ -111,7 +111,9 @@ enum CallBreakdown {
     }
 }
 
-/// A transport that answers every request with one recorded response, at once.
+/// A transport that answers every request with one recorded response, at once. Not
+/// `StubTransport`, which keeps every request it is sent and leaves deadlines to the executor:
+/// both would be measured as the SDK's cost.
 private struct RecordedAnswer: HTTPTransport {
     let response: HTTPResponse
     var enforcesTimeouts: Bool { true }
